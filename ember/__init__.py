@@ -1,0 +1,1 @@
+"""ember: the Keras 3 Models API, written natively on JAX."""
