@@ -1,1 +1,21 @@
-"""ember: the Keras 3 Models API, written natively on JAX."""
+"""ember: the Keras 3 Models API, written natively on JAX.
+
+Use it as Keras: `import ember as keras`.
+"""
+
+from ember import activations
+from ember import config
+from ember import initializers
+from ember import layers
+from ember import models
+from ember import ops
+from ember import utils
+from ember.core.symbolic import SymbolicTensor as KerasTensor
+from ember.core.symbolic import Operation
+from ember.core.variable import Variable
+from ember.layers.core.input_layer import Input
+from ember.layers.layer import Layer
+from ember.models.model import Model
+from ember.models.sequential import Sequential
+
+__version__ = "0.1.0"

@@ -51,6 +51,14 @@ class SeedGenerator:
         self.state.assign(value + jnp.array([0, 1], dtype="uint32"))
         return jax.random.wrap_key_data(value, impl="threefry2x32")
 
+    def _next_on_host(self) -> jax.Array:
+        """Like `next`, but always advances the real state, even inside a
+        trace or a state scope: used for initial weights, which are drawn
+        eagerly whatever the context."""
+        value = self.state._value
+        self.state._value = value + np.array([0, 1], dtype=np.uint32)
+        return jax.random.wrap_key_data(value, impl="threefry2x32")
+
     def get_config(self) -> dict:
         """Returns `{"seed": ...}`."""
         return {"seed": self._initial_seed}
@@ -92,7 +100,7 @@ def draw_key(seed) -> jax.Array:
     """
     if seed is None:
         with jax.ensure_compile_time_eval():
-            return global_seed_generator().next()
+            return global_seed_generator()._next_on_host()
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if isinstance(seed, int | np.integer):

@@ -1,0 +1,9 @@
+"""ember.config: global settings, as `keras.config`."""
+
+from ember.core.config import backend
+from ember.core.config import epsilon
+from ember.core.config import floatx
+from ember.core.config import image_data_format
+from ember.core.config import set_epsilon
+from ember.core.config import set_floatx
+from ember.core.config import set_image_data_format

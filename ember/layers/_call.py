@@ -1,0 +1,157 @@
+"""The phases of `Layer.__call__`: convert, build, resolve `training`, call.
+
+Kept apart from `layer.py` so the base class reads as the public contract.
+"""
+
+import contextvars
+import inspect
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ember.core import naming
+from ember.core.dtypes import standardize_dtype
+from ember.core.symbolic import Node
+from ember.core.symbolic import SymbolicTensor
+from ember.core.symbolic import compute_output_spec
+from ember.core.symbolic import is_symbolic
+from ember.core.symbolic import map_structure
+
+# The `training` flag of the outermost call, inherited by nested calls that
+# were not given one explicitly.
+_TRAINING = contextvars.ContextVar("ember_training", default=None)
+_NOT_CONVERTED = ("training", "mask")
+
+
+def _convert_leaf(x, compute_dtype: str, autocast: bool):
+    if isinstance(x, np.ndarray | np.generic):
+        x = jnp.asarray(x)
+    if (
+        autocast
+        and isinstance(x, jax.Array)
+        and jnp.issubdtype(x.dtype, jnp.floating)
+        and x.dtype != compute_dtype
+    ):
+        x = x.astype(compute_dtype)
+    return x
+
+
+def convert_inputs(layer, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """Turns numpy inputs into jax arrays in the layer's compute dtype."""
+    compute = standardize_dtype(layer.compute_dtype)
+    autocast = layer.autocast and "float" in compute
+
+    def convert(x):
+        return _convert_leaf(x, compute, autocast)
+
+    args = tuple(map_structure(convert, a) for a in args)
+    kwargs = {
+        k: v if k in _NOT_CONVERTED else map_structure(convert, v)
+        for k, v in kwargs.items()
+    }
+    return args, kwargs
+
+
+def shape_of(x) -> Any:
+    """The shape (tuple) of each array or symbolic tensor in a structure."""
+    if isinstance(x, list | tuple):
+        return type(x)(shape_of(v) for v in x)
+    if isinstance(x, dict):
+        return {k: shape_of(v) for k, v in x.items()}
+    if hasattr(x, "shape"):
+        return tuple(x.shape)
+    return x
+
+
+def build_shapes(layer, args: tuple, kwargs: dict) -> Any:
+    """What `build` receives: the first input's shape, or one per argument.
+
+    A `build` whose parameters are named `<arg>_shape` after `call`'s
+    arguments gets a dict of those shapes.
+    """
+    params = list(inspect.signature(layer.build).parameters)
+    call_params = [
+        p for p in layer._call_signature.parameters
+        if p not in ("training", "mask")
+    ]
+    named = dict(zip(call_params, args, strict=False))
+    named.update({k: v for k, v in kwargs.items() if k in call_params})
+    if len(params) > 1 and all(p.endswith("_shape") for p in params):
+        return {
+            p: shape_of(named.get(p[: -len("_shape")])) for p in params
+        }
+    first = args[0] if args else next(iter(named.values()), None)
+    return shape_of(first)
+
+
+def resolve_training(layer, kwargs: dict) -> Any:
+    """Explicit argument, else the enclosing call's, else call's default."""
+    training = kwargs.get("training")
+    if training is None:
+        training = _TRAINING.get()
+    if training is None and layer._call_has_training_arg:
+        default = layer._call_signature.parameters["training"].default
+        if default is not inspect.Parameter.empty:
+            training = default
+    return training
+
+
+def call_in_context(layer, args: tuple, kwargs: dict) -> Any:
+    """Runs `layer.call` with `training` resolved and the name scope set."""
+    training = resolve_training(layer, kwargs)
+    kwargs = dict(kwargs)
+    if layer._call_has_training_arg and training is not None:
+        kwargs["training"] = training
+    elif not layer._call_has_training_arg:
+        kwargs.pop("training", None)
+    if not layer._call_has_mask_arg:
+        kwargs.pop("mask", None)
+    token = _TRAINING.set(training)
+    try:
+        with naming.name_scope(layer.name):
+            return layer.call(*args, **kwargs)
+    finally:
+        _TRAINING.reset(token)
+
+
+def compute_spec(layer, args: tuple, kwargs: dict) -> Any:
+    """Symbolic outputs of `layer` for symbolic inputs, by tracing."""
+
+    def run(*a, **k):
+        return call_in_context(layer, a, k)
+
+    return compute_output_spec(run, *args, **kwargs)
+
+
+def symbolic_call(layer, args: tuple, kwargs: dict) -> Any:
+    """Computes symbolic outputs and records the call as a graph node."""
+    outputs = compute_spec(layer, args, kwargs)
+    Node(layer, args, kwargs, outputs)
+    return outputs
+
+
+def _is_shape(x) -> bool:
+    return isinstance(x, tuple | list) and all(
+        d is None or isinstance(d, int) for d in x
+    )
+
+
+def output_shape(layer, input_shape: Any) -> Any:
+    """Output shape(s) of `layer` for input shape(s), by tracing."""
+
+    def to_symbolic(shape):
+        if _is_shape(shape):
+            return SymbolicTensor(shape, dtype=layer.compute_dtype)
+        if isinstance(shape, dict):
+            return {k: to_symbolic(v) for k, v in shape.items()}
+        return type(shape)(to_symbolic(s) for s in shape)
+
+    inputs = to_symbolic(input_shape)
+    if not layer.built:
+        layer._build_on_call((inputs,), {})
+    outputs = compute_spec(layer, (inputs,), {})
+    return map_structure(
+        lambda t: t.shape if is_symbolic(t) else t, outputs
+    )

@@ -1,0 +1,551 @@
+"""Layer: the base class of every layer and model."""
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from ember import initializers
+from ember.core import naming
+from ember.core.dtypes import is_float
+from ember.core.dtypes import standardize_dtype
+from ember.core.seed import SeedGenerator
+from ember.core.state_scope import StateScope
+from ember.core.symbolic import Operation
+from ember.core.symbolic import any_symbolic
+from ember.core.variable import Variable
+from ember.layers import _call
+from ember.layers.input_spec import check_input_compatibility
+
+_PRIMITIVES = (int, float, str, bool, type(None))
+# Attributes holding bookkeeping, never sublayers or variables to report.
+_UNTRACKED = frozenset(
+    {
+        "_inbound_nodes",
+        "_outbound_nodes",
+        "_trainable_variables",
+        "_non_trainable_variables",
+        "_auto_config",
+        "input_spec",
+    }
+)
+_MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
+
+
+class Layer(Operation):
+    """The base class of all layers: a callable holding state (variables).
+
+    Subclasses create variables in `build(input_shape)` (called once, on the
+    first call, with the input's shape) and compute in `call(inputs)`. Layers
+    called on symbolic tensors (from `ember.Input`) return symbolic tensors,
+    which is how functional models are built.
+
+    Args:
+        trainable: whether the layer's variables are updated in training.
+        name: the layer's name; unique automatic names when None.
+        dtype: the variables' dtype (default `config.floatx()`), or a mixed
+            policy name such as `"mixed_float16"`.
+        input_shape: for the first layer of a `Sequential`: the shape of
+            one sample. `input_dim` and `batch_size` work as in Keras.
+
+    Example:
+
+    >>> class Scale(ember.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],),
+    ...                                  initializer="ones")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    """
+
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        instance._auto_config = _capture_config(cls, args, kwargs)
+        return instance
+
+    def __init__(
+        self,
+        *,
+        activity_regularizer: Any = None,
+        trainable: bool = True,
+        dtype: Any = None,
+        autocast: bool = True,
+        name: str | None = None,
+        **kwargs,
+    ):
+        allowed = {
+            "input_shape",
+            "input_dim",
+            "batch_input_shape",
+            "batch_size",
+            "weights",
+            "input_dtype",
+        }
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to "
+                f"{type(self).__name__}: {sorted(unknown)}"
+            )
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(
+                "Argument `name` must be a string without '/'. "
+                f"Received: name={name!r}"
+            )
+        super().__init__(name=name)
+        self._trainable = bool(trainable)
+        self._set_dtype(dtype)
+        self.autocast = autocast
+        self.activity_regularizer = activity_regularizer
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._trainable_variables: list[Variable] = []
+        self._non_trainable_variables: list[Variable] = []
+        self._input_shape_arg = _batch_input_shape(kwargs)
+        self._initial_weights = kwargs.get("weights")
+        self._call_signature = inspect.signature(self.call)
+        params = self._call_signature.parameters
+        self._call_has_training_arg = "training" in params
+        self._call_has_mask_arg = "mask" in params
+
+    def _set_dtype(self, dtype: Any) -> None:
+        if isinstance(dtype, dict):
+            dtype = dtype.get("config", {}).get("name")
+        dtype = getattr(dtype, "name", dtype)
+        if isinstance(dtype, str) and dtype in _MIXED_POLICIES:
+            self._dtype_policy = dtype
+            self._variable_dtype = "float32"
+            self._compute_dtype = _MIXED_POLICIES[dtype]
+            return
+        dtype = standardize_dtype(dtype)
+        self._dtype_policy = dtype
+        self._variable_dtype = dtype
+        self._compute_dtype = dtype
+
+    # -- dtypes --------------------------------------------------------------
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's variables."""
+        return self._variable_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        """The dtype of the layer's variables."""
+        return self._variable_dtype
+
+    @property
+    def compute_dtype(self) -> str:
+        """The dtype the layer computes in (inputs are cast to it)."""
+        return self._compute_dtype
+
+    @property
+    def dtype_policy(self) -> str:
+        """The name of the dtype policy, e.g. `"float32"`."""
+        return self._dtype_policy
+
+    # -- state -----------------------------------------------------------------
+    def build(self, input_shape: Any) -> None:
+        """Creates the layer's variables; called once before the first call.
+
+        Args:
+            input_shape: the shape of the first input (a tuple), or a
+                structure of shapes for structured inputs.
+        """
+        self.built = True
+
+    def add_weight(
+        self,
+        shape: tuple | None = None,
+        initializer: Any = None,
+        dtype: Any = None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer: Any = None,
+        constraint: Any = None,
+        aggregation: str = "none",
+        overwrite_with_gradient: bool = False,
+        name: str | None = None,
+    ) -> Variable:
+        """Creates a variable owned by this layer.
+
+        Args:
+            shape: the variable's shape (default `()`).
+            initializer: an initializer object, name or callable; default
+                `"glorot_uniform"` for floats, `"zeros"` otherwise.
+            dtype: default the layer's variable dtype.
+            trainable: whether training updates it.
+            regularizer: an optional penalty on the value, added to the loss.
+            constraint: an optional projection applied after each update.
+            name: the variable's name (its path is `layer_name/name`).
+
+        Returns:
+            The new `Variable`.
+        """
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        dtype = standardize_dtype(dtype or self._variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if is_float(dtype) else "zeros"
+        initializer = initializers.get(initializer)
+        with naming.name_scope(self.name):
+            variable = Variable(
+                initializer,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable,
+                autocast=autocast,
+                aggregation=aggregation,
+                name=name or naming.uniquify("variable"),
+            )
+        variable.regularizer = regularizer
+        variable.constraint = constraint
+        variable.overwrite_with_gradient = overwrite_with_gradient
+        if trainable:
+            self._trainable_variables.append(variable)
+        else:
+            self._non_trainable_variables.append(variable)
+        return variable
+
+    def add_variable(self, shape, initializer, dtype=None, trainable=True,
+                     autocast=True, regularizer=None, constraint=None,
+                     name=None) -> Variable:
+        """Alias of `add_weight` with the initializer required."""
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
+
+    def _tracked(self, kind: type) -> list:
+        """Objects of `kind` held in attributes, also in lists and dicts."""
+        found: list = []
+        seen: set[int] = set()
+
+        def visit(value):
+            if isinstance(value, kind):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(value)
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    visit(item)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    visit(item)
+
+        for key, value in vars(self).items():
+            if key not in _UNTRACKED:
+                visit(value)
+        return found
+
+    @property
+    def _layers(self) -> list["Layer"]:
+        """Direct sublayers, in the order they were assigned."""
+        return [layer for layer in self._tracked(Layer) if layer is not self]
+
+    def _own_variables(self) -> list[Variable]:
+        own = self._trainable_variables + self._non_trainable_variables
+        ids = {id(v) for v in own}
+        extra = [v for v in self._tracked(Variable) if id(v) not in ids]
+        return own + extra
+
+    def _collect(self, own_fn, child_attr) -> list[Variable]:
+        result, seen = [], set()
+        candidates = list(own_fn(self))
+        for layer in self._layers:
+            candidates.extend(getattr(layer, child_attr))
+        for v in candidates:
+            if id(v) not in seen:
+                seen.add(id(v))
+                result.append(v)
+        return result
+
+    @property
+    def weights(self) -> list[Variable]:
+        """All weights: this layer's own, then its sublayers' (no seeds)."""
+        return self._collect(Layer._own_variables, "weights")
+
+    @property
+    def variables(self) -> list[Variable]:
+        """All variables: weights plus seed generator states."""
+
+        def own(layer):
+            seeds = [g.state for g in layer._tracked(SeedGenerator)]
+            return layer._own_variables() + seeds
+
+        return self._collect(own, "variables")
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        """The weights updated by training."""
+        if not self.trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        """The weights training leaves alone."""
+        if not self.trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    @property
+    def trainable_variables(self) -> list[Variable]:
+        """The variables updated by training."""
+        if not self.trainable:
+            return []
+        return [v for v in self.variables if v.trainable]
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """Every variable that is not trainable, seed states included."""
+        if not self.trainable:
+            return self.variables
+        return [v for v in self.variables if not v.trainable]
+
+    @property
+    def trainable(self) -> bool:
+        """Whether training updates this layer (setting it recurses)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        self._trainable = value
+        for variable in self._trainable_variables:
+            variable.trainable = value
+        for layer in self._layers:
+            layer.trainable = value
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Returns the weights' values as numpy arrays."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights: list) -> None:
+        """Sets the weights from a list of arrays, in `weights` order."""
+        variables = self.weights
+        if len(weights) != len(variables):
+            raise ValueError(
+                f'Layer "{self.name}" expects {len(variables)} weights, but '
+                f"set_weights received {len(weights)}."
+            )
+        for variable, value in zip(variables, weights, strict=True):
+            if tuple(np.shape(value)) != variable.shape:
+                raise ValueError(
+                    f'Layer "{self.name}": weight {variable.path!r} has shape '
+                    f"{variable.shape}, received a value of shape "
+                    f"{tuple(np.shape(value))}."
+                )
+        for variable, value in zip(variables, weights, strict=True):
+            variable.assign(value)
+
+    def count_params(self) -> int:
+        """Returns the number of scalars in the layer's weights."""
+        if not self.built:
+            raise ValueError(
+                f'Layer "{self.name}" is not built yet, so it has no weights '
+                "to count. Call it on data or call `build(input_shape)` first."
+            )
+        return int(sum(v.size for v in self.weights))
+
+    # -- calling ---------------------------------------------------------------
+    def call(self, *args, **kwargs):
+        """The layer's computation; subclasses override it."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not implement `call()`."
+        )
+
+    def __call__(self, *args, **kwargs):
+        args, kwargs = _call.convert_inputs(self, args, kwargs)
+        inputs = args[0] if args else next(iter(kwargs.values()), None)
+        check_input_compatibility(self.input_spec, inputs, self)
+        if not self.built:
+            self._build_on_call(args, kwargs)
+            check_input_compatibility(self.input_spec, inputs, self)
+        if any_symbolic((args, kwargs)):
+            return self.symbolic_call(*args, **kwargs)
+        return _call.call_in_context(self, args, kwargs)
+
+    def symbolic_call(self, *args, **kwargs):
+        """Computes symbolic outputs by tracing `call`, recording a node."""
+        return _call.symbolic_call(self, args, kwargs)
+
+    def _build_on_call(self, args, kwargs) -> None:
+        shapes = _call.build_shapes(self, args, kwargs)
+        if isinstance(shapes, dict):
+            self.build(**shapes)
+        else:
+            self.build(shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def compute_output_spec(self, *args, **kwargs):
+        """Returns symbolic outputs for symbolic inputs, by tracing `call`."""
+        return _call.compute_spec(self, args, kwargs)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """Returns the output shape for an input shape, by tracing `call`."""
+        return _call.output_shape(self, input_shape)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """Returns the output mask; by default passes `previous_mask` on."""
+        return previous_mask if self.supports_masking else None
+
+    def stateless_call(
+        self,
+        trainable_variables: list,
+        non_trainable_variables: list,
+        *args,
+        return_losses: bool = False,
+        **kwargs,
+    ):
+        """Calls the layer as a pure function of the given variable values.
+
+        Works under `jax.jit` and `jax.grad`; the layer's variables are not
+        changed.
+
+        Args:
+            trainable_variables: values in `layer.trainable_variables` order.
+            non_trainable_variables: values in
+                `layer.non_trainable_variables` order.
+            *args: the call's arguments.
+            return_losses: also return the losses added during the call.
+            **kwargs: the call's keyword arguments (e.g. `training=True`).
+
+        Returns:
+            `(outputs, non_trainable_variables)` with the updated values of
+            the non-trainable variables (e.g. moving statistics, seeds).
+
+        Example:
+
+        >>> outputs, non_trainable = model.stateless_call(
+        ...     [v.value for v in model.trainable_variables],
+        ...     [v.value for v in model.non_trainable_variables], x)
+        """
+        if not self.built:
+            raise ValueError(
+                f'Layer "{self.name}" must be built before `stateless_call`: '
+                "call it once on data or call `build(input_shape)`."
+            )
+        trainable = self.trainable_variables
+        non_trainable = self.non_trainable_variables
+        for label, given, expected in (
+            ("trainable_variables", trainable_variables, trainable),
+            ("non_trainable_variables", non_trainable_variables, non_trainable),
+        ):
+            if len(given) != len(expected):
+                raise ValueError(
+                    f'Layer "{self.name}" has {len(expected)} {label}, but '
+                    f"stateless_call received {len(given)}."
+                )
+        mapping = list(zip(trainable, trainable_variables, strict=True))
+        mapping += zip(non_trainable, non_trainable_variables, strict=True)
+        with StateScope(mapping) as scope:
+            outputs = _call.call_in_context(self, args, kwargs)
+        new_non_trainable = [
+            scope.get(v) for v in non_trainable
+        ]
+        if return_losses:
+            return outputs, new_non_trainable, []
+        return outputs, new_non_trainable
+
+    # -- graph -------------------------------------------------------------
+    def _single_node(self, attribute: str):
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f'Layer "{self.name}" has never been called on symbolic '
+                f"inputs, so it has no `{attribute}`."
+            )
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f'Layer "{self.name}" has been called several times, so its '
+                f"`{attribute}` is ambiguous."
+            )
+        return self._inbound_nodes[0]
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's only call."""
+        node = self._single_node("input")
+        tensors = node.input_tensors
+        return tensors[0] if len(tensors) == 1 else tensors
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's only call."""
+        return self._single_node("output").outputs
+
+    # -- config ------------------------------------------------------------
+    def get_config(self) -> dict:
+        """Returns the arguments that rebuild this layer with `from_config`."""
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": {
+                "module": "keras",
+                "class_name": "DTypePolicy",
+                "config": {"name": self._dtype_policy},
+                "registered_name": None,
+            },
+        }
+        overridden = type(self).get_config is not Layer.get_config
+        if not overridden and self._auto_config:
+            config.update(self._auto_config)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Layer":
+        """Creates a layer from the dict `get_config` returned."""
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _batch_input_shape(kwargs: dict) -> tuple | None:
+    if kwargs.get("batch_input_shape") is not None:
+        return tuple(kwargs["batch_input_shape"])
+    shape = kwargs.get("input_shape")
+    if shape is None and kwargs.get("input_dim") is not None:
+        shape = (kwargs["input_dim"],)
+    if shape is None:
+        return None
+    if isinstance(shape, int):
+        shape = (shape,)
+    return (kwargs.get("batch_size"),) + tuple(shape)
+
+
+def _is_primitive(value) -> bool:
+    if isinstance(value, list | tuple):
+        return all(_is_primitive(v) for v in value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and _is_primitive(v) for k, v in value.items()
+        )
+    return isinstance(value, _PRIMITIVES)
+
+
+def _capture_config(cls, args, kwargs) -> dict | None:
+    """The constructor's arguments, kept when all are plain values."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    config = {}
+    for name, value in list(bound.arguments.items())[1:]:
+        param = inspect.signature(cls.__init__).parameters[name]
+        if param.kind == param.VAR_KEYWORD:
+            config.update(value)
+        elif param.kind != param.VAR_POSITIONAL:
+            config[name] = value
+    config = {
+        k: v for k, v in config.items() if k not in ("name", "dtype", "trainable")
+    }
+    return config if _is_primitive(config) else None

@@ -1,0 +1,174 @@
+"""Functional: a model defined by a graph of layers on symbolic tensors."""
+
+from typing import Any
+
+from ember.core.symbolic import flatten
+from ember.core.symbolic import is_symbolic
+from ember.core.symbolic import map_structure
+from ember.layers.core.input_layer import InputLayer
+from ember.layers.input_spec import InputSpec
+from ember.layers.layer import Layer
+from ember.models import _graph
+from ember.models.model import Model
+
+
+class Functional(Model):
+    """A model whose forward pass replays the layer calls between its inputs
+    and outputs.
+
+    Made by `ember.Model(inputs, outputs)`. Inputs and outputs may be single
+    symbolic tensors, lists or dicts of them. Layers may be shared, models
+    may be used as layers.
+
+    Args:
+        inputs: the model's input tensor(s), from `ember.Input`.
+        outputs: the tensor(s) computed from them.
+        name: the model's name.
+        trainable: whether training updates the model.
+    """
+
+    def __init__(
+        self,
+        inputs: Any,
+        outputs: Any,
+        name: str | None = None,
+        trainable: bool = True,
+        **kwargs,
+    ):
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        if isinstance(inputs, dict):
+            inputs = {k: inputs[k] for k in inputs}
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self._input_tensors = _flat_list(inputs)
+        self._output_tensors = _flat_list(outputs)
+        if not self._output_tensors:
+            raise ValueError(
+                f'Model "{self.name}" was given no outputs. Received: '
+                f"outputs={outputs!r}"
+            )
+        self._nodes, self._operations = _graph.build_map(
+            self._input_tensors, self._output_tensors
+        )
+        self._model_layers = [
+            op for op in self._operations if isinstance(op, Layer)
+        ]
+        names = (
+            list(inputs)
+            if isinstance(inputs, dict)
+            else [_input_name(t) for t in self._input_tensors]
+        )
+        self.input_spec = [
+            InputSpec(shape=t.shape, name=n)
+            for t, n in zip(self._input_tensors, names, strict=True)
+        ]
+        self.built = True
+
+    @property
+    def _layers(self) -> list[Layer]:
+        return list(self._model_layers)
+
+    @property
+    def inputs(self) -> list:
+        """The model's symbolic inputs, as a flat list."""
+        return list(self._input_tensors)
+
+    @property
+    def outputs(self) -> list:
+        """The model's symbolic outputs, as a flat list."""
+        return list(self._output_tensors)
+
+    @property
+    def input(self):
+        """The model's inputs in the structure they were given."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The model's outputs in the structure they were given."""
+        return self._outputs_struct
+
+    @property
+    def input_shape(self):
+        """The input shape(s)."""
+        return map_structure(lambda t: t.shape, self._inputs_struct)
+
+    @property
+    def output_shape(self):
+        """The output shape(s)."""
+        return map_structure(lambda t: t.shape, self._outputs_struct)
+
+    def _flatten_inputs(self, inputs: Any) -> list:
+        struct = self._inputs_struct
+        if isinstance(inputs, dict) and not isinstance(struct, dict):
+            names = [_input_name(t) for t in self._input_tensors]
+            missing = [n for n in names if n not in inputs]
+            if missing:
+                raise ValueError(
+                    f'Model "{self.name}" expects inputs named {names}; '
+                    f"missing {missing}. Received keys: {list(inputs)}"
+                )
+            return [inputs[n] for n in names]
+        if isinstance(struct, dict):
+            if not isinstance(inputs, dict):
+                raise ValueError(
+                    f'Model "{self.name}" expects a dict of inputs with keys '
+                    f"{list(struct)}. Received: {type(inputs).__name__}"
+                )
+            missing = [k for k in struct if k not in inputs]
+            if missing:
+                raise ValueError(
+                    f'Model "{self.name}" is missing inputs {missing}. '
+                    f"Received keys: {list(inputs)}"
+                )
+            return [inputs[k] for k in struct]
+        flat = flatten(inputs)
+        if len(flat) != len(self._input_tensors):
+            raise ValueError(
+                f'Model "{self.name}" expects {len(self._input_tensors)} '
+                f"input(s), but received {len(flat)}."
+            )
+        return flat
+
+    def call(self, inputs: Any, training: bool | None = None):
+        """Replays the graph on `inputs` (arrays or symbolic tensors)."""
+        values = {
+            id(t): v
+            for t, v in zip(
+                self._input_tensors, self._flatten_inputs(inputs), strict=True
+            )
+        }
+
+        def lookup(x):
+            return values[id(x)] if is_symbolic(x) else x
+
+        for node in self._nodes:
+            if node.is_input:
+                continue
+            args = map_structure(lookup, node.call_args)
+            kwargs = map_structure(lookup, node.call_kwargs)
+            outputs = node.operation(*args, **kwargs)
+            for tensor, value in zip(
+                node.output_tensors, flatten(outputs), strict=True
+            ):
+                values[id(tensor)] = value
+        return map_structure(lookup, self._outputs_struct)
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape(s) (traced through the graph)."""
+        return super().compute_output_shape(input_shape)
+
+
+def _flat_list(structure: Any) -> list:
+    """Flattens inputs or outputs, dicts in their own key order."""
+    if isinstance(structure, dict):
+        return [t for value in structure.values() for t in flatten(value)]
+    return flatten(structure)
+
+
+def _input_name(tensor) -> str:
+    if tensor._history is not None and isinstance(
+        tensor._history.operation, InputLayer
+    ):
+        return tensor._history.operation.name
+    return tensor.name

@@ -1,0 +1,141 @@
+"""Model: a Layer with the training and inspection API."""
+
+from typing import Any
+
+from ember.core.symbolic import SymbolicTensor
+from ember.layers import _call
+from ember.layers.layer import Layer
+from ember.models.summary import print_summary
+
+
+def _is_functional_call(args: tuple, kwargs: dict) -> bool:
+    return ("inputs" in kwargs and "outputs" in kwargs) or (
+        len(args) >= 2 or (len(args) == 1 and "outputs" in kwargs)
+    )
+
+
+class Model(Layer):
+    """A model: layers grouped into an object with training and inspection.
+
+    Three ways to make one, as in Keras:
+
+    - functional: `Model(inputs, outputs)` from symbolic tensors;
+    - `Sequential([...])` for a plain stack of layers;
+    - subclassing: define layers in `__init__` and the forward pass in
+      `call`; the model is built on its first call.
+
+    Example:
+
+    >>> inputs = ember.Input(shape=(10,))
+    >>> outputs = ember.layers.Dense(1)(inputs)
+    >>> model = ember.Model(inputs=inputs, outputs=outputs)
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and _is_functional_call(args, kwargs):
+            from ember.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise ValueError(
+                f"{type(self).__name__}: `inputs` and `outputs` are only "
+                "accepted by `ember.Model(inputs, outputs)` itself."
+            )
+        super().__init__(**kwargs)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's layers, in order."""
+        return list(self._layers)
+
+    def get_layer(self, name: str | None = None, index: int | None = None):
+        """Returns a layer by name or by index in `model.layers`.
+
+        Args:
+            name: the layer's name.
+            index: its position in `model.layers`.
+        """
+        if (name is None) == (index is None):
+            raise ValueError(
+                "Provide exactly one of `name` or `index` to get_layer. "
+                f"Received: name={name!r}, index={index!r}"
+            )
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve the layer at index {index}, but "
+                    f'model "{self.name}" only has {len(layers)} layers.'
+                )
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f'No layer named "{name}" in model "{self.name}". Its layers are: '
+            f"{[layer.name for layer in layers]}."
+        )
+
+    def build(self, input_shape: Any = None) -> None:
+        """Builds a subclassed model by tracing `call` on that input shape.
+
+        Args:
+            input_shape: the shape of the inputs, batch dimension included
+                (None allowed), or a structure of shapes.
+        """
+        if self.built:
+            return
+        if input_shape is None:
+            raise ValueError(
+                f'Model "{self.name}" needs an `input_shape` to be built.'
+            )
+        self.built = True
+        try:
+            inputs = _symbolic_like(input_shape)
+            _call.compute_spec(self, (inputs,), {})
+        except Exception:
+            self.built = False
+            raise
+
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: list[float] | None = None,
+        print_fn: Any = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+        layer_range: tuple[str, str] | None = None,
+    ) -> None:
+        """Prints a table of the model's layers, output shapes and params.
+
+        Args:
+            line_length: the table's total width in characters.
+            positions: relative or absolute column boundaries.
+            print_fn: called with the text instead of printing it (the
+                text is plain, without terminal codes).
+            expand_nested: also list the layers of nested models.
+            show_trainable: add a column saying whether each layer trains.
+            layer_range: `(first_name, last_name)` to print a slice.
+        """
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
+
+
+def _symbolic_like(shape):
+    if isinstance(shape, dict):
+        return {k: _symbolic_like(v) for k, v in shape.items()}
+    if isinstance(shape, list | tuple) and shape and all(
+        isinstance(s, list | tuple) for s in shape
+    ):
+        return [_symbolic_like(s) for s in shape]
+    return SymbolicTensor(tuple(shape))

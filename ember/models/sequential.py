@@ -1,0 +1,175 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+
+from typing import Any
+
+from ember.core import naming
+from ember.core.symbolic import is_symbolic
+from ember.layers.core.input_layer import InputLayer
+from ember.layers.layer import Layer
+from ember.models.functional import Functional
+from ember.models.model import Model
+
+
+class Sequential(Model):
+    """A stack of layers where each layer has one input and one output.
+
+    Give the input shape with an `ember.Input` first, with `input_shape=` on
+    the first layer, or not at all: then the model is built on its first
+    call (or by `build(input_shape)`).
+
+    Args:
+        layers: the layers, in order.
+        trainable: whether training updates the model.
+        name: the model's name.
+
+    Example:
+
+    >>> model = ember.Sequential([
+    ...     ember.Input(shape=(4,)),
+    ...     ember.layers.Dense(8, activation="relu"),
+    ...     ember.layers.Dense(1),
+    ... ])
+    """
+
+    def __init__(
+        self,
+        layers: list | None = None,
+        trainable: bool = True,
+        name: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self._stack: list[Layer] = []
+        self._functional: Functional | None = None
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_rebuild()
+
+    def add(self, layer: Any, rebuild: bool = True) -> None:
+        """Appends a layer (or an `ember.Input` tensor) to the stack."""
+        if is_symbolic(layer) and layer._history is not None:
+            origin = layer._history.operation
+            if isinstance(origin, InputLayer):
+                layer = origin
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                "Only instances of `ember.layers.Layer` can be added to a "
+                f'Sequential model. Sequential "{self.name}" received: '
+                f"{layer!r} (of type {type(layer).__name__})"
+            )
+        if isinstance(layer, InputLayer) and self._stack:
+            raise ValueError(
+                f'Sequential "{self.name}": an Input can only come first; '
+                f"the model already has layers {[x.name for x in self._stack]}."
+            )
+        names = {x.name for x in self._stack}
+        if layer.name in names:
+            raise ValueError(
+                f'Sequential "{self.name}" already has a layer named '
+                f'"{layer.name}". Layer names must be unique.'
+            )
+        self._stack.append(layer)
+        if rebuild:
+            self._maybe_rebuild()
+        else:
+            self.built = False
+            self._functional = None
+
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Removes and returns the last layer."""
+        if not self.layers:
+            raise ValueError(
+                f'Sequential "{self.name}" has no layers to pop.'
+            )
+        layer = self._stack.pop()
+        if rebuild:
+            self._maybe_rebuild()
+        else:
+            self.built = False
+            self._functional = None
+        return layer
+
+    def _maybe_rebuild(self) -> None:
+        self.built = False
+        self._functional = None
+        if not self._stack:
+            return
+        first = self._stack[0]
+        if isinstance(first, InputLayer):
+            if len(self._stack) > 1:
+                self.build(first.batch_shape)
+        elif first._input_shape_arg is not None:
+            self.build(first._input_shape_arg)
+
+    def build(self, input_shape: Any = None) -> None:
+        """Builds every layer for inputs of `input_shape` (batch included)."""
+        if input_shape is None:
+            raise ValueError(
+                f'Sequential "{self.name}" needs an `input_shape` to build.'
+            )
+        if not self._stack or not isinstance(self._stack[0], InputLayer):
+            self._stack.insert(0, InputLayer(batch_shape=input_shape))
+        inputs = self._stack[0].output
+        x = inputs
+        with naming.name_scope(self.name):
+            for layer in self._stack[1:]:
+                x = layer(x)
+        self._functional = Functional(inputs, x, name=f"{self.name}_graph")
+        self.built = True
+
+    def _build_on_call(self, args, kwargs) -> None:
+        # Built from data: keep the batch dimension open for later calls.
+        shape = tuple(args[0].shape)
+        self.build((None,) + shape[1:])
+
+    def call(self, inputs: Any, training: bool | None = None):
+        """Runs the layers in order."""
+        x = inputs
+        for layer in self.layers:
+            x = layer(x, training=training)
+        return x
+
+    @property
+    def _layers(self) -> list[Layer]:
+        return [x for x in self._stack if not isinstance(x, InputLayer)]
+
+    @property
+    def inputs(self) -> list:
+        """The symbolic inputs once built."""
+        return self._graph("inputs").inputs
+
+    @property
+    def outputs(self) -> list:
+        """The symbolic outputs once built."""
+        return self._graph("outputs").outputs
+
+    @property
+    def input_shape(self):
+        """The input shape once built."""
+        return self._graph("input_shape").input_shape
+
+    @property
+    def output_shape(self):
+        """The output shape once built."""
+        return self._graph("output_shape").output_shape
+
+    def _graph(self, attribute: str) -> Functional:
+        if self._functional is None:
+            raise AttributeError(
+                f'Sequential "{self.name}" is not built yet, so it has no '
+                f"`{attribute}`."
+            )
+        return self._functional
+
+    def get_config(self) -> dict:
+        """Returns the name and the layers' configs."""
+        config = {"name": self.name, "trainable": self.trainable, "layers": []}
+        for layer in self._stack:
+            config["layers"].append(
+                {
+                    "module": "keras.layers",
+                    "class_name": type(layer).__name__,
+                    "config": layer.get_config(),
+                }
+            )
+        return config
