@@ -22,7 +22,7 @@ def standardize_dtype(dtype) -> str:
     if isinstance(dtype, str) and dtype in ("bfloat16",):
         return dtype
     if hasattr(dtype, "name") and not isinstance(dtype, str):
-        name = getattr(dtype, "name")
+        name = dtype.name
         if isinstance(name, str):
             return name
     try:

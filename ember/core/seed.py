@@ -39,7 +39,7 @@ class SeedGenerator:
         self._initial_seed = int(seed)
         with naming.name_scope(self.name):
             self.state = Variable(
-                np.array([0, int(seed) % (2**32)], dtype=np.uint32),
+                np.array([int(seed) % (2**32), 0], dtype=np.uint32),
                 dtype="uint32",
                 trainable=False,
                 name="seed_generator_state",
@@ -104,7 +104,9 @@ def draw_key(seed) -> jax.Array:
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if isinstance(seed, int | np.integer):
-        return jax.random.key(int(seed))
+        # Keras' convention: the raw threefry key [seed, 0].
+        data = np.array([int(seed) % (2**32), 0], dtype=np.uint32)
+        return jax.random.wrap_key_data(data, impl="threefry2x32")
     if isinstance(seed, jax.Array):
         if jnp.issubdtype(seed.dtype, jax.dtypes.prng_key):
             return seed

@@ -9,7 +9,8 @@ replay those nodes.
 
 import itertools
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -187,7 +188,8 @@ class Node:
         self.call_kwargs = dict(call_kwargs or {})
         self.outputs = outputs
         self.input_tensors = [
-            t for t in flatten((self.call_args, self.call_kwargs))
+            t
+            for t in flatten((self.call_args, self.call_kwargs))
             if is_symbolic(t)
         ]
         self.output_tensors = [t for t in flatten(outputs) if is_symbolic(t)]

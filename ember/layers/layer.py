@@ -26,6 +26,7 @@ _UNTRACKED = frozenset(
         "_trainable_variables",
         "_non_trainable_variables",
         "_auto_config",
+        "_build_shapes_dict",
         "input_spec",
     }
 )
@@ -206,9 +207,17 @@ class Layer(Operation):
             self._non_trainable_variables.append(variable)
         return variable
 
-    def add_variable(self, shape, initializer, dtype=None, trainable=True,
-                     autocast=True, regularizer=None, constraint=None,
-                     name=None) -> Variable:
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ) -> Variable:
         """Alias of `add_weight` with the initializer required."""
         return self.add_weight(
             shape=shape,
@@ -379,8 +388,10 @@ class Layer(Operation):
         shapes = _call.build_shapes(self, args, kwargs)
         if isinstance(shapes, dict):
             self.build(**shapes)
+            self._build_shapes_dict = shapes
         else:
             self.build(shapes)
+            self._build_shapes_dict = {"input_shape": shapes}
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
@@ -449,9 +460,7 @@ class Layer(Operation):
         mapping += zip(non_trainable, non_trainable_variables, strict=True)
         with StateScope(mapping) as scope:
             outputs = _call.call_in_context(self, args, kwargs)
-        new_non_trainable = [
-            scope.get(v) for v in non_trainable
-        ]
+        new_non_trainable = [scope.get(v) for v in non_trainable]
         if return_losses:
             return outputs, new_non_trainable, []
         return outputs, new_non_trainable
@@ -546,6 +555,8 @@ def _capture_config(cls, args, kwargs) -> dict | None:
         elif param.kind != param.VAR_POSITIONAL:
             config[name] = value
     config = {
-        k: v for k, v in config.items() if k not in ("name", "dtype", "trainable")
+        k: v
+        for k, v in config.items()
+        if k not in ("name", "dtype", "trainable")
     }
     return config if _is_primitive(config) else None

@@ -12,7 +12,7 @@ def test_seed_generator_advances_its_state():
     first = jax.random.normal(gen.next(), (3,))
     second = jax.random.normal(gen.next(), (3,))
     assert not np.allclose(first, second)
-    np.testing.assert_array_equal(gen.state.numpy(), [0, 9])
+    np.testing.assert_array_equal(gen.state.numpy(), [7, 2])
     again = SeedGenerator(7)
     np.testing.assert_allclose(jax.random.normal(again.next(), (3,)), first)
 

@@ -1,0 +1,284 @@
+"""The built-in activation functions, elementwise (or along one axis)."""
+
+import jax
+import jax.numpy as jnp
+
+from ember.ops._dispatch import symbolic_op
+
+
+@symbolic_op
+def relu(
+    x,
+    negative_slope: float = 0.0,
+    max_value: float | None = None,
+    threshold: float = 0.0,
+) -> jax.Array:
+    """Rectified linear unit, `max(x, 0)` by default.
+
+    The arguments change it: values below `threshold` get slope
+    `negative_slope` (measured from the threshold), and outputs are capped
+    at `max_value`.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope for values below the threshold.
+        max_value: upper bound of the output, or None for no bound.
+        threshold: values above it pass through; below it they are damped.
+
+    Returns:
+        A tensor of the same shape and dtype as `x`.
+    """
+    x = jnp.asarray(x)
+    if negative_slope != 0.0 and max_value is None and threshold == 0:
+        return jax.nn.leaky_relu(x, negative_slope=negative_slope)
+    if threshold != 0:
+        negative_part = jax.nn.relu(threshold - x)
+        positive = jnp.where(x > jnp.asarray(threshold, x.dtype), x, 0)
+    else:
+        negative_part = jax.nn.relu(-x)
+        positive = jax.nn.relu(x)
+    if max_value is not None:
+        low = jnp.asarray(0, positive.dtype)
+        positive = jnp.clip(positive, low, jnp.asarray(max_value, x.dtype))
+    if negative_slope != 0.0:
+        positive = positive - negative_slope * negative_part
+    return positive
+
+
+@symbolic_op
+def leaky_relu(x, negative_slope: float = 0.2) -> jax.Array:
+    """Leaky ReLU: `x` for `x >= 0`, `negative_slope * x` otherwise.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope for negative inputs.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.leaky_relu(jnp.asarray(x), negative_slope=negative_slope)
+
+
+@symbolic_op
+def relu6(x) -> jax.Array:
+    """ReLU capped at 6: `min(max(x, 0), 6)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.relu6(jnp.asarray(x))
+
+
+@symbolic_op
+def softmax(x, axis: int | tuple[int, ...] = -1) -> jax.Array:
+    """Softmax: `exp(x) / sum(exp(x))` along `axis`, a distribution.
+
+    Args:
+        x: input tensor (logits).
+        axis: the axis, or tuple of axes, to normalize over.
+
+    Returns:
+        A tensor of the same shape as `x` whose values along `axis` are in
+        `[0, 1]` and sum to 1.
+    """
+    return jax.nn.softmax(jnp.asarray(x), axis=axis)
+
+
+@symbolic_op
+def log_softmax(x, axis: int | tuple[int, ...] = -1) -> jax.Array:
+    """Logarithm of the softmax along `axis`, computed stably.
+
+    Args:
+        x: input tensor (logits).
+        axis: the axis, or tuple of axes, to normalize over.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.log_softmax(jnp.asarray(x), axis=axis)
+
+
+@symbolic_op
+def elu(x, alpha: float = 1.0) -> jax.Array:
+    """Exponential linear unit: `x` if `x > 0`, else `alpha * (exp(x) - 1)`.
+
+    Args:
+        x: input tensor.
+        alpha: the value the output approaches for large negative inputs is
+            `-alpha`.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.elu(jnp.asarray(x), alpha=alpha)
+
+
+@symbolic_op
+def selu(x) -> jax.Array:
+    """Scaled ELU: `scale * elu(x, alpha)` with the self-normalizing constants.
+
+    `alpha` is about 1.6733 and `scale` about 1.0507 (Klambauer et al.).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.selu(jnp.asarray(x))
+
+
+@symbolic_op
+def softplus(x) -> jax.Array:
+    """Softplus: `log(exp(x) + 1)`, computed stably.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.softplus(jnp.asarray(x))
+
+
+@symbolic_op
+def softsign(x) -> jax.Array:
+    """Softsign: `x / (abs(x) + 1)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.soft_sign(jnp.asarray(x))
+
+
+@symbolic_op
+def silu(x) -> jax.Array:
+    """SiLU, also called swish: `x * sigmoid(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.silu(jnp.asarray(x))
+
+
+swish = silu
+
+
+@symbolic_op
+def gelu(x, approximate: bool = False) -> jax.Array:
+    """Gaussian error linear unit: `x * P(X <= x)` for a standard normal `X`.
+
+    Args:
+        x: input tensor.
+        approximate: whether to use the tanh approximation instead of the
+            exact form with `erf`.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.gelu(jnp.asarray(x), approximate=approximate)
+
+
+@symbolic_op
+def tanh(x) -> jax.Array:
+    """Hyperbolic tangent: `(exp(x) - exp(-x)) / (exp(x) + exp(-x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jnp.tanh(jnp.asarray(x))
+
+
+@symbolic_op
+def sigmoid(x) -> jax.Array:
+    """Logistic sigmoid: `1 / (1 + exp(-x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`, with values in `(0, 1)`.
+    """
+    return jax.nn.sigmoid(jnp.asarray(x))
+
+
+@symbolic_op
+def exponential(x) -> jax.Array:
+    """Exponential: `exp(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jnp.exp(jnp.asarray(x))
+
+
+@symbolic_op
+def hard_sigmoid(x) -> jax.Array:
+    """Piecewise linear sigmoid: `relu6(x + 3) / 6`.
+
+    It is 0 below -3, 1 above 3 and `x / 6 + 0.5` in between.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.hard_sigmoid(jnp.asarray(x))
+
+
+@symbolic_op
+def hard_silu(x) -> jax.Array:
+    """Hard SiLU, also called hard swish: `x * hard_sigmoid(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    return jax.nn.hard_silu(jnp.asarray(x))
+
+
+hard_swish = hard_silu
+
+
+def linear(x):
+    """Linear (identity) activation: returns `x` unchanged.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        `x` itself.
+    """
+    return x
+
+
+@symbolic_op
+def mish(x) -> jax.Array:
+    """Mish: `x * tanh(softplus(x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape as `x`.
+    """
+    x = jnp.asarray(x)
+    return x * jnp.tanh(jax.nn.softplus(x))
