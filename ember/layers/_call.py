@@ -73,15 +73,14 @@ def build_shapes(layer, args: tuple, kwargs: dict) -> Any:
     """
     params = list(inspect.signature(layer.build).parameters)
     call_params = [
-        p for p in layer._call_signature.parameters
+        p
+        for p in layer._call_signature.parameters
         if p not in ("training", "mask")
     ]
     named = dict(zip(call_params, args, strict=False))
     named.update({k: v for k, v in kwargs.items() if k in call_params})
     if len(params) > 1 and all(p.endswith("_shape") for p in params):
-        return {
-            p: shape_of(named.get(p[: -len("_shape")])) for p in params
-        }
+        return {p: shape_of(named.get(p[: -len("_shape")])) for p in params}
     first = args[0] if args else next(iter(named.values()), None)
     return shape_of(first)
 
@@ -152,6 +151,4 @@ def output_shape(layer, input_shape: Any) -> Any:
     if not layer.built:
         layer._build_on_call((inputs,), {})
     outputs = compute_spec(layer, (inputs,), {})
-    return map_structure(
-        lambda t: t.shape if is_symbolic(t) else t, outputs
-    )
+    return map_structure(lambda t: t.shape if is_symbolic(t) else t, outputs)

@@ -95,7 +95,9 @@ def test_set_weights_checks_count_and_shapes_before_changing_anything():
     before = dense.get_weights()
     with pytest.raises(ValueError, match="expects 2 weights"):
         dense.set_weights([np.zeros((3, 2))])
-    with pytest.raises(ValueError, match=r"'dense/bias' has shape \(2,\).*\(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"'dense/bias' has shape \(2,\).*\(2, 2\)"
+    ):
         dense.set_weights([np.zeros((3, 2)), np.zeros((2, 2))])
     for old, new in zip(before, dense.get_weights(), strict=True):
         np.testing.assert_array_equal(old, new)

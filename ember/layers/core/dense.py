@@ -27,6 +27,9 @@ class Dense(Layer):
         activity_regularizer: optional penalty on the output.
         kernel_constraint: optional projection applied to the kernel.
         bias_constraint: optional projection applied to the bias.
+        lora_rank: LoRA is not supported yet; must be None.
+        lora_alpha: unused while `lora_rank` is None.
+        quantization_config: quantization is not supported yet; None.
 
     Input shape:
         `(batch_size, ..., input_dim)`.
@@ -53,8 +56,20 @@ class Dense(Layer):
         activity_regularizer: Any = None,
         kernel_constraint: Any = None,
         bias_constraint: Any = None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        quantization_config: Any = None,
         **kwargs,
     ):
+        for arg, value in (
+            ("lora_rank", lora_rank),
+            ("quantization_config", quantization_config),
+        ):
+            if value is not None:
+                raise ValueError(
+                    f"Dense: `{arg}` (LoRA / quantization) is not supported "
+                    f"by ember yet. Received: {arg}={value!r}"
+                )
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 "Received an invalid value for `units`, expected a positive "
@@ -130,6 +145,7 @@ class Dense(Layer):
                 "bias_regularizer": serialize_optional(self.bias_regularizer),
                 "kernel_constraint": serialize_optional(self.kernel_constraint),
                 "bias_constraint": serialize_optional(self.bias_constraint),
+                "quantization_config": None,
             }
         )
         return config

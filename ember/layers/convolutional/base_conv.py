@@ -1,0 +1,323 @@
+"""BaseConv: the N-D convolution shared by `Conv1D`, `Conv2D` and `Conv3D`."""
+
+from typing import Any
+
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from ember import activations
+from ember import initializers
+from ember.core.config import standardize_data_format
+from ember.layers._config import serialize_optional
+from ember.layers.input_spec import InputSpec
+from ember.layers.layer import Layer
+
+_SPATIAL = "DHW"
+
+
+def _is_positive_int(value: Any) -> bool:
+    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    return is_int and value > 0
+
+
+def standardize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
+    """Returns `value` (an int or `n` ints) as a tuple of `n` positive ints.
+
+    Args:
+        value: one int, repeated `n` times, or a sequence of `n` ints.
+        n: the length of the result.
+        name: the argument's name, for the error message.
+    """
+    error = (
+        f"The `{name}` argument must be an int or a tuple of {n} positive "
+        f"integers. Received: {name}={value!r}"
+    )
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        values = (value,) * n
+    else:
+        try:
+            values = tuple(value)
+        except TypeError:
+            raise ValueError(error) from None
+        if len(values) != n:
+            raise ValueError(error)
+    if not all(_is_positive_int(v) for v in values):
+        raise ValueError(error)
+    return tuple(int(v) for v in values)
+
+
+def dimension_numbers(rank: int, data_format: str) -> tuple[str, str, str]:
+    """`lax` layout strings (input, kernel, output) for a rank and format."""
+    spatial = _SPATIAL[-rank:]
+    if data_format == "channels_last":
+        layout = "N" + spatial + "C"
+    else:
+        layout = "NC" + spatial
+    return layout, spatial + "IO", layout
+
+
+def spatial_output_size(
+    size: int | None,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    padding: str,
+) -> int | None:
+    """The output length of one spatial axis (None stays None)."""
+    if size is None:
+        return None
+    if padding == "valid":
+        return (size - dilation * (kernel - 1) - 1) // stride + 1
+    return (size - 1) // stride + 1
+
+
+class BaseConv(Layer):
+    """The N-D convolution layer: `activation(conv(inputs, kernel) + bias)`.
+
+    Use `Conv1D`, `Conv2D` or `Conv3D`, which fix `rank`.
+
+    Args:
+        rank: the number of spatial dimensions (1, 2 or 3).
+        filters: the number of output channels, a positive int.
+        kernel_size: the window size: an int or a tuple of `rank` ints.
+        strides: the window's step: an int or a tuple of `rank` ints.
+            `strides > 1` cannot be combined with `dilation_rate > 1`.
+        padding: `"valid"` (no padding) or `"same"` (pad so that the output
+            size is `ceil(input_size / strides)`); rank 1 also accepts
+            `"causal"` (pad on the left only). Case-insensitive.
+        data_format: `"channels_last"` (`(batch, *spatial, channels)`) or
+            `"channels_first"` (`(batch, channels, *spatial)`); default
+            `config.image_data_format()`.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of
+            `rank` ints.
+        groups: the number of groups the channels are split into, each
+            convolved separately with `filters // groups` filters. Both the
+            input channels and `filters` must be divisible by it.
+        activation: an activation function or name; None means linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer: initializer for the kernel.
+        bias_initializer: initializer for the bias.
+        kernel_regularizer: optional penalty on the kernel.
+        bias_regularizer: optional penalty on the bias.
+        activity_regularizer: optional penalty on the output.
+        kernel_constraint: optional projection applied to the kernel.
+        bias_constraint: optional projection applied to the bias.
+
+    Input shape:
+        `(batch_size, *spatial_dims, channels)` with `"channels_last"`,
+        `(batch_size, channels, *spatial_dims)` with `"channels_first"`.
+
+    Output shape:
+        `(batch_size, *new_spatial_dims, filters)` with `"channels_last"`,
+        `(batch_size, filters, *new_spatial_dims)` with `"channels_first"`.
+    """
+
+    def __init__(
+        self,
+        rank: int,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        groups: int = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs,
+    ):
+        if rank not in (1, 2, 3):
+            raise ValueError(
+                f"Argument `rank` must be 1, 2 or 3. Received: rank={rank!r}"
+            )
+        if not _is_positive_int(filters):
+            raise ValueError(
+                "Invalid value for argument `filters`, expected a positive "
+                f"integer. Received: filters={filters!r}"
+            )
+        if not _is_positive_int(groups):
+            raise ValueError(
+                "Invalid value for argument `groups`, expected a positive "
+                f"integer. Received: groups={groups!r}"
+            )
+        if filters % groups:
+            raise ValueError(
+                "The number of filters must be divisible by the number of "
+                f"groups. Received: filters={filters}, groups={groups}"
+            )
+        kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+        strides = standardize_tuple(strides, rank, "strides")
+        dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+        if max(strides) > 1 and max(dilation_rate) > 1:
+            raise ValueError(
+                "`strides > 1` is not supported together with "
+                f"`dilation_rate > 1`. Received: strides={strides} and "
+                f"dilation_rate={dilation_rate}"
+            )
+        allowed = ("valid", "same") + (("causal",) if rank == 1 else ())
+        if not isinstance(padding, str) or padding.lower() not in allowed:
+            raise ValueError(
+                f"The `padding` argument must be one of {allowed}. "
+                f"Received: padding={padding!r}"
+            )
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.padding = padding.lower()
+        self.data_format = standardize_data_format(data_format)
+        self.dilation_rate = dilation_rate
+        self.groups = groups
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    @property
+    def _channel_axis(self) -> int:
+        return -1 if self.data_format == "channels_last" else 1
+
+    def build(self, input_shape: tuple) -> None:
+        """Creates the kernel `(*kernel_size, channels // groups, filters)`
+        and the bias `(filters,)`."""
+        channels = input_shape[self._channel_axis]
+        if channels is None:
+            raise ValueError(
+                f'{type(self).__name__} "{self.name}" needs a known channel '
+                f"dimension, got input shape {tuple(input_shape)}"
+            )
+        if channels % self.groups:
+            raise ValueError(
+                f'{type(self).__name__} "{self.name}": the number of input '
+                f"channels ({channels}) must be divisible by groups="
+                f"{self.groups}. Full input shape: {tuple(input_shape)}"
+            )
+        self.compute_output_shape(input_shape)
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=self.kernel_size + (channels // self.groups, self.filters),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        else:
+            self.bias = None
+        self.input_spec = InputSpec(
+            ndim=self.rank + 2, axes={self._channel_axis: channels}
+        )
+        self.built = True
+
+    def convolution_op(self, inputs, kernel):
+        """The convolution alone, without bias or activation."""
+        padding = self.padding.upper()
+        if self.padding == "causal":
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            padding = [(left, 0)]
+        # Compute in the inputs' float dtype (mixed precision keeps float32
+        # variables); integer inputs are promoted to the kernel's dtype.
+        if jnp.issubdtype(inputs.dtype, jnp.floating):
+            kernel = kernel.astype(inputs.dtype)
+        else:
+            inputs = inputs.astype(kernel.dtype)
+        return lax.conv_general_dilated(
+            inputs,
+            kernel,
+            window_strides=self.strides,
+            padding=padding,
+            rhs_dilation=self.dilation_rate,
+            dimension_numbers=dimension_numbers(self.rank, self.data_format),
+            feature_group_count=self.groups,
+        )
+
+    def call(self, inputs):
+        outputs = self.convolution_op(inputs, self.kernel.value)
+        if self.bias is not None:
+            bias = self.bias.value.astype(outputs.dtype)
+            if self.data_format == "channels_first":
+                bias = jnp.reshape(bias, (self.filters,) + (1,) * self.rank)
+            outputs = outputs + bias
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        """The output shape; raises if a spatial size would be below 1."""
+        input_shape = tuple(input_shape)
+        if self.data_format == "channels_last":
+            spatial = input_shape[1:-1]
+        else:
+            spatial = input_shape[2:]
+        sizes = tuple(
+            spatial_output_size(size, k, s, d, self.padding)
+            for size, k, s, d in zip(
+                spatial,
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+                strict=True,
+            )
+        )
+        if any(size is not None and size <= 0 for size in sizes):
+            raise ValueError(
+                f'{type(self).__name__} "{self.name}": input shape '
+                f"{input_shape} is too small for kernel_size="
+                f"{self.kernel_size} with dilation_rate={self.dilation_rate} "
+                f"and padding={self.padding!r}; the output would have "
+                f"spatial size {sizes}."
+            )
+        if self.data_format == "channels_last":
+            return (input_shape[0], *sizes, self.filters)
+        return (input_shape[0], self.filters, *sizes)
+
+    def get_config(self) -> dict:
+        """Returns the constructor arguments (except `rank`), serialized."""
+        config = super().get_config()
+        config.update(
+            {
+                "filters": self.filters,
+                "kernel_size": self.kernel_size,
+                "strides": self.strides,
+                "padding": self.padding,
+                "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate,
+                "groups": self.groups,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(
+                    self.kernel_initializer
+                ),
+                "bias_initializer": initializers.serialize(
+                    self.bias_initializer
+                ),
+                "kernel_regularizer": serialize_optional(
+                    self.kernel_regularizer
+                ),
+                "bias_regularizer": serialize_optional(self.bias_regularizer),
+                "activity_regularizer": serialize_optional(
+                    self.activity_regularizer
+                ),
+                "kernel_constraint": serialize_optional(self.kernel_constraint),
+                "bias_constraint": serialize_optional(self.bias_constraint),
+            }
+        )
+        return config

@@ -1,0 +1,56 @@
+"""MaxPooling2D: max pooling over height and width."""
+
+from typing import Any
+
+from ember.layers.pooling.base_pooling import BasePooling
+
+
+class MaxPooling2D(BasePooling):
+    """Max pooling over height and width.
+
+    Slides a window of `pool_size` by `strides` over the spatial axes and
+    keeps the maximum of each window, per channel.
+
+    Args:
+        pool_size: the window size: an int or a tuple of 2 ints.
+        strides: the window's step: an int or a tuple of 2 ints; None means
+            `pool_size`.
+        padding: `"valid"` (no padding) or `"same"` (pad so that the output
+            size is `ceil(input_size / strides)`). Case-insensitive.
+        data_format: `"channels_last"` or `"channels_first"`; default
+            `config.image_data_format()`.
+
+    Input shape:
+        `"channels_last"`: `(batch_size, height, width, channels)`
+        `"channels_first"`: `(batch_size, channels, height, width)`
+
+    Output shape:
+        `"channels_last"`: `(batch_size, new_height, new_width, channels)`
+        `"channels_first"`: `(batch_size, channels, new_height, new_width)`
+
+    Example:
+
+    >>> layer = ember.layers.MaxPooling2D()
+    >>> layer(np.ones((2, 4, 4, 3))).shape
+    (2, 2, 2, 3)
+    """
+
+    def __init__(
+        self,
+        pool_size: Any = (2, 2),
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        name: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(
+            pool_size,
+            strides,
+            pool_dimensions=2,
+            pool_mode="max",
+            padding=padding,
+            data_format=data_format,
+            name=name,
+            **kwargs,
+        )
