@@ -44,7 +44,7 @@ def build_map(
             )
         if node.is_input and id(tensor) not in input_ids:
             raise ValueError(
-                f'Graph disconnected: the model\'s outputs depend on input '
+                f"Graph disconnected: the model's outputs depend on input "
                 f'"{tensor.name}" {tensor.shape} of layer "{operation.name}", '
                 f"which is not among the model's inputs: {_describe(inputs)}."
             )

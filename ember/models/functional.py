@@ -154,10 +154,6 @@ class Functional(Model):
                 values[id(tensor)] = value
         return map_structure(lookup, self._outputs_struct)
 
-    def compute_output_shape(self, input_shape: Any) -> Any:
-        """The output shape(s) (traced through the graph)."""
-        return super().compute_output_shape(input_shape)
-
 
 def _flat_list(structure: Any) -> list:
     """Flattens inputs or outputs, dicts in their own key order."""

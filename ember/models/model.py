@@ -134,8 +134,10 @@ class Model(Layer):
 def _symbolic_like(shape):
     if isinstance(shape, dict):
         return {k: _symbolic_like(v) for k, v in shape.items()}
-    if isinstance(shape, list | tuple) and shape and all(
-        isinstance(s, list | tuple) for s in shape
+    if (
+        isinstance(shape, list | tuple)
+        and shape
+        and all(isinstance(s, list | tuple) for s in shape)
     ):
         return [_symbolic_like(s) for s in shape]
     return SymbolicTensor(tuple(shape))

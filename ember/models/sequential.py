@@ -78,9 +78,7 @@ class Sequential(Model):
     def pop(self, rebuild: bool = True) -> Layer:
         """Removes and returns the last layer."""
         if not self.layers:
-            raise ValueError(
-                f'Sequential "{self.name}" has no layers to pop.'
-            )
+            raise ValueError(f'Sequential "{self.name}" has no layers to pop.')
         layer = self._stack.pop()
         if rebuild:
             self._maybe_rebuild()

@@ -84,7 +84,10 @@ def test_dict_inputs_and_outputs():
     merged = ops.concatenate([a, b], axis=-1)
     model = ember.Model(
         inputs={"a": a, "b": b},
-        outputs={"sum": ops.sum(merged, axis=-1), "dense": layers.Dense(2)(merged)},
+        outputs={
+            "sum": ops.sum(merged, axis=-1),
+            "dense": layers.Dense(2)(merged),
+        },
     )
     out = model({"a": np.ones((4, 3)), "b": np.ones((4, 2))})
     assert set(out) == {"sum", "dense"}

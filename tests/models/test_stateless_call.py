@@ -72,14 +72,17 @@ class Counter(layers.Layer):
 def test_non_trainable_updates_are_returned_not_written():
     layer = Counter()
     layer(np.zeros((1, 2)))
-    out, (total,) = jax.jit(
-        lambda nt, x: layer.stateless_call([], nt, x)
-    )([jnp.array(1.0)], np.ones((2, 2), "float32"))
+    out, (total,) = jax.jit(lambda nt, x: layer.stateless_call([], nt, x))(
+        [jnp.array(1.0)], np.ones((2, 2), "float32")
+    )
     assert float(total) == 5.0
     assert float(layer.total.value) == 0.0
 
 
 def test_wrong_number_of_values_is_an_error():
     model = _model()
-    with pytest.raises(ValueError, match="has 4 trainable_variables, but stateless_call received 0"):
+    with pytest.raises(
+        ValueError,
+        match="has 4 trainable_variables, but stateless_call received 0",
+    ):
         model.stateless_call([], [], np.ones((1, 3)))
