@@ -74,7 +74,10 @@ class Variable:
                     value = np.asarray(value)
                     if value.dtype.kind == "f":
                         dtype = standardize_dtype(None)
-                dtype = standardize_dtype(dtype or value.dtype)
+                if dtype is None:
+                    # int64 / float64 data without x64 mode become 32-bit.
+                    dtype = jax.dtypes.canonicalize_dtype(value.dtype)
+                dtype = standardize_dtype(dtype)
             value = jnp.asarray(value, dtype=dtype)
         if shape is not None and tuple(value.shape) != tuple(shape):
             raise ValueError(

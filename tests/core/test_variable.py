@@ -77,3 +77,8 @@ def test_nested_scopes_fall_back_to_the_outer_one():
         with StateScope([(b, jnp.array(4.0))]):
             assert float(a.value) == 3.0
             assert float(b.value) == 4.0
+
+
+def test_python_and_numpy_64_bit_values_become_32_bit_quietly():
+    assert Variable([1, 2]).dtype == "int32"
+    assert Variable(np.ones(3)).dtype == "float32"

@@ -1,0 +1,458 @@
+"""NumPy-style reductions, sorting, cumulative ops and products."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from ember.core.dtypes import standardize_dtype
+from ember.ops._dispatch import symbolic_op
+from ember.ops.core import ArrayLike
+from ember.ops.core import _array
+from ember.ops.numpy_arrays import Axis
+from ember.ops.numpy_arrays import _axis
+
+_LOW_PRECISION = ("float16", "bfloat16")
+
+
+def _float_dtypes(x: jax.Array) -> tuple[str, str]:
+    """The dtypes to compute a mean-like statistic in, and to return.
+
+    Integers give `float32`; half precision is computed in `float32` to
+    avoid overflow, then cast back.
+    """
+    name = standardize_dtype(x.dtype)
+    if name in _LOW_PRECISION:
+        return "float32", name
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        return "float32", "float32"
+    return name, name
+
+
+# -- reductions ---------------------------------------------------------------
+
+
+@symbolic_op
+def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Sum of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The sums (booleans are summed as `int32`).
+    """
+    return jnp.sum(_array(x), axis=_axis(axis), keepdims=keepdims)
+
+
+@symbolic_op
+def prod(
+    x: ArrayLike, axis: Axis = None, keepdims: bool = False, dtype: Any = None
+) -> jax.Array:
+    """Product of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+        dtype: the accumulation and output dtype.
+
+    Returns:
+        The products.
+    """
+    dtype = dtype and standardize_dtype(dtype)
+    return jnp.prod(_array(x), axis=_axis(axis), keepdims=keepdims, dtype=dtype)
+
+
+@symbolic_op
+def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Mean of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The means: `float32` for integer input; half precision inputs are
+        accumulated in `float32` and keep their dtype.
+    """
+    x = _array(x)
+    compute, result = _float_dtypes(x)
+    out = jnp.mean(x, axis=_axis(axis), keepdims=keepdims, dtype=compute)
+    return out.astype(result)
+
+
+@symbolic_op
+def var(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Variance (population, `ddof=0`) of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The variances, as for `mean`.
+    """
+    x = _array(x)
+    compute, result = _float_dtypes(x)
+    out = jnp.var(x, axis=_axis(axis), keepdims=keepdims, dtype=compute)
+    return out.astype(result)
+
+
+@symbolic_op
+def std(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Standard deviation (population) of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The standard deviations, as for `mean`.
+    """
+    x = _array(x)
+    compute, result = _float_dtypes(x)
+    out = jnp.std(x.astype(compute), axis=_axis(axis), keepdims=keepdims)
+    return out.astype(result)
+
+
+@symbolic_op
+def average(
+    x: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None
+) -> jax.Array:
+    """Weighted mean along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis to reduce, default all.
+        weights: weights of the shape of `x`, or 1-D along `axis`.
+
+    Returns:
+        The weighted means, a float tensor.
+    """
+    x = _array(x)
+    compute, _ = _float_dtypes(x)
+    if weights is not None:
+        weights = _array(weights).astype(compute)
+    return jnp.average(x.astype(compute), axis=_axis(axis), weights=weights)
+
+
+@symbolic_op
+def max(
+    x: ArrayLike,
+    axis: Axis = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+) -> jax.Array:
+    """Maximum of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+        initial: a lower bound on the result (needed for empty reductions).
+
+    Returns:
+        The maxima.
+    """
+    return jnp.max(
+        _array(x), axis=_axis(axis), keepdims=keepdims, initial=initial
+    )
+
+
+@symbolic_op
+def min(
+    x: ArrayLike,
+    axis: Axis = None,
+    keepdims: bool = False,
+    initial: ArrayLike | None = None,
+) -> jax.Array:
+    """Minimum of the elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+        initial: an upper bound on the result.
+
+    Returns:
+        The minima.
+    """
+    return jnp.min(
+        _array(x), axis=_axis(axis), keepdims=keepdims, initial=initial
+    )
+
+
+@symbolic_op
+def amax(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Maximum along `axis` (same as `max` without `initial`).
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The maxima.
+    """
+    return jnp.max(_array(x), axis=_axis(axis), keepdims=keepdims)
+
+
+@symbolic_op
+def amin(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Minimum along `axis` (same as `min` without `initial`).
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        The minima.
+    """
+    return jnp.min(_array(x), axis=_axis(axis), keepdims=keepdims)
+
+
+@symbolic_op
+def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Whether all elements along `axis` are true (non-zero).
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        A boolean tensor.
+    """
+    return jnp.all(_array(x), axis=_axis(axis), keepdims=keepdims)
+
+
+@symbolic_op
+def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> jax.Array:
+    """Whether any element along `axis` is true (non-zero).
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+        keepdims: whether to keep reduced axes with size 1.
+
+    Returns:
+        A boolean tensor.
+    """
+    return jnp.any(_array(x), axis=_axis(axis), keepdims=keepdims)
+
+
+@symbolic_op
+def count_nonzero(x: ArrayLike, axis: Axis = None) -> jax.Array:
+    """Number of non-zero elements along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis or axes to reduce, default all.
+
+    Returns:
+        An `int32` tensor.
+    """
+    return jnp.count_nonzero(_array(x), axis=_axis(axis)).astype("int32")
+
+
+@symbolic_op
+def argmax(
+    x: ArrayLike, axis: int | None = None, keepdims: bool = False
+) -> jax.Array:
+    """Index of the largest element along `axis` (the first, on ties).
+
+    Args:
+        x: input tensor.
+        axis: the axis, default the flattened tensor.
+        keepdims: whether to keep the reduced axis with size 1.
+
+    Returns:
+        An `int32` tensor.
+    """
+    return jnp.argmax(_array(x), axis=axis, keepdims=keepdims)
+
+
+@symbolic_op
+def argmin(
+    x: ArrayLike, axis: int | None = None, keepdims: bool = False
+) -> jax.Array:
+    """Index of the smallest element along `axis` (the first, on ties).
+
+    Args:
+        x: input tensor.
+        axis: the axis, default the flattened tensor.
+        keepdims: whether to keep the reduced axis with size 1.
+
+    Returns:
+        An `int32` tensor.
+    """
+    return jnp.argmin(_array(x), axis=axis, keepdims=keepdims)
+
+
+@symbolic_op
+def sort(x: ArrayLike, axis: int | None = -1) -> jax.Array:
+    """Sorts `x` along `axis`, ascending.
+
+    Args:
+        x: input tensor.
+        axis: the axis, or None for the flattened tensor.
+
+    Returns:
+        The sorted tensor.
+    """
+    return jnp.sort(_array(x), axis=axis)
+
+
+@symbolic_op
+def argsort(x: ArrayLike, axis: int | None = -1) -> jax.Array:
+    """Indices that sort `x` along `axis`, ascending and stable.
+
+    Args:
+        x: input tensor.
+        axis: the axis, or None for the flattened tensor.
+
+    Returns:
+        An `int32` tensor of indices.
+    """
+    x = _array(x)
+    return jnp.argsort(x, axis=None if x.ndim == 0 else axis)
+
+
+@symbolic_op
+def cumsum(
+    x: ArrayLike, axis: int | None = None, dtype: Any = None
+) -> jax.Array:
+    """Cumulative sum along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis, default the flattened tensor.
+        dtype: the accumulation and output dtype.
+
+    Returns:
+        The running sums.
+    """
+    dtype = dtype and standardize_dtype(dtype)
+    return jnp.cumsum(_array(x), axis=axis, dtype=dtype)
+
+
+@symbolic_op
+def cumprod(
+    x: ArrayLike, axis: int | None = None, dtype: Any = None
+) -> jax.Array:
+    """Cumulative product along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis, default the flattened tensor.
+        dtype: the accumulation and output dtype.
+
+    Returns:
+        The running products.
+    """
+    dtype = dtype and standardize_dtype(dtype)
+    return jnp.cumprod(_array(x), axis=axis, dtype=dtype)
+
+
+# -- products -----------------------------------------------------------------
+
+
+@symbolic_op
+def matmul(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
+    """Matrix product, batched over leading dimensions.
+
+    Args:
+        x1: first input tensor.
+        x2: second input tensor.
+
+    Returns:
+        The product; two `int8` inputs accumulate and return `int32`.
+    """
+    x1, x2 = _array(x1), _array(x2)
+    preferred = None
+    if x1.dtype == jnp.int8 and x2.dtype == jnp.int8:
+        preferred = jnp.int32
+    return jnp.matmul(x1, x2, preferred_element_type=preferred)
+
+
+@symbolic_op
+def dot(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
+    """Dot product, as `numpy.dot`.
+
+    Args:
+        x1: first input tensor.
+        x2: second input tensor.
+
+    Returns:
+        The product: a sum over the last axis of `x1` and the second-last
+        (or only) axis of `x2`.
+    """
+    return jnp.dot(_array(x1), _array(x2))
+
+
+@symbolic_op
+def tensordot(
+    x1: ArrayLike, x2: ArrayLike, axes: int | Sequence = 2
+) -> jax.Array:
+    """Sum of products over the given axes.
+
+    Args:
+        x1: first input tensor.
+        x2: second input tensor.
+        axes: a number of trailing/leading axes, or a pair of axis lists.
+
+    Returns:
+        The contracted tensor.
+    """
+    return jnp.tensordot(_array(x1), _array(x2), axes=axes)
+
+
+@symbolic_op
+def outer(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
+    """Outer product of two (flattened) tensors.
+
+    Args:
+        x1: first input tensor.
+        x2: second input tensor.
+
+    Returns:
+        A 2-D tensor.
+    """
+    return jnp.outer(_array(x1), _array(x2))
+
+
+@symbolic_op
+def einsum(subscripts: str, *operands: ArrayLike, **kwargs) -> jax.Array:
+    """Evaluates an Einstein summation, such as `"ij,jk->ik"`.
+
+    Args:
+        subscripts: the summation, in NumPy's notation.
+        *operands: the tensors.
+        **kwargs: passed on to `jax.numpy.einsum`.
+
+    Returns:
+        The result.
+    """
+    return jnp.einsum(subscripts, *[_array(x) for x in operands], **kwargs)
+
+
+@symbolic_op
+def meshgrid(*x: ArrayLike, indexing: str = "xy") -> list:
+    """Coordinate grids from 1-D coordinate vectors.
+
+    Args:
+        *x: the 1-D tensors.
+        indexing: `"xy"` (Cartesian) or `"ij"` (matrix).
+
+    Returns:
+        A list of N-D tensors.
+    """
+    return jnp.meshgrid(*[_array(t) for t in x], indexing=indexing)
