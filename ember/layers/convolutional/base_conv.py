@@ -4,10 +4,10 @@ from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
-from jax import lax
 
 from ember import activations
 from ember import initializers
+from ember import ops
 from ember.core.config import standardize_data_format
 from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
@@ -45,16 +45,6 @@ def standardize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
     if not all(_is_positive_int(v) for v in values):
         raise ValueError(error)
     return tuple(int(v) for v in values)
-
-
-def dimension_numbers(rank: int, data_format: str) -> tuple[str, str, str]:
-    """`lax` layout strings (input, kernel, output) for a rank and format."""
-    spatial = _SPATIAL[-rank:]
-    if data_format == "channels_last":
-        layout = "N" + spatial + "C"
-    else:
-        layout = "NC" + spatial
-    return layout, spatial + "IO", layout
 
 
 def spatial_output_size(
@@ -231,24 +221,24 @@ class BaseConv(Layer):
 
     def convolution_op(self, inputs, kernel):
         """The convolution alone, without bias or activation."""
-        padding = self.padding.upper()
-        if self.padding == "causal":
-            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
-            padding = [(left, 0)]
         # Compute in the inputs' float dtype (mixed precision keeps float32
         # variables); integer inputs are promoted to the kernel's dtype.
         if jnp.issubdtype(inputs.dtype, jnp.floating):
             kernel = kernel.astype(inputs.dtype)
         else:
             inputs = inputs.astype(kernel.dtype)
-        return lax.conv_general_dilated(
+        padding = self.padding
+        if padding == "causal":
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            inputs = jnp.pad(inputs, [(0, 0), (left, 0), (0, 0)])
+            padding = "valid"
+        return ops.conv(
             inputs,
             kernel,
-            window_strides=self.strides,
+            strides=self.strides,
             padding=padding,
-            rhs_dilation=self.dilation_rate,
-            dimension_numbers=dimension_numbers(self.rank, self.data_format),
-            feature_group_count=self.groups,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
         )
 
     def call(self, inputs):

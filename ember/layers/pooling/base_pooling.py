@@ -1,11 +1,8 @@
 """BasePooling: max or average pooling over 1 to 3 spatial dimensions."""
 
-import math
 from typing import Any
 
-import jax.numpy as jnp
-from jax import lax
-
+from ember import ops
 from ember.core.config import standardize_data_format
 from ember.layers.convolutional.base_conv import spatial_output_size
 from ember.layers.convolutional.base_conv import standardize_tuple
@@ -78,41 +75,16 @@ class BasePooling(Layer):
         self.input_spec = InputSpec(ndim=pool_dimensions + 2)
         self.built = True
 
-    def _window(self, values: tuple) -> tuple:
-        """`values` per spatial axis, as a full-rank window with 1 elsewhere."""
-        if self.data_format == "channels_last":
-            return (1, *values, 1)
-        return (1, 1, *values)
-
     def call(self, inputs):
         self.compute_output_shape(inputs.shape)
-        window = self._window(self.pool_size)
-        strides = self._window(self.strides)
-        padding = self.padding.upper()
-        if self.pool_mode == "max":
-            lowest = -jnp.inf
-            if not jnp.issubdtype(inputs.dtype, jnp.floating):
-                lowest = jnp.iinfo(inputs.dtype).min
-            init = jnp.array(lowest, dtype=inputs.dtype)
-            return lax.reduce_window(
-                inputs, init, lax.max, window, strides, padding
-            )
-        zero = jnp.array(0, dtype=inputs.dtype)
-        sums = lax.reduce_window(
-            inputs, zero, lax.add, window, strides, padding
+        pool = ops.max_pool if self.pool_mode == "max" else ops.average_pool
+        return pool(
+            inputs,
+            pool_size=self.pool_size,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
         )
-        if self.padding.lower() == "valid":
-            return sums / math.prod(self.pool_size)
-        # With "same" padding, windows at the edges cover fewer real cells:
-        # divide by the count of real cells, as Keras does.
-        shape = [
-            n if w > 1 else 1 for n, w in zip(inputs.shape, window, strict=True)
-        ]
-        ones = jnp.ones(shape, dtype=inputs.dtype)
-        counts = lax.reduce_window(
-            ones, zero, lax.add, window, strides, padding
-        )
-        return sums / counts
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
