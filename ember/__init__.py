@@ -10,8 +10,8 @@ from ember import layers
 from ember import models
 from ember import ops
 from ember import utils
-from ember.core.symbolic import SymbolicTensor as KerasTensor
 from ember.core.symbolic import Operation
+from ember.core.symbolic import SymbolicTensor as KerasTensor
 from ember.core.variable import Variable
 from ember.layers.core.input_layer import Input
 from ember.layers.layer import Layer

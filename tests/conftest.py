@@ -6,8 +6,8 @@ import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-from ember.core import naming  # noqa: E402
-from ember.core import seed  # noqa: E402
+from ember.core import naming
+from ember.core import seed
 
 
 @pytest.fixture(autouse=True)
