@@ -38,15 +38,9 @@ def print_summary(
     receives the whole plain-text summary in one call, as in Keras.
 
     Raises:
-        ValueError: if the model is not built, for a bad `layer_range`, or
-            for columns narrower than 4 characters.
+        ValueError: for a bad `layer_range`, or for columns narrower than
+            4 characters.
     """
-    if not model.built:
-        raise ValueError(
-            f'Model "{model.name}" ({type(model).__name__}) has not been '
-            "built yet, so it has no summary. Call it on a batch of data or "
-            "call `build(input_shape)` first."
-        )
     import rich.console
     import rich.markup
     import rich.table

@@ -201,10 +201,13 @@ class _TwoDense(ember.Model):
         return self.first(inputs)
 
 
-def test_unbuilt_model_raises_naming_it():
-    model = _TwoDense(name="two_dense")
-    with pytest.raises(ValueError, match='"two_dense".*build'):
-        model.summary()
+def test_unbuilt_model_lists_its_layers_as_unbuilt_like_keras():
+    text = _summary(_TwoDense(name="two_dense"))
+    _, rows = _table(text)
+    assert [row[1:] for row in rows] == [["?", "0 (unbuilt)"]] * 2
+    assert _footer(text)[0] == " Total params: 0 (0.00 B)"
+    unbuilt_stack = ember.Sequential([layers.Dense(2)])
+    assert "0 (unbuilt)" in _summary(unbuilt_stack)
 
 
 def test_subclassed_model_lists_unbuilt_sublayers():
