@@ -215,6 +215,6 @@ def test_subclassed_model_lists_unbuilt_sublayers():
     model(np.zeros((2, 4), "float32"))
     text = _summary(model)
     _, rows = _table(text)
-    assert rows[0][2] == "15"
+    assert rows[0][1:] == ["(2, 3)", "15"]
     assert rows[1][1:] == ["?", "0 (unbuilt)"]
     assert _footer(text)[0] == " Total params: 15 (60.00 B)"
