@@ -1,5 +1,6 @@
 """Config helpers shared by layers."""
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -15,3 +16,17 @@ def serialize_optional(obj: Any) -> Any:
             "registered_name": None,
         }
     raise ValueError(f"Cannot serialize {obj!r}: it has no get_config().")
+
+
+def resolve(getter: Callable, identifier: Any, layer: Any, argument: str):
+    """`getter(identifier)`, its errors prefixed with the layer's name.
+
+    Example: `Dense "dense": invalid `activation`. Unknown activation: ...`
+    """
+    try:
+        return getter(identifier)
+    except ValueError as error:
+        raise ValueError(
+            f'{type(layer).__name__} "{layer.name}": invalid `{argument}`. '
+            f"{error}"
+        ) from None

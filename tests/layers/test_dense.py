@@ -60,3 +60,16 @@ def test_dense_errors():
         layer(np.ones((1, 5), "float32"))
     with pytest.raises(ValueError, match=r'"fixed".*rank at least 2'):
         layer(np.ones((4,), "float32"))
+
+
+def test_unknown_activation_or_initializer_names_the_layer_and_suggests():
+    with pytest.raises(
+        ValueError,
+        match=r'Dense "head": invalid `activation`.*Did you mean \'relu\'',
+    ):
+        layers.Dense(2, activation="rleu", name="head")
+    with pytest.raises(
+        ValueError,
+        match=r"invalid `kernel_initializer`.*Did you mean 'glorot_uniform'",
+    ):
+        layers.Dense(2, kernel_initializer="glorot_unifrom")

@@ -9,6 +9,7 @@ from ember import activations
 from ember import initializers
 from ember import ops
 from ember.core.config import standardize_data_format
+from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -167,10 +168,16 @@ class BaseConv(Layer):
         self.data_format = standardize_data_format(data_format)
         self.dilation_rate = dilation_rate
         self.groups = groups
-        self.activation = activations.get(activation)
+        self.activation = resolve(
+            activations.get, activation, self, "activation"
+        )
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = resolve(
+            initializers.get, kernel_initializer, self, "kernel_initializer"
+        )
+        self.bias_initializer = resolve(
+            initializers.get, bias_initializer, self, "bias_initializer"
+        )
         self.kernel_regularizer = kernel_regularizer
         self.bias_regularizer = bias_regularizer
         self.kernel_constraint = kernel_constraint

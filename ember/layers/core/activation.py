@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember import activations
+from ember.layers._config import resolve
 from ember.layers.layer import Layer
 
 
@@ -29,7 +30,9 @@ class Activation(Layer):
     def __init__(self, activation: Any, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
-        self.activation = activations.get(activation)
+        self.activation = resolve(
+            activations.get, activation, self, "activation"
+        )
         self.built = True
 
     def call(self, inputs):

@@ -6,6 +6,7 @@ import jax.numpy as jnp
 
 from ember import activations
 from ember import initializers
+from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -77,10 +78,16 @@ class Dense(Layer):
             )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
-        self.activation = activations.get(activation)
+        self.activation = resolve(
+            activations.get, activation, self, "activation"
+        )
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_initializer = resolve(
+            initializers.get, kernel_initializer, self, "kernel_initializer"
+        )
+        self.bias_initializer = resolve(
+            initializers.get, bias_initializer, self, "bias_initializer"
+        )
         self.kernel_regularizer = kernel_regularizer
         self.bias_regularizer = bias_regularizer
         self.kernel_constraint = kernel_constraint
