@@ -9,6 +9,7 @@ from ember import initializers
 from ember import layers
 from ember import models
 from ember import ops
+from ember import regularizers
 from ember import utils
 from ember.core.symbolic import Operation
 from ember.core.symbolic import SymbolicTensor as KerasTensor

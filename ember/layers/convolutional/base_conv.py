@@ -8,6 +8,7 @@ import numpy as np
 from ember import activations
 from ember import initializers
 from ember import ops
+from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
@@ -178,8 +179,12 @@ class BaseConv(Layer):
         self.bias_initializer = resolve(
             initializers.get, bias_initializer, self, "bias_initializer"
         )
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
+        self.kernel_regularizer = resolve(
+            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
+        )
+        self.bias_regularizer = resolve(
+            regularizers.get, bias_regularizer, self, "bias_regularizer"
+        )
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         self.input_spec = InputSpec(ndim=rank + 2)
@@ -306,10 +311,12 @@ class BaseConv(Layer):
                 "bias_initializer": initializers.serialize(
                     self.bias_initializer
                 ),
-                "kernel_regularizer": serialize_optional(
+                "kernel_regularizer": regularizers.serialize(
                     self.kernel_regularizer
                 ),
-                "bias_regularizer": serialize_optional(self.bias_regularizer),
+                "bias_regularizer": regularizers.serialize(
+                    self.bias_regularizer
+                ),
                 "activity_regularizer": serialize_optional(
                     self.activity_regularizer
                 ),

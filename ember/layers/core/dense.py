@@ -6,6 +6,7 @@ import jax.numpy as jnp
 
 from ember import activations
 from ember import initializers
+from ember import regularizers
 from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
@@ -88,8 +89,12 @@ class Dense(Layer):
         self.bias_initializer = resolve(
             initializers.get, bias_initializer, self, "bias_initializer"
         )
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
+        self.kernel_regularizer = resolve(
+            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
+        )
+        self.bias_regularizer = resolve(
+            regularizers.get, bias_regularizer, self, "bias_regularizer"
+        )
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         self.input_spec = InputSpec(min_ndim=2)
@@ -146,10 +151,12 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(
                     self.bias_initializer
                 ),
-                "kernel_regularizer": serialize_optional(
+                "kernel_regularizer": regularizers.serialize(
                     self.kernel_regularizer
                 ),
-                "bias_regularizer": serialize_optional(self.bias_regularizer),
+                "bias_regularizer": regularizers.serialize(
+                    self.bias_regularizer
+                ),
                 "kernel_constraint": serialize_optional(self.kernel_constraint),
                 "bias_constraint": serialize_optional(self.bias_constraint),
                 "quantization_config": None,
