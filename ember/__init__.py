@@ -7,6 +7,7 @@ from ember import activations
 from ember import config
 from ember import initializers
 from ember import layers
+from ember import losses
 from ember import models
 from ember import ops
 from ember import regularizers
