@@ -8,6 +8,7 @@ from ember import config
 from ember import initializers
 from ember import layers
 from ember import losses
+from ember import metrics
 from ember import models
 from ember import ops
 from ember import regularizers

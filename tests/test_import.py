@@ -12,14 +12,19 @@ def _run(code: str) -> str:
 
 
 def test_import_is_fast_and_pulls_no_other_framework():
-    out = _run(
-        "import time, sys\n"
-        "t = time.perf_counter()\n"
-        "import ember\n"
-        "print(time.perf_counter() - t)\n"
-        "print(sorted(m for m in ('keras', 'tensorflow', 'torch')"
-        " if m in sys.modules))\n"
-    )
-    seconds, frameworks = out.strip().splitlines()
-    assert frameworks == "[]"
-    assert float(seconds) < 1.0, f"import ember took {seconds} s"
+    # The best of three runs, so that a busy machine does not fail it.
+    runs = [
+        _run(
+            "import time, sys\n"
+            "t = time.perf_counter()\n"
+            "import ember\n"
+            "print(time.perf_counter() - t)\n"
+            "print(sorted(m for m in ('keras', 'tensorflow', 'torch')"
+            " if m in sys.modules))\n"
+        )
+        for _ in range(3)
+    ]
+    results = [run.strip().splitlines() for run in runs]
+    assert all(frameworks == "[]" for _, frameworks in results)
+    best = min(float(seconds) for seconds, _ in results)
+    assert best < 1.0, f"import ember took {best} s"

@@ -1,0 +1,195 @@
+"""ember.metrics: stateful metrics with pure twins, and get / serialize."""
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from ember.core.lookup import unknown_identifier_error
+from ember.core.naming import to_snake_case
+from ember.metrics.accuracy_metrics import Accuracy
+from ember.metrics.accuracy_metrics import BinaryAccuracy
+from ember.metrics.accuracy_metrics import CategoricalAccuracy
+from ember.metrics.accuracy_metrics import SparseCategoricalAccuracy
+from ember.metrics.accuracy_metrics import SparseTopKCategoricalAccuracy
+from ember.metrics.accuracy_metrics import TopKCategoricalAccuracy
+from ember.metrics.accuracy_metrics import accuracy
+from ember.metrics.accuracy_metrics import binary_accuracy
+from ember.metrics.accuracy_metrics import categorical_accuracy
+from ember.metrics.accuracy_metrics import sparse_categorical_accuracy
+from ember.metrics.accuracy_metrics import sparse_top_k_categorical_accuracy
+from ember.metrics.accuracy_metrics import top_k_categorical_accuracy
+from ember.metrics.metric import Metric
+from ember.metrics.reduction_metrics import Mean
+from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import Sum
+from ember.metrics.regression_metrics import MeanAbsoluteError
+from ember.metrics.regression_metrics import MeanSquaredError
+from ember.metrics.regression_metrics import RootMeanSquaredError
+from ember.metrics.regression_metrics import mean_absolute_error
+from ember.metrics.regression_metrics import mean_squared_error
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+_CLASSES = (
+    Metric,
+    Mean,
+    Sum,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    MeanAbsoluteError,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+)
+_BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
+_BY_NAME.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
+_BY_NAME.update(
+    {
+        "mse": MeanSquaredError,
+        "MSE": MeanSquaredError,
+        "mae": MeanAbsoluteError,
+        "MAE": MeanAbsoluteError,
+    }
+)
+_FUNCTIONS: dict[str, Callable] = {
+    fn.__name__: fn
+    for fn in (
+        accuracy,
+        binary_accuracy,
+        categorical_accuracy,
+        sparse_categorical_accuracy,
+        top_k_categorical_accuracy,
+        sparse_top_k_categorical_accuracy,
+        mean_squared_error,
+        mean_absolute_error,
+    )
+}
+_FUNCTIONS.update({"mse": mean_squared_error, "mae": mean_absolute_error})
+
+
+def get_function(name: str) -> Callable:
+    """Returns the metric function called `name` (e.g. `"accuracy"`).
+
+    Raises:
+        ValueError: if no metric function has that name.
+    """
+    if name not in _FUNCTIONS:
+        raise unknown_identifier_error("metric function", name, _FUNCTIONS)
+    return _FUNCTIONS[name]
+
+
+def serialize(metric: Any) -> Any:
+    """Returns the Keras config dict of a metric (a function gives its name).
+
+    Example:
+
+    >>> serialize(Mean(name="m"))["class_name"]
+    'Mean'
+    """
+    if metric is None:
+        return None
+    if not hasattr(metric, "get_config"):
+        return getattr(metric, "__name__", metric)
+    return {
+        "module": "keras.metrics",
+        "class_name": type(metric).__name__,
+        "config": metric.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
+    """Builds a metric from a name or a Keras config dict.
+
+    Example:
+
+    >>> deserialize({"class_name": "Sum", "config": {"name": "s"}}).name
+    's'
+    """
+    if isinstance(config, str):
+        table = {**_FUNCTIONS, **_BY_NAME, **(custom_objects or {})}
+        if config not in table:
+            raise unknown_identifier_error("metric", config, table)
+        return table[config]
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            "Could not deserialize metric: expected a name or a dict with "
+            f"'class_name' and 'config'. Received: {config!r}"
+        )
+    name = config["class_name"]
+    table = {**_BY_NAME, **(custom_objects or {})}
+    if name not in table:
+        raise unknown_identifier_error("metric", name, table)
+    return table[name].from_config(config.get("config") or {})
+
+
+def get(identifier: Any) -> Any:
+    """Resolves a metric from None, a name, a config dict, a class or callable.
+
+    Names are class names (`"CategoricalAccuracy"`), their snake-case form
+    (`"categorical_accuracy"`) or the aliases `"mse"` and `"mae"`; a class
+    is instantiated with its defaults. Choosing the right accuracy for a
+    bare `"accuracy"` from the loss is the trainer's job, not this one's.
+
+    Raises:
+        ValueError: for an unknown name (suggesting the closest ones) or an
+            object that is not a metric.
+
+    Example:
+
+    >>> get("mse").name
+    'mean_squared_error'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise unknown_identifier_error("metric", identifier, _BY_NAME)
+        obj = _BY_NAME[identifier]
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        return obj()
+    if callable(obj):
+        return obj
+    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+__all__ = [
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "MAE",
+    "MSE",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "RootMeanSquaredError",
+    "SparseCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "Sum",
+    "TopKCategoricalAccuracy",
+    "accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "deserialize",
+    "get",
+    "get_function",
+    "mae",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "mse",
+    "serialize",
+    "sparse_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "top_k_categorical_accuracy",
+]
