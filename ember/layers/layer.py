@@ -15,9 +15,10 @@ from ember.core.symbolic import Operation
 from ember.core.symbolic import any_symbolic
 from ember.core.variable import Variable
 from ember.layers import _call
+from ember.layers._config import batch_input_shape
+from ember.layers._config import capture_config
 from ember.layers.input_spec import check_input_compatibility
 
-_PRIMITIVES = (int, float, str, bool, type(None))
 # Attributes holding bookkeeping, never sublayers or variables to report.
 _UNTRACKED = frozenset(
     {
@@ -61,7 +62,7 @@ class Layer(Operation):
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
-        instance._auto_config = _capture_config(cls, args, kwargs)
+        instance._auto_config = capture_config(cls, args, kwargs)
         return instance
 
     def __init__(
@@ -103,7 +104,7 @@ class Layer(Operation):
         self.supports_masking = False
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
-        self._input_shape_arg = _batch_input_shape(kwargs)
+        self._input_shape_arg = batch_input_shape(kwargs)
         self._initial_weights = kwargs.get("weights")
         self._call_signature = inspect.signature(self.call)
         params = self._call_signature.parameters
@@ -516,47 +517,3 @@ class Layer(Operation):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _batch_input_shape(kwargs: dict) -> tuple | None:
-    if kwargs.get("batch_input_shape") is not None:
-        return tuple(kwargs["batch_input_shape"])
-    shape = kwargs.get("input_shape")
-    if shape is None and kwargs.get("input_dim") is not None:
-        shape = (kwargs["input_dim"],)
-    if shape is None:
-        return None
-    if isinstance(shape, int):
-        shape = (shape,)
-    return (kwargs.get("batch_size"),) + tuple(shape)
-
-
-def _is_primitive(value) -> bool:
-    if isinstance(value, list | tuple):
-        return all(_is_primitive(v) for v in value)
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and _is_primitive(v) for k, v in value.items()
-        )
-    return isinstance(value, _PRIMITIVES)
-
-
-def _capture_config(cls, args, kwargs) -> dict | None:
-    """The constructor's arguments, kept when all are plain values."""
-    try:
-        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
-    except TypeError:
-        return None
-    config = {}
-    for name, value in list(bound.arguments.items())[1:]:
-        param = inspect.signature(cls.__init__).parameters[name]
-        if param.kind == param.VAR_KEYWORD:
-            config.update(value)
-        elif param.kind != param.VAR_POSITIONAL:
-            config[name] = value
-    config = {
-        k: v
-        for k, v in config.items()
-        if k not in ("name", "dtype", "trainable")
-    }
-    return config if _is_primitive(config) else None
