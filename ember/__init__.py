@@ -11,6 +11,7 @@ from ember import losses
 from ember import metrics
 from ember import models
 from ember import ops
+from ember import optimizers
 from ember import regularizers
 from ember import utils
 from ember.core.symbolic import Operation

@@ -1,0 +1,83 @@
+"""Adadelta: unit-corrected adaptive rates."""
+
+import jax.numpy as jnp
+
+from ember.optimizers.optimizer import Optimizer
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, 2012): the step is
+    `-rms(delta_acc) / rms(grad_acc) * g`, scaled by the learning rate, with
+    `rms(x) = sqrt(x + epsilon)` and both accumulators decayed by `rho`.
+
+    Args:
+        learning_rate: a float, schedule or callable. Defaults to 0.001.
+        rho: decay rate of the accumulators.
+        epsilon: small constant for numerical stability.
+        **kwargs: the `Optimizer` base arguments.
+
+    Example:
+
+    >>> opt = Adadelta(learning_rate=1.0)
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.95,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            use_ema=use_ema,
+            ema_momentum=ema_momentum,
+            ema_overwrite_frequency=ema_overwrite_frequency,
+            loss_scale_factor=loss_scale_factor,
+            gradient_accumulation_steps=gradient_accumulation_steps,
+            name=name,
+            **kwargs,
+        )
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def _slot_spec(self):
+        return [[("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]]
+
+    def _update_one(self, grad, param, slots, lr, step, extras):
+        rho = self.rho
+        grad_acc = rho * slots["accumulated_grad"] + (1 - rho) * jnp.square(
+            grad
+        )
+        delta_acc = slots["accumulated_delta_var"]
+        delta = -(
+            (jnp.sqrt(delta_acc + self.epsilon) * grad)
+            / jnp.sqrt(grad_acc + self.epsilon)
+        )
+        delta_acc = rho * delta_acc + (1 - rho) * jnp.square(delta)
+        new = {"accumulated_grad": grad_acc, "accumulated_delta_var": delta_acc}
+        return lr * delta, new
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            {
+                "rho": self.rho,
+                "epsilon": self.epsilon,
+            }
+        )
+        return config
