@@ -34,6 +34,7 @@ class StateScope:
     def __init__(self, mapping: Iterable[tuple[Any, Any]] = ()):
         self._values: dict[int, Any] = {}
         self._variables: dict[int, Any] = {}
+        self._losses: dict[int, list] = {}
         for variable, value in mapping:
             self._set(variable, value)
         self._token = None
@@ -52,6 +53,14 @@ class StateScope:
     def assign(self, variable, value) -> None:
         """Records `value` as the variable's new value inside the scope."""
         self._set(variable, value)
+
+    def add_loss(self, owner: Any, loss: Any) -> None:
+        """Records a loss added by `owner` (a layer) inside the scope."""
+        self._losses.setdefault(id(owner), []).append(loss)
+
+    def losses_of(self, owner: Any) -> list:
+        """The losses `owner` added inside this scope."""
+        return list(self._losses.get(id(owner), []))
 
     def __enter__(self) -> "StateScope":
         self._parent = _CURRENT.get()

@@ -22,7 +22,13 @@ from ember.core.symbolic import map_structure
 # The `training` flag of the outermost call, inherited by nested calls that
 # were not given one explicitly.
 _TRAINING = contextvars.ContextVar("ember_training", default=None)
+_IN_CALL = contextvars.ContextVar("ember_in_call", default=False)
 _NOT_CONVERTED = ("training", "mask")
+
+
+def in_call() -> bool:
+    """Whether a layer call is running (the current call is nested)."""
+    return _IN_CALL.get()
 
 
 def _convert_leaf(x, compute_dtype: str, autocast: bool):
@@ -108,11 +114,27 @@ def call_in_context(layer, args: tuple, kwargs: dict) -> Any:
     if not layer._call_has_mask_arg:
         kwargs.pop("mask", None)
     token = _TRAINING.set(training)
+    in_call_token = _IN_CALL.set(True)
     try:
         with naming.name_scope(layer.name):
-            return layer.call(*args, **kwargs)
+            outputs = layer.call(*args, **kwargs)
     finally:
+        _IN_CALL.reset(in_call_token)
         _TRAINING.reset(token)
+    if layer.activity_regularizer is not None:
+        add_activity_losses(layer, outputs)
+    return outputs
+
+
+def add_activity_losses(layer, outputs: Any) -> None:
+    """Adds the activity penalty of each output, per sample, as Keras."""
+    for output in jax.tree_util.tree_leaves(outputs):
+        if not hasattr(output, "ndim"):
+            continue
+        loss = layer.activity_regularizer(output)
+        if output.ndim > 0:
+            loss = loss / output.shape[0]
+        layer.add_loss(loss)
 
 
 def compute_spec(layer, args: tuple, kwargs: dict) -> Any:

@@ -6,11 +6,13 @@ from typing import Any
 import numpy as np
 
 from ember import initializers
+from ember import regularizers
 from ember.core import naming
 from ember.core.dtypes import is_float
 from ember.core.dtypes import standardize_dtype
 from ember.core.seed import SeedGenerator
 from ember.core.state_scope import StateScope
+from ember.core.state_scope import current_scope
 from ember.core.symbolic import Operation
 from ember.core.symbolic import any_symbolic
 from ember.core.variable import Variable
@@ -27,6 +29,7 @@ _UNTRACKED = frozenset(
         "_trainable_variables",
         "_non_trainable_variables",
         "_auto_config",
+        "_losses",
         "_build_shapes_dict",
         "input_spec",
     }
@@ -98,12 +101,13 @@ class Layer(Operation):
         self._trainable = bool(trainable)
         self._set_dtype(dtype)
         self.autocast = autocast
-        self.activity_regularizer = activity_regularizer
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec = None
         self.supports_masking = False
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
+        self._losses: list = []
         self._input_shape_arg = batch_input_shape(kwargs)
         self._initial_weights = kwargs.get("weights")
         self._call_signature = inspect.signature(self.call)
@@ -379,6 +383,8 @@ class Layer(Operation):
             check_input_compatibility(self.input_spec, inputs, self)
         if any_symbolic((args, kwargs)):
             return self.symbolic_call(*args, **kwargs)
+        if not _call.in_call():
+            self._clear_losses()
         return _call.call_in_context(self, args, kwargs)
 
     def symbolic_call(self, *args, **kwargs):
@@ -461,10 +467,66 @@ class Layer(Operation):
         mapping += zip(non_trainable, non_trainable_variables, strict=True)
         with StateScope(mapping) as scope:
             outputs = _call.call_in_context(self, args, kwargs)
+            losses = self.losses if return_losses else []
         new_non_trainable = [scope.get(v) for v in non_trainable]
         if return_losses:
-            return outputs, new_non_trainable, []
+            return outputs, new_non_trainable, losses
         return outputs, new_non_trainable
+
+    # -- losses ------------------------------------------------------------
+    def add_loss(self, loss: Any) -> None:
+        """Adds a scalar loss from inside `call` (e.g. an activity penalty).
+
+        Losses are collected in `layer.losses` and added to the training
+        loss. Inside pure code (`stateless_call`) they are recorded in the
+        state scope, never stored on the layer.
+        """
+        scope = current_scope()
+        if scope is not None:
+            scope.add_loss(self, loss)
+        else:
+            self._losses.append(loss)
+
+    def _flatten_layers(self) -> list["Layer"]:
+        """All nested sublayers, depth first, each once."""
+        found, seen = [], {id(self)}
+        stack = list(reversed(self._layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            found.append(layer)
+            stack.extend(reversed(layer._layers))
+        return found
+
+    def _own_losses(self) -> list:
+        scope = current_scope()
+        if scope is not None:
+            return scope.losses_of(self)
+        return list(self._losses)
+
+    def _clear_losses(self) -> None:
+        self._losses.clear()
+        for layer in self._flatten_layers():
+            layer._losses.clear()
+
+    @property
+    def losses(self) -> list:
+        """Losses added in the last call, plus the weight penalties.
+
+        Weight penalties (`kernel_regularizer` and the like) are computed
+        from the current values, so inside `stateless_call` they are
+        differentiable functions of the values passed in.
+        """
+        losses = self._own_losses()
+        for layer in self._flatten_layers():
+            losses.extend(layer._own_losses())
+        for variable in self.trainable_weights:
+            regularizer = getattr(variable, "regularizer", None)
+            if regularizer is not None:
+                losses.append(regularizer(variable.value))
+        return losses
 
     # -- graph -------------------------------------------------------------
     def _single_node(self, attribute: str):

@@ -1,0 +1,1 @@
+"""Training: the data path, the compiled step and the fit/evaluate loop."""
