@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ember import initializers
 from ember.core import naming
 from ember.core.dtypes import standardize_dtype
@@ -106,7 +108,8 @@ class Metric:
                 name=name,
             )
         self._variables.append(variable)
-        self._initial_values.append(variable.value)
+        # A host copy: the device value may be donated to a compiled step.
+        self._initial_values.append(np.array(variable.value))
         return variable
 
     def add_weight(

@@ -6,6 +6,9 @@ from ember.core.symbolic import SymbolicTensor
 from ember.layers import _call
 from ember.layers.layer import Layer
 from ember.models.summary import print_summary
+from ember.training import compile as compile_lib
+from ember.training import loop
+from ember.training import steps
 
 
 def _is_functional_call(args: tuple, kwargs: dict) -> bool:
@@ -45,6 +48,167 @@ class Model(Layer):
                 "accepted by `ember.Model(inputs, outputs)` itself."
             )
         super().__init__(**kwargs)
+
+    # -- training ----------------------------------------------------------
+    def compile(
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        loss_weights: Any = None,
+        metrics: Any = None,
+        weighted_metrics: Any = None,
+        run_eagerly: bool = False,
+        steps_per_execution: Any = "auto",
+        jit_compile: Any = "auto",
+        auto_scale_loss: bool = True,
+    ) -> None:
+        """Configures the model for training.
+
+        Args:
+            optimizer: a name (`"adam"`), an optimizer object or an
+                `optax.GradientTransformation`.
+            loss: a name, a `Loss` object or a callable `(y_true, y_pred)`.
+            loss_weights: not supported yet (multi-output models).
+            metrics: names or metric objects; `"accuracy"` picks the right
+                accuracy from the loss and the shapes, as in Keras.
+            weighted_metrics: metrics that use the sample weights.
+            run_eagerly: run the steps without `jax.jit` (for debugging).
+            steps_per_execution: steps per compiled execution, or `"auto"`.
+            jit_compile: False is the same as `run_eagerly=True`.
+        """
+        if loss_weights is not None:
+            raise NotImplementedError(
+                "`loss_weights` (for multi-output models) is not supported "
+                f"yet. Received: loss_weights={loss_weights!r}"
+            )
+        self.optimizer = compile_lib.resolve_optimizer(optimizer)
+        self._compile_loss = compile_lib.resolve_loss(loss)
+        self._compiled_metrics = compile_lib.CompiledMetrics(
+            metrics, weighted_metrics
+        )
+        if not (
+            steps_per_execution == "auto"
+            or (
+                isinstance(steps_per_execution, int) and steps_per_execution > 0
+            )
+        ):
+            raise ValueError(
+                "`steps_per_execution` must be 'auto' or a positive int. "
+                f"Received: steps_per_execution={steps_per_execution!r}"
+            )
+        self._steps_per_execution = steps_per_execution
+        self._run_eagerly = bool(run_eagerly) or jit_compile is False
+        self._train_function = None
+        self._test_function = None
+        self._predict_function = None
+        self.stop_training = False
+        self.compiled = True
+
+    @property
+    def metrics(self) -> list:
+        """The compiled metrics (the loss tracker first), once built."""
+        if not getattr(self, "compiled", False):
+            return []
+        return list(self._compiled_metrics.metrics)
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """The names of `metrics`."""
+        return [m.name for m in self.metrics]
+
+    def train_step(self, state, data):
+        """One pure training step, Keras-JAX style: `(logs, state)`."""
+        return steps.train_step(self, state, data)
+
+    def test_step(self, state, data):
+        """One pure evaluation step: `(logs, state)`."""
+        return steps.test_step(self, state, data)
+
+    def predict_step(self, state, data):
+        """One pure prediction step: `(outputs, state)`."""
+        return steps.predict_step(self, state, data)
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
+        """Trains the model for a number of epochs; returns a `History`.
+
+        Arguments, defaults and semantics are Keras'. The data are checked
+        before any weight changes; each compiled execution runs several
+        steps; the last partial batch is padded and masked.
+        """
+        return loop.fit(
+            self,
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_split=validation_split,
+            validation_data=validation_data,
+            shuffle=shuffle,
+            class_weight=class_weight,
+            sample_weight=sample_weight,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
+            validation_steps=validation_steps,
+            validation_batch_size=validation_batch_size,
+            validation_freq=validation_freq,
+        )
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+    ):
+        """Returns the loss and metrics on the given data (Keras' rules)."""
+        return loop.evaluate(
+            self,
+            x,
+            y,
+            batch_size=batch_size,
+            verbose=verbose,
+            sample_weight=sample_weight,
+            steps=steps,
+            callbacks=callbacks,
+            return_dict=return_dict,
+        )
+
+    def predict(
+        self, x, batch_size=None, verbose="auto", steps=None, callbacks=None
+    ):
+        """Returns the model's outputs for `x` as numpy arrays."""
+        return loop.predict(
+            self,
+            x,
+            batch_size=batch_size,
+            verbose=verbose,
+            steps=steps,
+            callbacks=callbacks,
+        )
 
     @property
     def layers(self) -> list[Layer]:

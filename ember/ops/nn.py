@@ -664,10 +664,12 @@ def max_pool(
     data_format = config.standardize_data_format(data_format)
     x = _array(inputs)
     _, _, window, step = _windows(x, pool_size, strides, data_format)
+    # A Python scalar init value lets JAX see a max monoid, which it can
+    # differentiate; an array init value cannot be differentiated.
     if jnp.issubdtype(x.dtype, jnp.inexact):
-        lowest = jnp.array(-jnp.inf, x.dtype)
+        lowest = -np.inf
     else:
-        lowest = jnp.array(jnp.iinfo(x.dtype).min, x.dtype)
+        lowest = int(jnp.iinfo(x.dtype).min)
     return lax.reduce_window(
         x, lowest, lax.max, window, step, _padding(padding)
     )

@@ -284,3 +284,11 @@ def test_nn_ops_work_under_jit():
     x = rng.standard_normal((2, 6, 6, 3)).astype("float32")
     kernel = rng.standard_normal((3, 3, 3, 4)).astype("float32")
     _close(jax.jit(block)(x, kernel), block(x, kernel), tol=1e-5)
+
+
+def test_max_pool_2d_is_differentiable_under_jit():
+    x = np.arange(16.0, dtype="float32").reshape(1, 4, 4, 1)
+    grad = jax.jit(jax.grad(lambda a: ops.max_pool(a, 2).sum()))(x)
+    expected = np.zeros((4, 4))
+    expected[1::2, 1::2] = 1.0
+    np.testing.assert_array_equal(grad[0, ..., 0], expected)

@@ -1,0 +1,8 @@
+"""Callbacks: hooks called by `fit`, `evaluate` and `predict`."""
+
+from ember.callbacks.callback import Callback
+from ember.callbacks.callback import overrides_batch_hooks
+from ember.callbacks.callback_list import CallbackList
+from ember.callbacks.history import History
+from ember.callbacks.progbar_logger import ProgbarLogger
+from ember.callbacks.terminate_on_nan import TerminateOnNaN

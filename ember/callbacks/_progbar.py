@@ -1,0 +1,208 @@
+"""A small progress bar for `ProgbarLogger`.
+
+On a terminal it redraws one line with carriage returns; elsewhere (files,
+pipes, pytest's capture) it prints plain lines only, with no carriage return
+and no escape code: one line when finalized plus at most a few progress
+lines. `update` is cheap when nothing needs drawing, and the step count may
+jump (the trainer reports once per compiled chunk of steps).
+"""
+
+import math
+import sys
+import time
+
+import numpy as np
+
+_MILESTONES = (0.25, 0.5, 0.75)
+
+
+def format_value(value) -> str:
+    """Keras' format for a logged value: 4 decimals, scientific when tiny."""
+    if isinstance(value, str):
+        return value
+    try:
+        number = float(np.mean(np.asarray(value, dtype=np.float64)))
+    except (TypeError, ValueError):
+        return str(value)
+    if abs(number) > 1e-3:
+        return f"{number:.4f}"
+    return f"{number:.4e}"
+
+
+def format_time_per_unit(seconds: float, unit: str) -> str:
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s/{unit}"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/{unit}"
+    return f"{seconds * 1e6:.0f}us/{unit}"
+
+
+def format_eta(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds > 3600:
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    if seconds > 60:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds}s"
+
+
+class Progbar:
+    """Progress bar over `target` steps (``None`` when unknown).
+
+    Args:
+        target: Total number of steps, or ``None``.
+        verbose: 0 silent, 1 live bar, 2 one line when finalized.
+        width: Width of the bar drawn on a terminal.
+        interval: Minimum seconds between two redraws on a terminal.
+        plain_interval: Minimum seconds between two progress lines when the
+            output is not a terminal.
+        unit_name: Name of the counted unit.
+        stream: Where to write; ``sys.stdout`` (looked up at each write) by
+            default.
+        dynamic: Force (or forbid) the live display; by default it is used
+            when the stream is a terminal.
+    """
+
+    def __init__(
+        self,
+        target,
+        verbose=1,
+        width=20,
+        interval=0.05,
+        plain_interval=2.0,
+        unit_name="step",
+        stream=None,
+        dynamic=None,
+    ):
+        self.target = target
+        self.verbose = verbose
+        self.width = width
+        self.interval = interval
+        self.plain_interval = plain_interval
+        self.unit_name = unit_name
+        self._stream = stream
+        if dynamic is None:
+            isatty = getattr(self.stream, "isatty", None)
+            dynamic = bool(isatty and isatty())
+        self.dynamic = dynamic
+        self._start = time.perf_counter()
+        self._first = None  # (step, time) of the first update
+        self._current = 0
+        self._values = {}
+        self._last_draw = 0.0
+        self._last_plain = self._start
+        self._next_plain_unknown = 10.0
+        self._milestone = 0
+        self._width_drawn = 0
+
+    @property
+    def stream(self):
+        return self._stream if self._stream is not None else sys.stdout
+
+    def _write(self, text: str) -> None:
+        stream = self.stream
+        stream.write(text)
+        stream.flush()
+
+    def _time_per_step(self, current: int, now: float) -> float:
+        if not current:
+            return 0.0
+        if self._first is not None and current > self._first[0]:
+            # Leave out the first update: it holds the compilation.
+            return (now - self._first[1]) / (current - self._first[0])
+        return (now - self._start) / current
+
+    def _info(self, current: int, now: float, finalize: bool, eta: bool):
+        per_step = self._time_per_step(current, now)
+        parts = []
+        if eta and self.target and not finalize:
+            parts.append(format_eta(per_step * (self.target - current)))
+        else:
+            parts.append(f"{now - self._start:.0f}s")
+        parts.append(format_time_per_unit(per_step, self.unit_name))
+        for key, value in self._values.items():
+            parts.append(f"{key}: {format_value(value)}")
+        return parts
+
+    def _count(self, current: int) -> str:
+        if self.target:
+            digits = int(math.log10(self.target)) + 1
+            return f"{current:{digits}d}/{self.target}"
+        return f"{current:7d}/Unknown"
+
+    def _plain_line(self, current: int, now: float, finalize: bool) -> str:
+        parts = [self._count(current)]
+        parts += self._info(current, now, finalize, eta=not finalize)
+        return " - ".join(parts) + "\n"
+
+    def _draw_dynamic(self, current: int, now: float, finalize: bool):
+        count = self._count(current)
+        bar = ""
+        if self.target:
+            done = min(int(self.width * current / self.target), self.width)
+            bar = (
+                f"\x1b[32m{'━' * done}\x1b[0m"
+                f"\x1b[37m{'━' * (self.width - done)}\x1b[0m "
+            )
+        elapsed, per_step, *metrics = self._info(
+            current, now, finalize, eta=True
+        )
+        info = f"{elapsed} {per_step}" + "".join(f" - {m}" for m in metrics)
+        visible = len(count) + 1 + (self.width + 1 if bar else 0) + len(info)
+        line = f"\r\x1b[1m{count}\x1b[0m {bar}{info}"
+        if self._width_drawn > visible:
+            line += " " * (self._width_drawn - visible)
+        self._width_drawn = visible
+        if finalize:
+            line += "\n"
+        self._write(line)
+
+    def _plain_due(self, current: int, now: float) -> bool:
+        if now - self._last_plain < self.plain_interval:
+            return False
+        if self.target:
+            fraction = current / self.target
+            due = False
+            while (
+                self._milestone < len(_MILESTONES)
+                and fraction >= _MILESTONES[self._milestone]
+            ):
+                self._milestone += 1
+                due = True
+            return due and current < self.target
+        if now - self._start >= self._next_plain_unknown:
+            self._next_plain_unknown *= 2
+            return True
+        return False
+
+    def update(self, current, values=None, finalize=None):
+        """Moves the bar to step `current` (1-indexed), showing `values`.
+
+        `values` is a dict or a list of ``(name, value)`` pairs, displayed
+        as they are (not averaged). `finalize` defaults to reaching target.
+        """
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        if values:
+            self._values.update(values)
+        self._current = current
+        if self.verbose == 0:
+            return
+        now = time.perf_counter()
+        if self._first is None and current:
+            self._first = (current, now)
+        if self.verbose == 2:
+            if finalize:
+                self._write(self._plain_line(current, now, True))
+            return
+        if self.dynamic:
+            if finalize or now - self._last_draw >= self.interval:
+                self._last_draw = now
+                self._draw_dynamic(current, now, finalize)
+            return
+        if finalize:
+            self._write(self._plain_line(current, now, True))
+        elif self._plain_due(current, now):
+            self._last_plain = now
+            self._write(self._plain_line(current, now, False))

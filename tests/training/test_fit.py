@@ -1,0 +1,165 @@
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import ember
+from ember import layers
+
+
+def _mlp(optimizer="sgd", loss="mse", metrics=None, seed=0):
+    ember.utils.set_random_seed(seed)
+    model = ember.Sequential(
+        [
+            ember.Input(shape=(3,)),
+            layers.Dense(4, activation="tanh"),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    return model
+
+
+def _data(n=50):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 3)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], "float32")).astype("float32")
+    return x, y
+
+
+def test_one_sgd_epoch_equals_a_hand_written_jax_loop():
+    x, y = _data(50)  # 50 = 3 batches of 16 + a padded batch of 2
+    model = _mlp(ember.optimizers.SGD(learning_rate=0.1))
+    params = [v.value for v in model.trainable_variables]
+
+    def loss_fn(params, xb, yb):
+        out, _ = model.stateless_call(params, [], xb)
+        return jnp.mean(jnp.square(out - yb))
+
+    grad = jax.jit(jax.grad(loss_fn))
+    for start in range(0, 50, 16):
+        g = grad(params, x[start : start + 16], y[start : start + 16])
+        params = [p - 0.1 * gi for p, gi in zip(params, g, strict=True)]
+
+    model.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    for variable, expected in zip(
+        model.trainable_variables, params, strict=True
+    ):
+        np.testing.assert_allclose(variable.numpy(), expected, atol=1e-5)
+
+
+def test_evaluate_ignores_padding_rows():
+    x, y = _data(50)
+    model = _mlp(metrics=["mae"])
+    loss, mae = model.evaluate(x, y, batch_size=16, verbose=0)
+    pred = np.asarray(model(x))
+    np.testing.assert_allclose(loss, np.mean((pred - y) ** 2), rtol=1e-5)
+    np.testing.assert_allclose(mae, np.mean(np.abs(pred - y)), rtol=1e-5)
+    logs = model.evaluate(x, y, batch_size=7, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "mean_absolute_error"]
+    np.testing.assert_allclose(logs["loss"], loss, rtol=1e-5)
+
+
+def test_predict_matches_the_eager_call_and_drops_padding():
+    x, _ = _data(37)
+    model = _mlp()
+    out = model.predict(x, batch_size=8, verbose=0)
+    assert out.shape == (37, 1)
+    np.testing.assert_allclose(out, model(x), rtol=1e-5, atol=1e-6)
+
+
+def test_a_second_epoch_does_not_recompile():
+    x, y = _data(64)
+    model = _mlp("adam")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    size = model._train_function._cache_size()
+    model.fit(x, y, batch_size=16, epochs=3, verbose=0)
+    assert model._train_function._cache_size() == size == 1
+
+
+def test_history_and_validation_metrics():
+    x, y = _data(60)
+    model = _mlp("adam", metrics=["mae"])
+    history = model.fit(
+        x, y, batch_size=16, epochs=3, validation_split=0.25, verbose=0
+    )
+    assert set(history.history) == {
+        "loss",
+        "mean_absolute_error",
+        "val_loss",
+        "val_mean_absolute_error",
+    }
+    assert len(history.history["loss"]) == 3
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_set_random_seed_makes_two_fits_identical():
+    x, y = _data(40)
+    weights = []
+    for _ in range(2):
+        model = _mlp("adam", seed=7)
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        weights.append([w.numpy() for w in model.weights])
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_run_eagerly_gives_the_same_weights():
+    x, y = _data(32)
+    results = []
+    for eager in (False, True):
+        model = _mlp("sgd", seed=3)
+        model.compile(optimizer="sgd", loss="mse", run_eagerly=eager)
+        model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        results.append([w.numpy() for w in model.weights])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _unchanged(model, before):
+    for w, old in zip(model.weights, before, strict=True):
+        np.testing.assert_array_equal(w.numpy(), old)
+
+
+def test_bad_input_is_refused_before_any_weight_changes():
+    x, y = _data(20)
+    model = _mlp("adam")
+    before = [w.numpy() for w in model.weights]
+    with pytest.raises(ValueError, match="20 samples but y has 19"):
+        model.fit(x, y[:19], verbose=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        model.fit(x, y, batch_size=0, verbose=0)
+    with pytest.raises(ValueError, match="validation_data"):
+        model.fit(x, y, validation_data=(x,), verbose=0)
+    _unchanged(model, before)
+
+
+def test_fit_before_compile_is_an_error():
+    model = ember.Sequential([ember.Input(shape=(3,)), layers.Dense(1)])
+    with pytest.raises(ValueError, match="must be compiled before `fit"):
+        model.fit(*_data(4), verbose=0)
+
+
+def test_accuracy_resolves_from_the_loss():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(30, 4)).astype("float32")
+    labels = (x[:, 0] > 0).astype("int32")
+    model = ember.Sequential(
+        [ember.Input(shape=(4,)), layers.Dense(2, activation="softmax")]
+    )
+    model.compile(
+        "adam", "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    logs = model.evaluate(x, labels, verbose=0, return_dict=True)
+    assert type(model.metrics[1]).__name__ == "SparseCategoricalAccuracy"
+    expected = np.mean(np.asarray(model(x)).argmax(-1) == labels)
+    np.testing.assert_allclose(logs["accuracy"], expected, rtol=1e-6)
+
+
+def test_evaluate_returns_loss_first_then_metrics_in_compile_order():
+    x, y = _data(20)
+    model = _mlp(metrics=["mse", "mae"])
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "mean_squared_error", "mean_absolute_error"]
+    values = model.evaluate(x, y, verbose=0)
+    assert values == list(logs.values())
