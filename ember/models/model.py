@@ -99,6 +99,7 @@ class Model(Layer):
         self._steps_per_execution = steps_per_execution
         self._run_eagerly = bool(run_eagerly) or jit_compile is False
         self._train_function = None
+        self._keeping_train_function = None
         self._test_function = None
         self._predict_function = None
         self.stop_training = False
@@ -209,6 +210,39 @@ class Model(Layer):
             steps=steps,
             callbacks=callbacks,
         )
+
+    def train_on_batch(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        class_weight=None,
+        return_dict=False,
+    ):
+        """Runs one gradient update on exactly this batch.
+
+        As in Keras 3, the metrics are reset first, so the returned values
+        are those of this batch alone: the scalar loss when there are no
+        metrics, else a list (or a dict with `return_dict=True`).
+        """
+        return loop.train_on_batch(
+            self,
+            x,
+            y,
+            sample_weight=sample_weight,
+            class_weight=class_weight,
+            return_dict=return_dict,
+        )
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Returns the loss and metrics of exactly this batch (no update)."""
+        return loop.test_on_batch(
+            self, x, y, sample_weight=sample_weight, return_dict=return_dict
+        )
+
+    def predict_on_batch(self, x):
+        """Returns the model's outputs for exactly this batch (numpy)."""
+        return loop.predict_on_batch(self, x)
 
     @property
     def layers(self) -> list[Layer]:

@@ -93,6 +93,12 @@ class CompiledMetrics:
                 )
         self._metrics_arg = list(metrics or [])
         self._weighted_arg = list(weighted_metrics or [])
+        # Unknown names fail here, in compile, not at the first fit.
+        for identifier in (*self._metrics_arg, *self._weighted_arg):
+            if isinstance(identifier, str) and (
+                identifier not in _ACCURACY_NAMES
+            ):
+                metrics_module.get(identifier)
         self.loss_tracker = metrics_module.Mean(name="loss")
         self.unweighted: list = []
         self.weighted: list = []

@@ -12,12 +12,15 @@ import jax
 import numpy as np
 
 from ember.callbacks import CallbackList
+from ember.callbacks import TerminateOnNaN
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.training import compiled
 from ember.training.data import ArrayIterator
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import make_batch
 from ember.training.data import split_validation
+from ember.training.data import stack_chunks
 from ember.training.data import unpack_validation_data
 
 # Without per-batch callbacks, chunks of this many steps (at most an epoch)
@@ -63,8 +66,47 @@ def _assign(model, state) -> None:
             variable.assign(value)
 
 
-def _prepare(model, data) -> None:
-    """Builds the model, the optimizer and the metrics from one batch."""
+def _is_sparse_crossentropy(loss) -> bool:
+    fn = getattr(loss, "fn", None)
+    return getattr(fn, "__name__", "") == "sparse_categorical_crossentropy"
+
+
+def _check_sparse_labels(model, y, num_classes: int, where: str) -> None:
+    """Raises when integer labels fall outside `[0, num_classes)`.
+
+    Only for a sparse categorical crossentropy loss; runs on the host,
+    before any state changes (out-of-range labels would silently give a
+    wrong loss on an accelerator).
+    """
+    loss = model._compile_loss
+    if y is None or not _is_sparse_crossentropy(loss):
+        return
+    labels = np.asarray(jax.tree_util.tree_leaves(y)[0])
+    if labels.size == 0:
+        return
+    ignore = getattr(loss, "_fn_kwargs", {}).get("ignore_class")
+    if ignore is not None:
+        labels = labels[labels != ignore]
+        if labels.size == 0:
+            return
+    low, high = labels.min(), labels.max()
+    bad = low if low < 0 else high if high >= num_classes else None
+    if bad is not None:
+        raise ValueError(
+            f"Received a label value of {bad.item()} in `{where}`, which is "
+            f"outside the valid range of [0, {num_classes - 1}] for the "
+            f'sparse categorical crossentropy loss: model "{model.name}" '
+            f"outputs {num_classes} classes (the last dimension of its "
+            "output). Labels must be integers in [0, num_classes)."
+        )
+
+
+def _prepare(model, data, val_data=None) -> None:
+    """Builds the model, the optimizer and the metrics from one batch.
+
+    Also checks sparse labels (of `data` and `val_data`) against the
+    model's number of classes, before any weight changes.
+    """
     x = jax.tree_util.tree_map(lambda a: a[:1], data.x)
     if not model.built:
         model(x)
@@ -76,6 +118,10 @@ def _prepare(model, data) -> None:
             f'Model "{model.name}" has several outputs; training them is not '
             "supported yet."
         )
+    num_classes = pred_shape[-1] if pred_shape else 1
+    _check_sparse_labels(model, data.y, num_classes, "y")
+    if val_data is not None:
+        _check_sparse_labels(model, val_data.y, num_classes, "validation_data")
     model._compiled_metrics.build(model._compile_loss, y_shape, pred_shape)
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
@@ -91,16 +137,58 @@ def _logs_at(model, logs: dict, index: int) -> dict:
     return {k: float(np.asarray(logs[k])[index]) for k in order}
 
 
-def _run_epoch(model, function, iterator, epoch, k, callbacks, hook) -> dict:
+def _first_non_finite(chunk_logs, num_steps: int) -> int | None:
+    """The first real step whose logged loss is NaN or infinite, if any."""
+    loss = chunk_logs.get("loss")
+    if loss is None:
+        return None
+    bad = ~np.isfinite(np.asarray(loss)[:num_steps])
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def _rollback(model, function, previous, chunk, good_steps: int):
+    """Re-runs the first `good_steps` steps of `chunk` from `previous`.
+
+    Masked steps leave the state untouched, so this is the state just
+    before the step whose loss became non-finite.
+    """
+    if good_steps == 0:
+        return previous
+    step_mask = np.array(chunk.step_mask, copy=True)
+    step_mask[good_steps:] = 0
+    replay = chunk._replace(step_mask=step_mask, num_steps=good_steps)
+    _, state = function(previous, jax.device_put(replay))
+    return state
+
+
+def _run_epoch(
+    model, function, iterator, epoch, k, callbacks, hook, rollback=False
+) -> dict:
+    """One pass of chunks. With `rollback` (a non-donating `function`),
+    a chunk whose loss becomes non-finite is undone back to the last
+    finite step and the epoch stops there."""
     state = _gather(model)
     state = (*state[:3], model._compiled_metrics.reset_values())
     logs, step = {}, 0
     for chunk in iterator.chunks(epoch, k):
         getattr(callbacks, f"on_{hook}_batch_begin")(step)
+        previous = state
         chunk_logs, state = function(state, jax.device_put(chunk))
+        chunk_logs = jax.device_get(chunk_logs)
+        bad = (
+            _first_non_finite(chunk_logs, chunk.num_steps) if rollback else None
+        )
+        if bad is not None:
+            state = _rollback(model, function, previous, chunk, bad)
+            _assign(model, state)
+            step += bad + 1
+            logs = _logs_at(model, chunk_logs, bad)
+            model.stop_training = True
+            getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
+            break
         _assign(model, state)
         step += chunk.num_steps
-        logs = _logs_at(model, jax.device_get(chunk_logs), chunk.num_steps - 1)
+        logs = _logs_at(model, chunk_logs, chunk.num_steps - 1)
         getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
         if hook == "train" and model.stop_training:
             break
@@ -113,6 +201,21 @@ def _train_function(model):
             model.train_step, jit_compile=not model._run_eagerly
         )
     return model._train_function
+
+
+def _keeping_train_function(model):
+    """The train chunk function without buffer donation, so that the state
+    from before a chunk survives it (for `TerminateOnNaN`'s rollback).
+
+    An outer `jax.jit` makes the inner one's donation a no-op."""
+    if getattr(model, "_keeping_train_function", None) is None:
+        inner = compiled.make_chunk_function(
+            model.train_step, jit_compile=not model._run_eagerly
+        )
+        model._keeping_train_function = (
+            inner if model._run_eagerly else jax.jit(inner)
+        )
+    return model._keeping_train_function
 
 
 def _test_function(model):
@@ -152,7 +255,7 @@ def fit(
     elif validation_split:
         data, val_data = split_validation(data, validation_split)
     verbose = 1 if verbose == "auto" else int(verbose)
-    _prepare(model, data)
+    _prepare(model, data, val_data)
 
     iterator = ArrayIterator(
         data,
@@ -172,13 +275,23 @@ def fit(
         steps=iterator.num_steps,
     )
     k = _steps_per_chunk(model, user_callbacks, iterator.num_steps)
-    train_function = _train_function(model)
+    rollback = any(isinstance(c, TerminateOnNaN) for c in user_callbacks)
+    train_function = (
+        _keeping_train_function(model) if rollback else _train_function(model)
+    )
     model.stop_training = False
     callback_list.on_train_begin()
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
         logs = _run_epoch(
-            model, train_function, iterator, epoch, k, callback_list, "train"
+            model,
+            train_function,
+            iterator,
+            epoch,
+            k,
+            callback_list,
+            "train",
+            rollback=rollback,
         )
         if val_data is not None and (epoch + 1) % validation_freq == 0:
             val_logs = _evaluate_data(
@@ -230,10 +343,7 @@ def evaluate(
         list(callbacks or []), model=model, verbose=verbose, epochs=1
     )
     logs = _evaluate_data(model, data, batch_size, steps, callback_list)
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
+    return _flatten_logs(logs, return_dict)
 
 
 def predict(
@@ -252,9 +362,10 @@ def predict(
     iterator = ArrayIterator(
         data, batch_size=batch_size, shuffle=False, steps_per_epoch=steps
     )
-    if model._predict_function is None:
+    if getattr(model, "_predict_function", None) is None:
         model._predict_function = compiled.make_predict_function(
-            model.predict_step, jit_compile=not model._run_eagerly
+            model.predict_step,
+            jit_compile=not getattr(model, "_run_eagerly", False),
         )
     state = (
         [v.value for v in model.trainable_variables],
@@ -273,3 +384,64 @@ def predict(
             )
         )
     return jax.tree_util.tree_map(lambda *p: np.concatenate(p), *parts)
+
+
+def _one_batch_chunk(data):
+    """A chunk of exactly one step holding every sample of `data`."""
+    batch = make_batch(data.x, data.y, data.sample_weight, data.num_samples)
+    return next(stack_chunks([batch], 1))
+
+
+def _flatten_logs(logs: dict, return_dict: bool):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _run_one_batch(model, function, data) -> dict:
+    """Runs one step on `data` with freshly reset metrics (as Keras'
+    `*_on_batch` do), writes the state back and returns the step's logs."""
+    state = _gather(model)
+    state = (*state[:3], model._compiled_metrics.reset_values())
+    chunk = _one_batch_chunk(data)
+    chunk_logs, state = function(state, jax.device_put(chunk))
+    _assign(model, state)
+    return _logs_at(model, jax.device_get(chunk_logs), 0)
+
+
+def train_on_batch(
+    model,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    class_weight: dict | None = None,
+    return_dict: bool = False,
+):
+    """One training step on exactly this batch; see `Model.train_on_batch`."""
+    _check_compiled(model, "train_on_batch")
+    data = adapt(x, y, sample_weight, class_weight)
+    _prepare(model, data)
+    logs = _run_one_batch(model, _train_function(model), data)
+    return _flatten_logs(logs, return_dict)
+
+
+def test_on_batch(
+    model,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    return_dict: bool = False,
+):
+    """One evaluation step on exactly this batch; see `Model.test_on_batch`."""
+    _check_compiled(model, "test_on_batch")
+    data = adapt(x, y, sample_weight)
+    _prepare(model, data)
+    logs = _run_one_batch(model, _test_function(model), data)
+    return _flatten_logs(logs, return_dict)
+
+
+def predict_on_batch(model, x: Any):
+    """The model's outputs for exactly this batch, as numpy arrays."""
+    data = adapt(x)
+    return predict(model, data.x, batch_size=data.num_samples, verbose=0)
