@@ -10,6 +10,9 @@ from ember.core import naming
 from ember.core.dtypes import standardize_dtype
 from ember.core.state_scope import current_scope
 
+# The concrete type of a jax array on a device (tracers are other types).
+_ARRAY_TYPE = type(jnp.zeros(()))
+
 
 class Variable:
     """A named, mutable holder of one array: the state of layers and models.
@@ -101,8 +104,18 @@ class Variable:
 
     def assign(self, value: Any) -> None:
         """Sets a new value of the same shape (cast to the variable's dtype)."""
-        value = self._convert(value)
         scope = current_scope()
+        if (
+            scope is None
+            and type(value) is _ARRAY_TYPE
+            and value.shape == self._shape
+            and value.dtype == self._dtype
+        ):
+            # The trainer's write-back after each compiled chunk: a pointer
+            # swap, with no conversion.
+            self._value = value
+            return
+        value = self._convert(value)
         if scope is not None:
             scope.assign(self, value)
             return

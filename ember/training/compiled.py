@@ -3,6 +3,11 @@
 A chunk holds K stacked batches and a step mask; steps whose mask is 0 pad
 the last chunk of an epoch and leave the state untouched, so one shape is
 compiled per fit. The state is donated: its buffers are reused in place.
+
+The scan is fully unrolled: XLA on CPU runs convolutions and matmuls inside
+a while loop several times slower than in straight-line code (measured on
+the founding CNN: 4 steps in 53 ms rolled, 15 ms unrolled), at the price of
+a longer compile, which is why chunks stay short (see `loop._AUTO_STEPS`).
 """
 
 from collections.abc import Callable
@@ -42,7 +47,7 @@ def make_chunk_function(
             return _keep_real(step_is_real, new_state, state), logs
 
         state, logs = jax.lax.scan(
-            body, state, (chunk.batch, chunk.step_mask > 0)
+            body, state, (chunk.batch, chunk.step_mask > 0), unroll=True
         )
         return logs, state
 
@@ -59,7 +64,7 @@ def make_predict_function(step_fn: Callable, jit_compile: bool = True):
             outputs, _ = step_fn(state, (batch.x,))
             return state, outputs
 
-        _, outputs = jax.lax.scan(body, state, chunk.batch)
+        _, outputs = jax.lax.scan(body, state, chunk.batch, unroll=True)
         return outputs
 
     return jax.jit(run) if jit_compile else _eager(run)

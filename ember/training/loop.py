@@ -25,7 +25,7 @@ from ember.training.data import unpack_validation_data
 
 # Without per-batch callbacks, chunks of this many steps (at most an epoch)
 # keep Python out of the hot loop; "auto" will later size them by time.
-_AUTO_STEPS = 32
+_AUTO_STEPS = 16
 
 
 def _check_compiled(model, what: str) -> None:
@@ -45,22 +45,23 @@ def _steps_per_chunk(model, callbacks: list, num_steps: int) -> int:
     return max(1, min(int(setting), num_steps))
 
 
-def _gather(model) -> tuple:
+def _variable_groups(model) -> tuple:
+    """The four variable lists of the state, in Keras' order."""
     return (
-        [v.value for v in model.trainable_variables],
-        [v.value for v in model.non_trainable_variables],
-        [v.value for v in model.optimizer.variables],
-        [v.value for v in model._compiled_metrics.variables],
-    )
-
-
-def _assign(model, state) -> None:
-    groups = (
         model.trainable_variables,
         model.non_trainable_variables,
         model.optimizer.variables,
         model._compiled_metrics.variables,
     )
+
+
+def _gather(model) -> tuple:
+    return tuple([v.value for v in group] for group in _variable_groups(model))
+
+
+def _assign(model, state, groups: tuple | None = None) -> None:
+    """Writes the state back (pass `groups` to skip collecting them)."""
+    groups = groups or _variable_groups(model)
     for variables, values in zip(groups, state, strict=True):
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
@@ -167,6 +168,7 @@ def _run_epoch(
     """One pass of chunks. With `rollback` (a non-donating `function`),
     a chunk whose loss becomes non-finite is undone back to the last
     finite step and the epoch stops there."""
+    groups = _variable_groups(model)
     state = _gather(model)
     state = (*state[:3], model._compiled_metrics.reset_values())
     logs, step = {}, 0
@@ -180,13 +182,13 @@ def _run_epoch(
         )
         if bad is not None:
             state = _rollback(model, function, previous, chunk, bad)
-            _assign(model, state)
+            _assign(model, state, groups)
             step += bad + 1
             logs = _logs_at(model, chunk_logs, bad)
             model.stop_training = True
             getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
             break
-        _assign(model, state)
+        _assign(model, state, groups)
         step += chunk.num_steps
         logs = _logs_at(model, chunk_logs, chunk.num_steps - 1)
         getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
