@@ -12,7 +12,8 @@ def _run(code: str) -> str:
 
 
 def test_import_is_fast_and_pulls_no_other_framework():
-    # The best of three runs, so that a busy machine does not fail it.
+    # Wall clock, best of three. `make test` runs this file on its own,
+    # before the parallel suite, so that other tests do not slow it down.
     runs = [
         _run(
             "import time, sys\n"
