@@ -55,13 +55,14 @@ def _variable_groups(model) -> tuple:
     )
 
 
-def _gather(model) -> tuple:
-    return tuple([v.value for v in group] for group in _variable_groups(model))
+def _fresh_state(groups: tuple, model) -> tuple:
+    """The current values of the four groups, metrics freshly reset."""
+    values = tuple([v.value for v in group] for group in groups[:3])
+    return (*values, model._compiled_metrics.reset_values())
 
 
-def _assign(model, state, groups: tuple | None = None) -> None:
-    """Writes the state back (pass `groups` to skip collecting them)."""
-    groups = groups or _variable_groups(model)
+def _assign(state, groups: tuple) -> None:
+    """Writes the state back into the variables of `groups`."""
     for variables, values in zip(groups, state, strict=True):
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
@@ -102,15 +103,21 @@ def _check_sparse_labels(model, y, num_classes: int, where: str) -> None:
         )
 
 
+def _build_from(model, data):
+    """Builds `model` on its first sample if needed; returns that sample."""
+    x = jax.tree_util.tree_map(lambda a: a[:1], data.x)
+    if not model.built:
+        model(x)
+    return x
+
+
 def _prepare(model, data, val_data=None) -> None:
     """Builds the model, the optimizer and the metrics from one batch.
 
     Also checks sparse labels (of `data` and `val_data`) against the
     model's number of classes, before any weight changes.
     """
-    x = jax.tree_util.tree_map(lambda a: a[:1], data.x)
-    if not model.built:
-        model(x)
+    x = _build_from(model, data)
     y_pred = jax.eval_shape(lambda inputs: model(inputs), x)
     y_shape = jax.tree_util.tree_leaves(data.y)[0].shape
     pred_shape = jax.tree_util.tree_leaves(y_pred)[0].shape
@@ -169,8 +176,7 @@ def _run_epoch(
     a chunk whose loss becomes non-finite is undone back to the last
     finite step and the epoch stops there."""
     groups = _variable_groups(model)
-    state = _gather(model)
-    state = (*state[:3], model._compiled_metrics.reset_values())
+    state = _fresh_state(groups, model)
     logs, step = {}, 0
     for chunk in iterator.chunks(epoch, k):
         getattr(callbacks, f"on_{hook}_batch_begin")(step)
@@ -182,13 +188,13 @@ def _run_epoch(
         )
         if bad is not None:
             state = _rollback(model, function, previous, chunk, bad)
-            _assign(model, state, groups)
+            _assign(state, groups)
             step += bad + 1
             logs = _logs_at(model, chunk_logs, bad)
             model.stop_training = True
             getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
             break
-        _assign(model, state, groups)
+        _assign(state, groups)
         step += chunk.num_steps
         logs = _logs_at(model, chunk_logs, chunk.num_steps - 1)
         getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
@@ -359,8 +365,7 @@ def predict(
     """Runs `model` on `x` in batches; see `Model.predict`."""
     batch_size = check_batch_size(batch_size)
     data = adapt(x)
-    if not model.built:
-        model(jax.tree_util.tree_map(lambda a: a[:1], data.x))
+    _build_from(model, data)
     iterator = ArrayIterator(
         data, batch_size=batch_size, shuffle=False, steps_per_epoch=steps
     )
@@ -404,11 +409,11 @@ def _flatten_logs(logs: dict, return_dict: bool):
 def _run_one_batch(model, function, data) -> dict:
     """Runs one step on `data` with freshly reset metrics (as Keras'
     `*_on_batch` do), writes the state back and returns the step's logs."""
-    state = _gather(model)
-    state = (*state[:3], model._compiled_metrics.reset_values())
+    groups = _variable_groups(model)
+    state = _fresh_state(groups, model)
     chunk = _one_batch_chunk(data)
     chunk_logs, state = function(state, jax.device_put(chunk))
-    _assign(model, state)
+    _assign(state, groups)
     return _logs_at(model, jax.device_get(chunk_logs), 0)
 
 

@@ -3,7 +3,6 @@
 from typing import Any
 
 import jax.numpy as jnp
-import numpy as np
 
 from ember import activations
 from ember import initializers
@@ -12,56 +11,13 @@ from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
+from ember.layers._windows import is_positive_int
+from ember.layers._windows import spatial_output_size
+from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
 _SPATIAL = "DHW"
-
-
-def _is_positive_int(value: Any) -> bool:
-    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    return is_int and value > 0
-
-
-def standardize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
-    """Returns `value` (an int or `n` ints) as a tuple of `n` positive ints.
-
-    Args:
-        value: one int, repeated `n` times, or a sequence of `n` ints.
-        n: the length of the result.
-        name: the argument's name, for the error message.
-    """
-    error = (
-        f"The `{name}` argument must be an int or a tuple of {n} positive "
-        f"integers. Received: {name}={value!r}"
-    )
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        values = (value,) * n
-    else:
-        try:
-            values = tuple(value)
-        except TypeError:
-            raise ValueError(error) from None
-        if len(values) != n:
-            raise ValueError(error)
-    if not all(_is_positive_int(v) for v in values):
-        raise ValueError(error)
-    return tuple(int(v) for v in values)
-
-
-def spatial_output_size(
-    size: int | None,
-    kernel: int,
-    stride: int,
-    dilation: int,
-    padding: str,
-) -> int | None:
-    """The output length of one spatial axis (None stays None)."""
-    if size is None:
-        return None
-    if padding == "valid":
-        return (size - dilation * (kernel - 1) - 1) // stride + 1
-    return (size - 1) // stride + 1
 
 
 class BaseConv(Layer):
@@ -130,12 +86,12 @@ class BaseConv(Layer):
             raise ValueError(
                 f"Argument `rank` must be 1, 2 or 3. Received: rank={rank!r}"
             )
-        if not _is_positive_int(filters):
+        if not is_positive_int(filters):
             raise ValueError(
                 "Invalid value for argument `filters`, expected a positive "
                 f"integer. Received: filters={filters!r}"
             )
-        if not _is_positive_int(groups):
+        if not is_positive_int(groups):
             raise ValueError(
                 "Invalid value for argument `groups`, expected a positive "
                 f"integer. Received: groups={groups!r}"

@@ -4,8 +4,8 @@ from typing import Any
 
 from ember import ops
 from ember.core.config import standardize_data_format
-from ember.layers.convolutional.base_conv import spatial_output_size
-from ember.layers.convolutional.base_conv import standardize_tuple
+from ember.layers._windows import spatial_output_size
+from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
