@@ -8,6 +8,8 @@ from ember.layers.layer import Layer
 from ember.models.summary import print_summary
 from ember.training import compile as compile_lib
 from ember.training import loop
+from ember.training import on_batch
+from ember.training import predict as predict_lib
 from ember.training import steps
 
 
@@ -202,7 +204,7 @@ class Model(Layer):
         self, x, batch_size=None, verbose="auto", steps=None, callbacks=None
     ):
         """Returns the model's outputs for `x` as numpy arrays."""
-        return loop.predict(
+        return predict_lib.predict(
             self,
             x,
             batch_size=batch_size,
@@ -225,7 +227,7 @@ class Model(Layer):
         are those of this batch alone: the scalar loss when there are no
         metrics, else a list (or a dict with `return_dict=True`).
         """
-        return loop.train_on_batch(
+        return on_batch.train_on_batch(
             self,
             x,
             y,
@@ -236,13 +238,13 @@ class Model(Layer):
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Returns the loss and metrics of exactly this batch (no update)."""
-        return loop.test_on_batch(
+        return on_batch.test_on_batch(
             self, x, y, sample_weight=sample_weight, return_dict=return_dict
         )
 
     def predict_on_batch(self, x):
         """Returns the model's outputs for exactly this batch (numpy)."""
-        return loop.predict_on_batch(self, x)
+        return predict_lib.predict_on_batch(self, x)
 
     @property
     def layers(self) -> list[Layer]:

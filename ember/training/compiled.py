@@ -7,7 +7,7 @@ compiled per fit. The state is donated: its buffers are reused in place.
 The scan is fully unrolled: XLA on CPU runs convolutions and matmuls inside
 a while loop several times slower than in straight-line code (measured on
 the founding CNN: 4 steps in 53 ms rolled, 15 ms unrolled), at the price of
-a longer compile, which is why chunks stay short (see `loop._AUTO_STEPS`).
+a longer compile, which is why chunks stay short (see `epoch.AUTO_STEPS`).
 """
 
 from collections.abc import Callable

@@ -1,0 +1,59 @@
+"""`train_on_batch` and `test_on_batch`: one step on exactly one batch."""
+
+from typing import Any
+
+import jax
+
+from ember.training import epoch
+from ember.training import prepare
+from ember.training.data import adapt
+from ember.training.data import make_batch
+from ember.training.data import stack_chunks
+
+
+def _one_batch_chunk(data):
+    """A chunk of exactly one step holding every sample of `data`."""
+    batch = make_batch(data.x, data.y, data.sample_weight, data.num_samples)
+    return next(stack_chunks([batch], 1))
+
+
+def _run_one_batch(model, function, data) -> dict:
+    """Runs one step on `data` with freshly reset metrics (as Keras'
+    `*_on_batch` do), writes the state back and returns the step's logs."""
+    groups = epoch.variable_groups(model)
+    state = epoch.fresh_state(groups, model)
+    chunk = _one_batch_chunk(data)
+    chunk_logs, state = function(state, jax.device_put(chunk))
+    epoch.assign_state(state, groups)
+    return epoch.logs_at(model, jax.device_get(chunk_logs), 0)
+
+
+def train_on_batch(
+    model,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    class_weight: dict | None = None,
+    return_dict: bool = False,
+):
+    """One training step on exactly this batch; see `Model.train_on_batch`."""
+    prepare.check_compiled(model, "train_on_batch")
+    data = adapt(x, y, sample_weight, class_weight)
+    prepare.prepare(model, data)
+    logs = _run_one_batch(model, epoch.train_function(model), data)
+    return epoch.flatten_logs(logs, return_dict)
+
+
+def test_on_batch(
+    model,
+    x: Any,
+    y: Any = None,
+    sample_weight: Any = None,
+    return_dict: bool = False,
+):
+    """One evaluation step on exactly this batch; see `Model.test_on_batch`."""
+    prepare.check_compiled(model, "test_on_batch")
+    data = adapt(x, y, sample_weight)
+    prepare.prepare(model, data)
+    logs = _run_one_batch(model, epoch.test_function(model), data)
+    return epoch.flatten_logs(logs, return_dict)
