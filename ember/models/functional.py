@@ -41,7 +41,12 @@ class Functional(Model):
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._input_tensors = _flat_list(inputs)
-        self._output_tensors = _flat_list(outputs)
+        # Keras flattens a dict of outputs in sorted key order.
+        self._output_tensors = _flat_list(
+            {k: outputs[k] for k in sorted(outputs)}
+            if isinstance(outputs, dict)
+            else outputs
+        )
         if not self._output_tensors:
             raise ValueError(
                 f'Model "{self.name}" was given no outputs. Received: '
@@ -77,6 +82,14 @@ class Functional(Model):
     def outputs(self) -> list:
         """The model's symbolic outputs, as a flat list."""
         return list(self._output_tensors)
+
+    @property
+    def output_names(self) -> list[str]:
+        """The names of the layers (or ops) producing the outputs, flat."""
+        return [
+            t._history.operation.name if t._history is not None else t.name
+            for t in self._output_tensors
+        ]
 
     @property
     def input(self):

@@ -11,6 +11,7 @@ from ember.training import loop
 from ember.training import on_batch
 from ember.training import predict as predict_lib
 from ember.training import steps
+from ember.training.compile_loss import CompileLoss
 
 
 def _is_functional_call(args: tuple, kwargs: dict) -> bool:
@@ -69,24 +70,26 @@ class Model(Layer):
         Args:
             optimizer: a name (`"adam"`), an optimizer object or an
                 `optax.GradientTransformation`.
-            loss: a name, a `Loss` object or a callable `(y_true, y_pred)`.
-            loss_weights: not supported yet (multi-output models).
-            metrics: names or metric objects; `"accuracy"` picks the right
-                accuracy from the loss and the shapes, as in Keras.
-            weighted_metrics: metrics that use the sample weights.
+            loss: a name, a `Loss` object or a callable `(y_true, y_pred)`;
+                for several outputs, one of these for all outputs, or a
+                list (one per output) or a dict keyed by output name.
+            loss_weights: a float, or a list or dict of floats (one per
+                output) scaling each output's loss in the total.
+            metrics: names, metric objects or callables; `"accuracy"`
+                picks binary, sparse categorical or categorical accuracy
+                from the shapes, as in Keras. For several outputs, a list
+                with one entry (a metric or list of metrics) per output,
+                or a dict keyed by output name.
+            weighted_metrics: metrics that use the sample weights, given
+                like `metrics`.
             run_eagerly: run the steps without `jax.jit` (for debugging).
             steps_per_execution: steps per compiled execution, or `"auto"`.
             jit_compile: False is the same as `run_eagerly=True`.
         """
-        if loss_weights is not None:
-            raise NotImplementedError(
-                "`loss_weights` (for multi-output models) is not supported "
-                f"yet. Received: loss_weights={loss_weights!r}"
-            )
         self.optimizer = compile_lib.resolve_optimizer(optimizer)
-        self._compile_loss = compile_lib.resolve_loss(loss)
+        self._compile_loss = CompileLoss(loss, loss_weights)
         self._compiled_metrics = compile_lib.CompiledMetrics(
-            metrics, weighted_metrics
+            self._compile_loss, metrics, weighted_metrics
         )
         if not (
             steps_per_execution == "auto"
@@ -109,7 +112,9 @@ class Model(Layer):
 
     @property
     def metrics(self) -> list:
-        """The compiled metrics (the loss tracker first), once built."""
+        """Keras' order: the loss tracker, the compiled metrics (one
+        `compile_metrics` object), then one loss tracker per output when
+        there are several losses."""
         if not getattr(self, "compiled", False):
             return []
         return list(self._compiled_metrics.metrics)
@@ -118,6 +123,19 @@ class Model(Layer):
     def metrics_names(self) -> list[str]:
         """The names of `metrics`."""
         return [m.name for m in self.metrics]
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        """The total loss of a batch: the compiled losses, with each
+        output's weight, plus the losses of the layers' forward pass when
+        called from the default steps.
+
+        Rows that pad the last batch in `fit` do not count. Override it to
+        change how the loss is computed; the default steps call it.
+        """
+        del training  # Part of Keras' signature.
+        return steps.compute_loss(self, x, y, y_pred, sample_weight)
 
     def train_step(self, state, data):
         """One pure training step, Keras-JAX style: `(logs, state)`."""

@@ -1,38 +1,20 @@
-"""What `compile` resolves: the loss, the metrics and the optimizer.
+"""What `compile` resolves: the optimizer, the loss and the metrics.
 
-This first slice supports models with one output; several outputs (lists
-or dicts of losses and metrics) come next.
+`CompiledMetrics` holds the model's metric objects in Keras' order (the
+loss tracker, the compiled metrics, one loss tracker per output when there
+are several losses) and updates them purely, over flat lists of values:
+the fourth part of the training state.
 """
 
 from typing import Any
 
 import jax.numpy as jnp
 
-from ember import losses as losses_module
 from ember import metrics as metrics_module
 from ember import optimizers as optimizers_module
-from ember.losses.loss import Loss
-from ember.losses.loss import LossFunctionWrapper
-
-_ACCURACY_NAMES = ("accuracy", "acc")
-
-
-def resolve_loss(identifier: Any) -> Loss:
-    """A `Loss` object from a name, a `Loss` or a plain callable."""
-    if identifier is None:
-        raise ValueError(
-            "compile() needs a `loss` to train. Received: loss=None"
-        )
-    if isinstance(identifier, list | tuple | dict):
-        raise NotImplementedError(
-            "Per-output losses (a list or dict) are not supported yet; "
-            "ember's training supports single-output models for now."
-        )
-    loss = losses_module.get(identifier)
-    if isinstance(loss, Loss):
-        return loss
-    name = getattr(loss, "__name__", None)
-    return LossFunctionWrapper(loss, name=name)
+from ember.training.compile_loss import CompileLoss
+from ember.training.compile_metrics import CompileMetrics
+from ember.training.outputs import Outputs
 
 
 def resolve_optimizer(identifier: Any):
@@ -40,96 +22,54 @@ def resolve_optimizer(identifier: Any):
     return optimizers_module.get(identifier)
 
 
-def _accuracy_for(loss: Loss, y_shape: tuple, y_pred_shape: tuple):
-    """The accuracy Keras picks for "accuracy", from the loss and shapes."""
-    fn = getattr(loss, "fn", None)
-    name = getattr(fn, "__name__", type(loss).__name__).lower()
-    if "sparse_categorical" in name or "sparsecategorical" in name:
-        return metrics_module.SparseCategoricalAccuracy(name="accuracy")
-    if "binary" in name:
-        return metrics_module.BinaryAccuracy(name="accuracy")
-    if "categorical" in name:
-        return metrics_module.CategoricalAccuracy(name="accuracy")
-    if y_pred_shape[-1:] == (1,):
-        return metrics_module.BinaryAccuracy(name="accuracy")
-    sparse = len(y_shape) < len(y_pred_shape) or (
-        y_shape[-1:] == (1,) and y_pred_shape[-1:] != (1,)
-    )
-    if sparse:
-        return metrics_module.SparseCategoricalAccuracy(name="accuracy")
-    return metrics_module.CategoricalAccuracy(name="accuracy")
-
-
-def _resolve_metric(identifier, loss, y_shape, y_pred_shape):
-    if isinstance(identifier, str) and identifier in _ACCURACY_NAMES:
-        return _accuracy_for(loss, y_shape, y_pred_shape)
-    metric = metrics_module.get(identifier)
-    if getattr(metric, "_ember_metric", False):
-        return metric
-    return metrics_module.MeanMetricWrapper(
-        metric, name=getattr(metric, "__name__", None)
-    )
-
-
 class CompiledMetrics:
-    """The loss tracker plus the compiled metrics, over flat variables.
+    """The loss trackers and the compiled metrics, over flat values.
 
-    Metrics are built at the first fit or evaluate, when the shapes of the
-    targets and predictions are known (they decide what "accuracy" means).
+    Built at the first fit or evaluate, when the shapes of the targets and
+    predictions are known (they decide what "accuracy" and "crossentropy"
+    mean).
 
     Args:
+        compile_loss: the model's `CompileLoss`.
         metrics: the `metrics` argument of compile (unweighted).
-        weighted_metrics: the `weighted_metrics` argument (sample-weighted).
+        weighted_metrics: the `weighted_metrics` argument.
     """
 
-    def __init__(self, metrics: Any = None, weighted_metrics: Any = None):
-        for label, value in (
-            ("metrics", metrics),
-            ("weighted_metrics", weighted_metrics),
-        ):
-            if isinstance(value, dict):
-                raise NotImplementedError(
-                    f"Per-output `{label}` (a dict) are not supported yet."
-                )
-        self._metrics_arg = list(metrics or [])
-        self._weighted_arg = list(weighted_metrics or [])
-        # Unknown names fail here, in compile, not at the first fit.
-        for identifier in (*self._metrics_arg, *self._weighted_arg):
-            if isinstance(identifier, str) and (
-                identifier not in _ACCURACY_NAMES
-            ):
-                metrics_module.get(identifier)
+    def __init__(
+        self,
+        compile_loss: CompileLoss,
+        metrics: Any = None,
+        weighted_metrics: Any = None,
+    ):
+        self.compile_loss = compile_loss
         self.loss_tracker = metrics_module.Mean(name="loss")
-        self.unweighted: list = []
-        self.weighted: list = []
+        self.compile_metrics = (
+            CompileMetrics(metrics, weighted_metrics)
+            if metrics or weighted_metrics
+            else None
+        )
+        self.outputs: Outputs | None = None
         self.built = False
 
-    def build(self, loss: Loss, y_shape: tuple, y_pred_shape: tuple) -> None:
-        """Creates the metric objects (and their variables) once."""
+    def build(
+        self, outputs: Outputs, y_shapes: list, pred_shapes: list
+    ) -> None:
+        """Resolves the losses and metrics of every output, once."""
         if self.built:
             return
-        self.unweighted = [
-            _resolve_metric(m, loss, y_shape, y_pred_shape)
-            for m in self._metrics_arg
-        ]
-        self.weighted = [
-            _resolve_metric(m, loss, y_shape, y_pred_shape)
-            for m in self._weighted_arg
-        ]
-        for metric in self.weighted:
-            if metric in self.unweighted:
-                continue
-            metric.name = (
-                metric.name
-                if metric.name.startswith("weighted_")
-                else f"weighted_{metric.name}"
-            )
+        self.compile_loss.build(outputs, y_shapes, pred_shapes)
+        if self.compile_metrics is not None:
+            self.compile_metrics.build(outputs, y_shapes, pred_shapes)
+        self.outputs = outputs
         self.built = True
 
     @property
     def metrics(self) -> list:
-        """Every metric object, the loss tracker first."""
-        return [self.loss_tracker, *self.unweighted, *self.weighted]
+        """The metric objects, in the order of Keras' `model.metrics`."""
+        metrics = [self.loss_tracker]
+        if self.compile_metrics is not None:
+            metrics.append(self.compile_metrics)
+        return metrics + list(self.compile_loss.trackers)
 
     @property
     def variables(self) -> list:
@@ -144,8 +84,16 @@ class CompiledMetrics:
             start += count
         return parts
 
-    def update(self, values, loss, num_real, y, y_pred, sample_weight, mask):
-        """Pure update of every metric; returns the new flat values."""
+    def update(self, values, loss, loss_parts, num_real, y, y_pred, weight):
+        """Pure update of every metric; returns the new flat values.
+
+        Args:
+            values: the current flat values.
+            loss: the step's total loss; `loss_parts` each output's loss.
+            num_real: the number of real (not padding) rows in the batch.
+            y, y_pred, weight: the batch's targets, predictions and sample
+                weights, as given to the step.
+        """
         parts = self._split(values)
         new = [
             self.loss_tracker.stateless_update_state(
@@ -153,33 +101,52 @@ class CompiledMetrics:
             )
         ]
         index = 1
-        for metric in self.unweighted:
+        if self.compile_metrics is not None:
             new.append(
-                metric.stateless_update_state(
-                    parts[index], y, y_pred, sample_weight=mask
+                self.compile_metrics.stateless_update_state(
+                    parts[1], y, y_pred, sample_weight=weight
                 )
             )
-            index += 1
-        for metric in self.weighted:
+            index = 2
+        trackers = self.compile_loss.trackers
+        for tracker, part, value in zip(
+            trackers, parts[index:], loss_parts[: len(trackers)], strict=True
+        ):
             new.append(
-                metric.stateless_update_state(
-                    parts[index], y, y_pred, sample_weight=sample_weight
+                tracker.stateless_update_state(
+                    part, value, sample_weight=num_real
                 )
             )
-            index += 1
         return [v for part in new for v in part]
 
     def results(self, values) -> dict:
         """`{name: result}` for every metric, from flat values."""
-        return {
-            metric.name: jnp.asarray(metric.stateless_result(part))
-            for metric, part in zip(
-                self.metrics, self._split(values), strict=True
-            )
-        }
+        logs = {}
+        for metric, part in zip(self.metrics, self._split(values), strict=True):
+            result = metric.stateless_result(part)
+            if isinstance(result, dict):
+                logs.update({k: jnp.asarray(v) for k, v in result.items()})
+            else:
+                logs[metric.name] = jnp.asarray(result)
+        return logs
 
     def reset_values(self) -> list:
         """Fresh flat values (what `reset_state` would assign)."""
         return [
             v for metric in self.metrics for v in metric.stateless_reset_state()
         ]
+
+    def ordered(self, logs: dict) -> list:
+        """`logs` as a list in the order of Keras' `evaluate()`.
+
+        Keras lists the values whose names are metric object names (the
+        loss, the per-output losses; a compiled metric's own name when it
+        has no output prefix), then the remaining ones by sorted name.
+        """
+        names = [self.loss_tracker.name]
+        if self.compile_metrics is not None:
+            names += [m.name for m in self.compile_metrics.metrics]
+        names += [t.name for t in self.compile_loss.trackers]
+        values = [logs[name] for name in names if name in logs]
+        values += [logs[k] for k in sorted(logs) if k not in names]
+        return values

@@ -49,13 +49,10 @@ def assign_state(state, groups: tuple) -> None:
 
 
 def logs_at(model, logs: dict, index: int) -> dict:
-    """Step `index`'s logs, loss and compiled metrics first (jax sorts dict
-    keys, so the order is restored here)."""
-    names = [m.name for m in model._compiled_metrics.metrics]
-    order = [k for k in names if k in logs] + [
-        k for k in logs if k not in names
-    ]
-    return {k: float(np.asarray(logs[k])[index]) for k in order}
+    """Step `index`'s logs as floats, keyed in sorted order (as Keras on
+    JAX gives them: its logs come out of a jitted function too)."""
+    del model
+    return {k: float(np.asarray(logs[k])[index]) for k in sorted(logs)}
 
 
 def _first_non_finite(chunk_logs, num_steps: int) -> int | None:
@@ -147,8 +144,10 @@ def test_function(model):
     return model._test_function
 
 
-def flatten_logs(logs: dict, return_dict: bool):
+def flatten_logs(model, logs: dict, return_dict: bool):
+    """`logs` as returned by `evaluate` and `*_on_batch`: the dict, or a
+    list in Keras' order (a single value when there is one)."""
     if return_dict:
         return logs
-    values = list(logs.values())
+    values = model._compiled_metrics.ordered(logs)
     return values[0] if len(values) == 1 else values

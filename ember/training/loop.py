@@ -144,4 +144,4 @@ def evaluate(
         list(callbacks or []), model=model, verbose=verbose, epochs=1
     )
     logs = _evaluate_data(model, data, batch_size, steps, callback_list)
-    return epoch_lib.flatten_logs(logs, return_dict)
+    return epoch_lib.flatten_logs(model, logs, return_dict)

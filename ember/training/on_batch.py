@@ -41,7 +41,7 @@ def train_on_batch(
     data = adapt(x, y, sample_weight, class_weight)
     prepare.prepare(model, data)
     logs = _run_one_batch(model, epoch.train_function(model), data)
-    return epoch.flatten_logs(logs, return_dict)
+    return epoch.flatten_logs(model, logs, return_dict)
 
 
 def test_on_batch(
@@ -56,4 +56,4 @@ def test_on_batch(
     data = adapt(x, y, sample_weight)
     prepare.prepare(model, data)
     logs = _run_one_batch(model, epoch.test_function(model), data)
-    return epoch.flatten_logs(logs, return_dict)
+    return epoch.flatten_logs(model, logs, return_dict)

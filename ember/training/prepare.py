@@ -1,15 +1,20 @@
 """What runs before any state changes: checks, and building from data.
 
-`prepare` builds the model, its metrics and its optimizer from the first
-sample of the data, and checks sparse labels against the number of classes,
-so that bad input fails before a single weight moves.
+`prepare` builds the model, its losses, metrics and optimizer from the
+first sample of the data, checks that the targets match the model's
+outputs, and checks sparse labels against the number of classes, so that
+bad input fails before a single weight moves.
 """
 
 import jax
 import numpy as np
 
+from ember.training.outputs import outputs_of
+from ember.training.outputs import predictions
+
 
 def check_compiled(model, what: str) -> None:
+    """Raises a ValueError when `model` has not been compiled."""
     if not getattr(model, "compiled", False):
         raise ValueError(
             f'Model "{model.name}" must be compiled before `{what}()`: call '
@@ -22,17 +27,16 @@ def _is_sparse_crossentropy(loss) -> bool:
     return getattr(fn, "__name__", "") == "sparse_categorical_crossentropy"
 
 
-def _check_sparse_labels(model, y, num_classes: int, where: str) -> None:
+def _check_sparse_labels(model, loss, labels, num_classes, where) -> None:
     """Raises when integer labels fall outside `[0, num_classes)`.
 
     Only for a sparse categorical crossentropy loss; runs on the host,
     before any state changes (out-of-range labels would silently give a
     wrong loss on an accelerator).
     """
-    loss = model._compile_loss
-    if y is None or not _is_sparse_crossentropy(loss):
+    if labels is None or not _is_sparse_crossentropy(loss):
         return
-    labels = np.asarray(jax.tree_util.tree_leaves(y)[0])
+    labels = np.asarray(labels)
     if labels.size == 0:
         return
     ignore = getattr(loss, "_fn_kwargs", {}).get("ignore_class")
@@ -61,24 +65,38 @@ def build_from(model, data):
 
 
 def prepare(model, data, val_data=None) -> None:
-    """Builds the model, the optimizer and the metrics from one batch.
+    """Builds the model, the losses, metrics and optimizer from one batch.
 
-    Also checks sparse labels (of `data` and `val_data`) against the
-    model's number of classes, before any weight changes.
+    Also checks that the targets (of `data` and `val_data`) have one entry
+    per output and that sparse labels fit the model's number of classes,
+    before any weight changes.
     """
     x = build_from(model, data)
     y_pred = jax.eval_shape(lambda inputs: model(inputs), x)
-    y_shape = jax.tree_util.tree_leaves(data.y)[0].shape
-    pred_shape = jax.tree_util.tree_leaves(y_pred)[0].shape
-    if len(jax.tree_util.tree_leaves(y_pred)) != 1:
-        raise NotImplementedError(
-            f'Model "{model.name}" has several outputs; training them is not '
-            "supported yet."
+    outputs = outputs_of(model, y_pred)
+    pred_shapes = [p.shape for p in predictions(outputs, y_pred)]
+    if data.y is None:
+        raise ValueError(
+            f'Model "{model.name}" was compiled with a loss, so training and '
+            "evaluation need targets `y`."
         )
-    num_classes = pred_shape[-1] if pred_shape else 1
-    _check_sparse_labels(model, data.y, num_classes, "y")
+    checked = [("y", outputs.flatten(data.y))]
     if val_data is not None:
-        _check_sparse_labels(model, val_data.y, num_classes, "validation_data")
-    model._compiled_metrics.build(model._compile_loss, y_shape, pred_shape)
+        checked.append(
+            ("validation_data", outputs.flatten(val_data.y, "validation y"))
+        )
+    y_shapes = [np.shape(y) for y in checked[0][1]]
+    compiled = model._compiled_metrics
+    compiled.build(outputs, y_shapes, pred_shapes)
+    for where, flat_y in checked:
+        for index, labels in enumerate(flat_y):
+            shape = pred_shapes[index]
+            _check_sparse_labels(
+                model,
+                model._compile_loss.loss_for(index),
+                labels,
+                shape[-1] if shape else 1,
+                where,
+            )
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)

@@ -1,12 +1,14 @@
 """The default pure steps: `train_step`, `test_step`, `predict_step`.
 
 Each takes `state = (trainable, non_trainable, optimizer, metrics)` (lists of
-values, Keras' JAX contract) and a batch `(x, y, sample_weight)`, and
-returns `(logs, state)`; `predict_step` returns `(outputs, state)`. Models
-call these from their overridable `train_step` etc. methods.
+values, Keras' JAX contract) and a batch `(x, y)` or `(x, y, sample_weight)`,
+and returns `(logs, state)`; `predict_step` returns `(outputs, state)`.
+Models call these from their overridable `train_step` etc. methods.
 """
 
+import contextlib
 import contextvars
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -16,6 +18,16 @@ import jax.numpy as jnp
 # so that a user's own `train_step(state, data)` keeps Keras' signature.
 _PADDING_MASK = contextvars.ContextVar("ember_padding_mask", default=None)
 
+# Set by the default steps around `model.compute_loss`: the layer losses of
+# the forward pass to add, and a list that receives each output's loss.
+_LAYER_LOSSES = contextvars.ContextVar("ember_layer_losses", default=())
+_LOSS_PARTS = contextvars.ContextVar("ember_loss_parts", default=None)
+
+
+def current_padding_mask():
+    """The padding mask of the batch being traced, or None outside `fit`."""
+    return _PADDING_MASK.get()
+
 
 def padding_mask(batch_size: int):
     """The current batch's padding mask (all ones when there is none)."""
@@ -23,27 +35,68 @@ def padding_mask(batch_size: int):
     return jnp.ones((batch_size,), "float32") if mask is None else mask
 
 
-def _batch_size(x) -> int:
-    return jax.tree_util.tree_leaves(x)[0].shape[0]
+def unpack_x_y_sample_weight(data: Any) -> tuple:
+    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or
+    `(x, y, sample_weight)`; missing parts are None."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) in (1, 2, 3):
+        return (*data, None, None)[:3]
+    raise ValueError(
+        "A batch must be x, (x,), (x, y) or (x, y, sample_weight); received "
+        f"a tuple of length {len(data)}."
+    )
 
 
-def compute_loss(model, x, y, y_pred, sample_weight, losses=()):
-    """The compiled loss, rescaled to ignore padding, plus layer losses."""
-    mask = padding_mask(_batch_size(y_pred))
-    num_real = jnp.maximum(jnp.sum(mask), 1.0)
-    loss = model._compile_loss(y, y_pred, sample_weight)
-    # "sum_over_batch_size" divides by every row, padding included.
-    if model._compile_loss.reduction == "sum_over_batch_size":
-        loss = loss * (mask.shape[0] / num_real)
-    for extra in losses:
-        loss = loss + jnp.asarray(extra, loss.dtype)
-    return loss
+@contextlib.contextmanager
+def collecting_loss_parts(layer_losses=()):
+    """Within the block, `compute_loss` adds `layer_losses` and records
+    each output's loss in the yielded list."""
+    parts: list = []
+    tokens = (_LAYER_LOSSES.set(tuple(layer_losses)), _LOSS_PARTS.set(parts))
+    try:
+        yield parts
+    finally:
+        _LOSS_PARTS.reset(tokens[1])
+        _LAYER_LOSSES.reset(tokens[0])
+
+
+def _per_output_weights(outputs, sample_weight) -> list:
+    if sample_weight is None:
+        return [None] * len(outputs)
+    if isinstance(sample_weight, (list, tuple, dict)):
+        return outputs.flatten(sample_weight, "sample_weight")
+    return [sample_weight] * len(outputs)
+
+
+def compute_loss(model, x, y, y_pred, sample_weight=None):
+    """The compiled loss (padding rows left out) plus the layer losses."""
+    del x  # Part of Keras' signature; the compiled losses don't use it.
+    outputs = model._compiled_metrics.outputs
+    total, parts = model._compile_loss.compute(
+        outputs.flatten(y),
+        outputs.flatten(y_pred, "y_pred"),
+        _per_output_weights(outputs, sample_weight),
+    )
+    sink = _LOSS_PARTS.get()
+    if sink is not None:
+        sink[:] = parts
+    for extra in _LAYER_LOSSES.get():
+        total = total + jnp.asarray(extra, total.dtype)
+    return total
+
+
+def _num_real(y_pred) -> jax.Array:
+    batch_size = jax.tree_util.tree_leaves(y_pred)[0].shape[0]
+    return jnp.sum(padding_mask(batch_size))
 
 
 def train_step(model, state, data):
     """One optimization step: forward, loss, gradients, update, metrics."""
     trainable, non_trainable, optimizer_values, metric_values = state
-    x, y, sample_weight = data
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
 
     def loss_fn(trainable_values):
         y_pred, new_non_trainable, losses = model.stateless_call(
@@ -53,16 +106,17 @@ def train_step(model, state, data):
             training=True,
             return_losses=True,
         )
-        loss = compute_loss(model, x, y, y_pred, sample_weight, losses)
-        return loss, (y_pred, new_non_trainable)
+        with collecting_loss_parts(losses) as parts:
+            loss = model.compute_loss(x, y, y_pred, sample_weight)
+        return loss, (y_pred, new_non_trainable, parts)
 
     grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
-    (loss, (y_pred, non_trainable)), grads = grad_fn(trainable)
+    (loss, (y_pred, non_trainable, parts)), grads = grad_fn(trainable)
     trainable, optimizer_values = model.optimizer.stateless_apply(
         optimizer_values, grads, trainable
     )
-    metric_values = _update_metrics(
-        model, metric_values, loss, y, y_pred, sample_weight
+    metric_values = model._compiled_metrics.update(
+        metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
     )
     logs = model._compiled_metrics.results(metric_values)
     return logs, (trainable, non_trainable, optimizer_values, metric_values)
@@ -71,13 +125,14 @@ def train_step(model, state, data):
 def test_step(model, state, data):
     """Forward pass, loss and metrics, without any update of the weights."""
     trainable, non_trainable, optimizer_values, metric_values = state
-    x, y, sample_weight = data
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
     y_pred, non_trainable, losses = model.stateless_call(
         trainable, non_trainable, x, training=False, return_losses=True
     )
-    loss = compute_loss(model, x, y, y_pred, sample_weight, losses)
-    metric_values = _update_metrics(
-        model, metric_values, loss, y, y_pred, sample_weight
+    with collecting_loss_parts(losses) as parts:
+        loss = model.compute_loss(x, y, y_pred, sample_weight, training=False)
+    metric_values = model._compiled_metrics.update(
+        metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
     )
     logs = model._compiled_metrics.results(metric_values)
     return logs, (trainable, non_trainable, optimizer_values, metric_values)
@@ -86,15 +141,8 @@ def test_step(model, state, data):
 def predict_step(model, state, data):
     """The model's outputs for a batch."""
     trainable, non_trainable = state[0], state[1]
-    x = data[0] if isinstance(data, tuple) else data
+    x, _, _ = unpack_x_y_sample_weight(data)
     outputs, non_trainable = model.stateless_call(
         trainable, non_trainable, x, training=False
     )
     return outputs, (trainable, non_trainable, *state[2:])
-
-
-def _update_metrics(model, values, loss, y, y_pred, sample_weight):
-    mask = padding_mask(_batch_size(y_pred))
-    return model._compiled_metrics.update(
-        values, loss, jnp.sum(mask), y, y_pred, sample_weight, mask
-    )

@@ -1,0 +1,198 @@
+"""The loss given to `compile`: one loss, or one per output, with weights.
+
+Follows Keras: a single loss applies to every output; a list gives one per
+output and a dict one per output name (None, or a missing name, leaves an
+output without a loss); `loss_weights` scales each output's loss in the
+total. With several losses, each output's unweighted loss is also tracked
+as `"<output name>_loss"`.
+
+The strings `"crossentropy"` and `"ce"` pick binary, sparse categorical or
+categorical crossentropy from the shapes, as Keras does.
+"""
+
+from typing import Any
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from ember import losses as losses_module
+from ember import metrics as metrics_module
+from ember.losses.loss import Loss
+from ember.losses.loss import LossFunctionWrapper
+from ember.training import steps
+from ember.training.outputs import Outputs
+
+_AUTO_CROSSENTROPY = ("crossentropy", "ce")
+
+
+def target_kind(y_shape: tuple, pred_shape: tuple) -> str:
+    """`"binary"`, `"sparse"` or `"categorical"` targets, from the shapes."""
+    if tuple(pred_shape)[-1:] == (1,):
+        return "binary"
+    sparse = len(y_shape) < len(pred_shape) or (
+        tuple(y_shape)[-1:] == (1,) and tuple(pred_shape)[-1:] != (1,)
+    )
+    return "sparse" if sparse else "categorical"
+
+
+def _leaves(argument: Any) -> list:
+    if isinstance(argument, dict):
+        return [x for v in argument.values() for x in _leaves(v)]
+    if isinstance(argument, (list, tuple)):
+        return [x for v in argument for x in _leaves(v)]
+    return [argument]
+
+
+def get_loss(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Loss:
+    """A `Loss` object from a name, a `Loss` or a callable."""
+    if isinstance(identifier, str) and identifier.lower() in _AUTO_CROSSENTROPY:
+        kind = target_kind(y_shape, pred_shape)
+        fn = {
+            "binary": losses_module.binary_crossentropy,
+            "sparse": losses_module.sparse_categorical_crossentropy,
+            "categorical": losses_module.categorical_crossentropy,
+        }[kind]
+        return LossFunctionWrapper(fn, name=identifier)
+    loss = losses_module.get(identifier)
+    if isinstance(loss, Loss):
+        return loss
+    name = identifier if isinstance(identifier, str) else None
+    return LossFunctionWrapper(loss, name=name or loss.__name__)
+
+
+class LossEntry(NamedTuple):
+    """One output's loss: its position, the `Loss`, its weight, its name."""
+
+    index: int
+    loss: Loss
+    weight: float | None
+    name: str
+
+
+class CompileLoss:
+    """The total training loss from the compiled per-output losses.
+
+    Args:
+        loss: a loss identifier, or a list or dict of them (per output).
+        loss_weights: None, a float (one output) or a list or dict of
+            floats (per output).
+    """
+
+    def __init__(self, loss: Any, loss_weights: Any = None):
+        if loss is None:
+            raise ValueError(
+                "compile() needs a `loss` to train. Received: loss=None"
+            )
+        if loss_weights is not None and not isinstance(
+            loss_weights, (int, float, list, tuple, dict)
+        ):
+            raise ValueError(
+                "`loss_weights` must be a float (one output) or a list or "
+                "dict of floats (one per output). Received: "
+                f"loss_weights={loss_weights!r}"
+            )
+        # Unknown names fail here, in compile, not at the first fit.
+        for identifier in _leaves(loss):
+            if identifier is not None and not (
+                isinstance(identifier, str)
+                and identifier.lower() in _AUTO_CROSSENTROPY
+            ):
+                losses_module.get(identifier)
+        self._loss_arg = loss
+        self._weights_arg = loss_weights
+        self.entries: list[LossEntry] = []
+        self.trackers: list = []
+        self.built = False
+
+    def build(
+        self, outputs: Outputs, y_shapes: list, pred_shapes: list
+    ) -> None:
+        """Resolves one loss per output from the outputs' shapes, once."""
+        if self.built:
+            return
+        losses = outputs.per_output(self._loss_arg, "loss")
+        weights = self._weights_per_output(outputs)
+        self.entries = [
+            LossEntry(
+                index,
+                get_loss(identifier, y_shapes[index], pred_shapes[index]),
+                weight,
+                outputs.names[index],
+            )
+            for index, (identifier, weight) in enumerate(
+                zip(losses, weights, strict=True)
+            )
+            if identifier is not None
+        ]
+        if isinstance(self._loss_arg, dict) and isinstance(
+            outputs.keys[0], str
+        ):
+            # Keras tracks a dict model's losses in the loss dict's order.
+            order = list(self._loss_arg)
+            self.entries.sort(key=lambda entry: order.index(entry.name))
+        if not self.entries:
+            raise ValueError(
+                "compile() was given no loss for any output. Received: "
+                f"loss={self._loss_arg!r}"
+            )
+        if len(self.entries) > 1:
+            self.trackers = [
+                metrics_module.Mean(name=f"{entry.name}_loss")
+                for entry in self.entries
+            ]
+        self.built = True
+
+    def _weights_per_output(self, outputs: Outputs) -> list:
+        weights = self._weights_arg
+        if weights is None:
+            return [None] * len(outputs)
+        if isinstance(weights, (int, float)):
+            if not outputs.single:
+                raise ValueError(
+                    "A single float `loss_weights` is for a model with one "
+                    f"output; this model has {outputs.describe()}. Give a "
+                    "list or a dict. Received: "
+                    f"loss_weights={weights!r}"
+                )
+            return [float(weights)]
+        return outputs.per_output(weights, "loss_weights")
+
+    def loss_for(self, index: int) -> Loss | None:
+        """The `Loss` of output `index`, or None."""
+        for entry in self.entries:
+            if entry.index == index:
+                return entry.loss
+        return None
+
+    def compute(self, y_true: list, y_pred: list, sample_weight: list):
+        """The total loss and each output's unweighted loss.
+
+        Args:
+            y_true, y_pred, sample_weight: lists in output order
+                (`sample_weight` entries may be None).
+
+        Returns:
+            `(total, parts)`. Rows that pad the last batch (the padding
+            mask of `ember.training.steps`) do not count: with Keras'
+            default `"sum_over_batch_size"` reduction the value is
+            rescaled to the mean over the real rows.
+        """
+        batch_size = jax.tree_util.tree_leaves(y_pred[0])[0].shape[0]
+        mask = steps.padding_mask(batch_size)
+        num_real = jnp.maximum(jnp.sum(mask), 1.0)
+        total, parts = 0.0, []
+        for entry in self.entries:
+            weight = sample_weight[entry.index]
+            value = entry.loss(
+                y_true[entry.index],
+                y_pred[entry.index],
+                mask if weight is None else weight,
+            )
+            if entry.loss.reduction == "sum_over_batch_size":
+                value = value * (batch_size / num_real)
+            parts.append(value)
+            if entry.weight is not None:
+                value = value * entry.weight
+            total = total + value
+        return total, parts
