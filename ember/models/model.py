@@ -20,6 +20,20 @@ def _is_functional_call(args: tuple, kwargs: dict) -> bool:
     )
 
 
+_FUNCTIONAL_SUBCLASSES: dict = {}
+
+
+def _functional_subclass(cls: type, functional: type) -> type:
+    """`cls` with `Functional` mixed in (made once per class)."""
+    if cls not in _FUNCTIONAL_SUBCLASSES:
+        _FUNCTIONAL_SUBCLASSES[cls] = type(
+            cls.__name__,
+            (cls, functional),
+            {"__module__": cls.__module__, "__qualname__": cls.__qualname__},
+        )
+    return _FUNCTIONAL_SUBCLASSES[cls]
+
+
 class Model(Layer):
     """A model: layers grouped into an object with training and inspection.
 
@@ -38,10 +52,16 @@ class Model(Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and _is_functional_call(args, kwargs):
+        if _is_functional_call(args, kwargs):
             from ember.models.functional import Functional
 
-            return Functional.__new__(Functional, *args, **kwargs)
+            if cls is Model:
+                return Functional.__new__(Functional, *args, **kwargs)
+            if not issubclass(cls, Functional):
+                # As in Keras, a Model subclass called with inputs and
+                # outputs is a functional model with the subclass' methods.
+                functional = _functional_subclass(cls, Functional)
+                return functional.__new__(functional, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
