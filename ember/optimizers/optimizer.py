@@ -6,22 +6,27 @@ them out (`iteration`, `learning_rate`, then the per-variable slots), so
 rule itself is an optax `GradientTransformation` over a pytree of slots; the
 optimizer maps the flat variable list to and from that pytree.
 
-Every step runs as one pure function of value lists (`stateless_apply`);
-`apply` reads the variables, calls it, and writes the results back.
+Every step runs as one pure function of value lists (`_step.py`, reached
+through `stateless_apply`); `apply` reads the variables, calls it, and
+writes the results back. The gradient pipeline (loss-scale, accumulation,
+clipping, weight decay) is in `_gradients.py`, the learning rate's forms in
+`_learning_rate.py`, the rule's optax wrapper in `_rule.py`.
 """
 
-import numbers
 import re
 import warnings
 from typing import Any
 
 import jax.numpy as jnp
-import numpy as np
 import optax
 
 from ember.core import config
 from ember.core import naming
 from ember.core.variable import Variable
+from ember.optimizers import _gradients
+from ember.optimizers import _learning_rate
+from ember.optimizers import _rule
+from ember.optimizers import _step
 from ember.optimizers.schedules import learning_rate_schedule as lr_schedules
 
 
@@ -100,13 +105,7 @@ class Optimizer:
             )
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
-        clip_args = [clipnorm, clipvalue, global_clipnorm]
-        if sum(a is not None for a in clip_args) > 1:
-            raise ValueError(
-                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
-                f"be set. Received: clipnorm={clipnorm}, "
-                f"clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
-            )
+        _gradients.check_clip_arguments(clipnorm, clipvalue, global_clipnorm)
         self.built = False
         self._variables: list[Variable] = []
         self._trainable_variables: list = []
@@ -128,28 +127,19 @@ class Optimizer:
 
     # -- learning rate --------------------------------------------------
     def _set_initial_learning_rate(self, learning_rate) -> None:
-        if isinstance(learning_rate, lr_schedules.LearningRateSchedule):
+        if _learning_rate.is_dynamic(learning_rate):
             self._learning_rate = learning_rate
-        elif callable(learning_rate):
-            self._learning_rate = learning_rate
-        else:
-            if isinstance(learning_rate, bool) or not isinstance(
-                learning_rate, numbers.Real
-            ):
-                raise ValueError(
-                    "Argument `learning_rate` should be a float, a "
-                    "LearningRateSchedule, or a callable returning the "
-                    f"learning rate. Received: learning_rate={learning_rate!r}"
-                )
-            with naming.name_scope(self.name):
-                variable = Variable(
-                    float(learning_rate),
-                    dtype=config.floatx(),
-                    trainable=False,
-                    name="learning_rate",
-                )
-            self._variables.append(variable)
-            self._learning_rate = variable
+            return
+        _learning_rate.check_number(learning_rate)
+        with naming.name_scope(self.name):
+            variable = Variable(
+                float(learning_rate),
+                dtype=config.floatx(),
+                trainable=False,
+                name="learning_rate",
+            )
+        self._variables.append(variable)
+        self._learning_rate = variable
 
     @property
     def learning_rate(self):
@@ -163,9 +153,7 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, learning_rate) -> None:
         previous = self._learning_rate
-        if isinstance(learning_rate, lr_schedules.LearningRateSchedule) or (
-            callable(learning_rate)
-        ):
+        if _learning_rate.is_dynamic(learning_rate):
             self._learning_rate = learning_rate
             if isinstance(previous, Variable):
                 self._variables = [
@@ -185,11 +173,9 @@ class Optimizer:
             self._set_initial_learning_rate(learning_rate)
 
     def _current_learning_rate(self, raw_iterations, lr_value=None):
-        if isinstance(self._learning_rate, lr_schedules.LearningRateSchedule):
-            return self._learning_rate(raw_iterations)
-        if isinstance(self._learning_rate, Variable):
-            return self._learning_rate.value if lr_value is None else lr_value
-        return self._learning_rate()
+        return _learning_rate.current(
+            self._learning_rate, raw_iterations, lr_value
+        )
 
     @property
     def iterations(self):
@@ -318,64 +304,17 @@ class Optimizer:
         does no clipping or weight decay (`stateless_apply` does those).
         """
         slot_spec = [slot for group in self._slot_spec() for slot in group]
+        return _rule.rule_transform(
+            slot_spec, self._extra_spec, self._update_one, self._update_extras
+        )
 
-        def init_fn(params):
-            params = list(params)
-            slots = {
-                name: [
-                    jnp.full(jnp.shape(p), init, jnp.result_type(p))
-                    for p in params
-                ]
-                for name, init in slot_spec
-            }
-            extras = {
-                key: jnp.asarray(init, dtype)
-                for key, _, init, dtype in self._extra_spec(params)
-            }
-            return {"slots": slots, "extras": extras}
-
-        def update_fn(
-            updates, state, params=None, *, learning_rate, step, **extra_args
-        ):
-            del extra_args
-            grads = list(updates)
-            params = list(params)
-            dtype = params[0].dtype if params else config.floatx()
-            extras = self._update_extras(dict(state["extras"]), step, dtype)
-            new_slots = {name: [] for name in state["slots"]}
-            out = []
-            for i, (grad, param) in enumerate(zip(grads, params, strict=True)):
-                slots = {name: v[i] for name, v in state["slots"].items()}
-                lr = jnp.asarray(learning_rate).astype(param.dtype)
-                grad = jnp.asarray(grad).astype(param.dtype)
-                update, slots = self._update_one(
-                    grad, param, slots, lr, step, extras
-                )
-                out.append(update)
-                for name in new_slots:
-                    new_slots[name].append(slots[name])
-            return out, {"slots": new_slots, "extras": extras}
-
-        return optax.GradientTransformationExtraArgs(init_fn, update_fn)
-
-    # -- gradient processing ------------------------------------------------
-    def _clip_gradients(self, grads):
-        if self.clipnorm and self.clipnorm > 0:
-            return [_clip_by_norm(g, self.clipnorm) for g in grads]
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            return _clip_by_global_norm(grads, self.global_clipnorm)
-        if self.clipvalue and self.clipvalue > 0:
-            v = self.clipvalue
-            return [jnp.clip(g, -v, v) for g in grads]
-        return grads
-
+    # -- applying -----------------------------------------------------------
     def scale_loss(self, loss):
         """Multiplies `loss` by `loss_scale_factor` when one is set."""
         if self.loss_scale_factor is not None:
             return loss * self.loss_scale_factor
         return loss
 
-    # -- applying -----------------------------------------------------------
     def apply_gradients(self, grads_and_vars):
         """Applies `(gradient, variable)` pairs; returns `iterations`."""
         grads, trainable_variables = zip(*grads_and_vars, strict=True)
@@ -416,7 +355,8 @@ class Optimizer:
         full = [None] * len(self._trainable_variables)
         for grad, v in zip(grads, trainable_variables, strict=True):
             full[self._trainable_index[id(v)]] = grad
-        new_trainable, new_opt = self._stateless_step(
+        new_trainable, new_opt = _step.stateless_step(
+            self,
             [v.value for v in self._variables],
             full,
             [v.value for v in self._trainable_variables],
@@ -462,126 +402,12 @@ class Optimizer:
                 f"{len(trainable_variables)} values for "
                 f"{len(self._trainable_variables)} variables."
             )
-        return self._stateless_step(
-            list(optimizer_variables), list(grads), list(trainable_variables)
+        return _step.stateless_step(
+            self,
+            list(optimizer_variables),
+            list(grads),
+            list(trainable_variables),
         )
-
-    def _stateless_step(self, opt_values, grads, train_values):
-        position = {id(v): i for i, v in enumerate(self._variables)}
-        raw_iterations = opt_values[position[id(self._iterations)]]
-        lr_value = None
-        if isinstance(self._learning_rate, Variable):
-            lr_value = opt_values[position[id(self._learning_rate)]]
-        learning_rate = self._current_learning_rate(raw_iterations, lr_value)
-
-        active = [i for i, g in enumerate(grads) if g is not None]
-        if not active:
-            raise ValueError("No gradients provided for any variable.")
-        if len(active) < len(grads):
-            missing = [
-                getattr(self._trainable_variables[i], "path", str(i))
-                for i, g in enumerate(grads)
-                if g is None
-            ]
-            warnings.warn(
-                f"Gradients do not exist for variables {missing} when "
-                "minimizing the loss. If using `model.compile()`, did you "
-                "forget to provide a `loss` argument?",
-                stacklevel=3,
-            )
-        new_opt = list(opt_values)
-        new_train = list(train_values)
-        act_grads = [jnp.asarray(grads[i]) for i in active]
-        params = [jnp.asarray(train_values[i]) for i in active]
-        if self.loss_scale_factor is not None:
-            act_grads = [g / self.loss_scale_factor for g in act_grads]
-
-        accumulate = self.gradient_accumulation_steps
-        if accumulate:
-            acc_vars = self._slots["gradient_accumulator"]
-            acc = [opt_values[position[id(acc_vars[i])]] for i in active]
-            is_update = (raw_iterations + 1) % accumulate == 0
-            summed = [g + a for g, a in zip(act_grads, acc, strict=True)]
-            act_grads = [
-                jnp.where(is_update, s / accumulate, g)
-                for s, g in zip(summed, act_grads, strict=True)
-            ]
-            new_acc = [
-                jnp.where(is_update, jnp.zeros_like(s), s) for s in summed
-            ]
-            step = raw_iterations // accumulate + 1
-        else:
-            step = raw_iterations + 1
-
-        act_grads = self._clip_gradients(act_grads)
-        if self.weight_decay is not None:
-            decayed = []
-            for i, p in zip(active, params, strict=True):
-                if self._use_weight_decay(self._trainable_variables[i]):
-                    lr = jnp.asarray(learning_rate).astype(p.dtype)
-                    wd = jnp.asarray(self.weight_decay).astype(p.dtype)
-                    p = p - p * wd * lr
-                decayed.append(p)
-            params = decayed
-
-        rule_slots = [s for group in self._slot_spec() for s, _ in group]
-        state = {
-            "slots": {
-                name: [
-                    opt_values[position[id(self._slots[name][i])]]
-                    for i in active
-                ]
-                for name in rule_slots
-            },
-            "extras": {
-                key: opt_values[position[id(v)]]
-                for key, v in self._extras.items()
-            },
-        }
-        updates, state = self.transform().update(
-            act_grads, state, params, learning_rate=learning_rate, step=step
-        )
-        params = optax.apply_updates(params, updates)
-        for k, i in enumerate(active):
-            constraint = getattr(
-                self._trainable_variables[i], "constraint", None
-            )
-            if constraint is not None:
-                params[k] = constraint(params[k])
-        new_values = {}
-        for name in rule_slots:
-            for k, i in enumerate(active):
-                new_values[id(self._slots[name][i])] = state["slots"][name][k]
-        for key, v in self._extras.items():
-            new_values[id(v)] = state["extras"][key]
-        for k, i in enumerate(active):
-            new_train[i] = params[k]
-        for v in self._variables:
-            if id(v) in new_values:
-                new_opt[position[id(v)]] = new_values[id(v)]
-
-        if accumulate:
-            new_train = [
-                jnp.where(is_update, new, old)
-                for new, old in zip(new_train, train_values, strict=True)
-            ]
-            new_opt = [
-                jnp.where(is_update, new, old)
-                for new, old in zip(new_opt, opt_values, strict=True)
-            ]
-            for k, i in enumerate(active):
-                new_opt[position[id(acc_vars[i])]] = new_acc[k]
-        it_pos = position[id(self._iterations)]
-        new_opt[it_pos] = opt_values[it_pos] + 1
-        new_train = [
-            jnp.asarray(v).astype(jnp.asarray(old).dtype)
-            for v, old in zip(new_train, train_values, strict=True)
-        ]
-        new_opt = [
-            jnp.asarray(v).astype(jnp.asarray(old).dtype)
-            for v, old in zip(new_opt, opt_values, strict=True)
-        ]
-        return new_train, new_opt
 
     # -- weights and config ----------------------------------------------
     def set_weights(self, weights) -> None:
@@ -600,15 +426,9 @@ class Optimizer:
 
     def get_config(self) -> dict:
         """Returns the Keras-compatible config of this optimizer."""
-        if isinstance(self._learning_rate, lr_schedules.LearningRateSchedule):
-            learning_rate = lr_schedules.serialize(self._learning_rate)
-        elif isinstance(self._learning_rate, Variable):
-            learning_rate = float(np.asarray(self._learning_rate._value))
-        else:
-            learning_rate = self._learning_rate
         return {
             "name": self.name,
-            "learning_rate": learning_rate,
+            "learning_rate": _learning_rate.serialize(self._learning_rate),
             "weight_decay": self.weight_decay,
             "clipnorm": self.clipnorm,
             "global_clipnorm": self.global_clipnorm,
@@ -624,30 +444,14 @@ class Optimizer:
     def from_config(cls, config: dict, custom_objects=None) -> "Optimizer":
         """Creates an optimizer from `get_config()`'s output."""
         config = dict(config)
-        if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = lr_schedules.deserialize(
+        if "learning_rate" in config:
+            config["learning_rate"] = _learning_rate.deserialize(
                 config["learning_rate"], custom_objects=custom_objects
             )
         return cls(**config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r}>"
-
-
-def _clip_by_norm(grad, clipnorm):
-    l2sum = jnp.sum(jnp.square(grad), keepdims=True)
-    positive = l2sum > 0
-    safe = jnp.where(positive, l2sum, jnp.ones_like(l2sum))
-    l2norm = jnp.where(positive, jnp.sqrt(safe), l2sum)
-    return grad * clipnorm / jnp.maximum(l2norm, clipnorm)
-
-
-def _clip_by_global_norm(grads, clipnorm):
-    norm = jnp.sqrt(jnp.sum(jnp.stack([jnp.sum(jnp.square(g)) for g in grads])))
-    scale = clipnorm * jnp.minimum(1.0 / norm, 1.0 / clipnorm)
-    # NaN/inf norms propagate into the scale instead of being clipped away.
-    scale = scale + (norm - norm)
-    return [g * scale for g in grads]
 
 
 __all__ = ["Optimizer"]
