@@ -145,3 +145,13 @@ def test_conv_input_errors_name_the_layer():
     built(np.ones((1, 3, 3, 2), "float32"))
     with pytest.raises(ValueError, match=r'"built".*last dimension 2'):
         built(np.ones((1, 3, 3, 5), "float32"))
+
+
+def test_conv1d_causal_channels_first_pads_the_time_axis():
+    layer = layers.Conv1D(
+        1, 2, padding="causal", use_bias=False, data_format="channels_first"
+    )
+    x = np.array([1.0, 2.0, 3.0, 4.0], dtype="float32").reshape(1, 1, 4)
+    layer.build(x.shape)
+    layer.set_weights([np.array([1.0, 10.0], "float32").reshape(2, 1, 1)])
+    np.testing.assert_allclose(layer(x)[0, 0], [10.0, 21.0, 32.0, 43.0])

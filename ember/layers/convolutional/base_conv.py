@@ -198,7 +198,10 @@ class BaseConv(Layer):
         padding = self.padding
         if padding == "causal":
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
-            inputs = jnp.pad(inputs, [(0, 0), (left, 0), (0, 0)])
+            time_axis = 1 if self.data_format == "channels_last" else 2
+            pads = [(0, 0)] * 3
+            pads[time_axis] = (left, 0)
+            inputs = jnp.pad(inputs, pads)
             padding = "valid"
         return ops.conv(
             inputs,

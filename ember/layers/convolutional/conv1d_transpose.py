@@ -1,0 +1,91 @@
+"""Conv1DTranspose: 1D transposed convolution (upsampling a sequence)."""
+
+from typing import Any
+
+from ember.layers.convolutional.base_conv_transpose import BaseConvTranspose
+
+
+class Conv1DTranspose(BaseConvTranspose):
+    """1D transposed convolution, the gradient of a 1D convolution.
+
+    The kernel has shape `(*kernel_size, filters, input_channels)`. With
+    `padding="same"` and no `output_padding` the output is `strides` times
+    the input.
+
+    Args:
+        filters: the number of output channels, a positive int.
+        kernel_size: the window size: an int or a tuple of 1 int.
+        strides: the upsampling factor: an int or a tuple of 1 int.
+            `strides > 1` cannot be combined with `dilation_rate > 1`.
+        padding: `"valid"` or `"same"`, case-insensitive.
+        output_padding: extra size at the end of each spatial axis (an int
+            or a tuple of 1 int, each below the stride); None infers it.
+        data_format: `"channels_last"` or `"channels_first"`; default
+            `config.image_data_format()`.
+        dilation_rate: the spacing between kernel taps: an int or a tuple
+            of 1 int.
+        activation: an activation function or name; None means linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer: initializer for the kernel.
+        bias_initializer: initializer for the bias.
+        kernel_regularizer: optional penalty on the kernel.
+        bias_regularizer: optional penalty on the bias.
+        activity_regularizer: optional penalty on the output.
+        kernel_constraint: optional projection applied to the kernel.
+        bias_constraint: optional projection applied to the bias.
+
+    Input shape:
+        `(batch_size, steps, channels)` with `"channels_last"`,
+        `(batch_size, channels, steps)` with `"channels_first"`.
+
+    Output shape:
+        `(batch_size, new_steps, filters)` with `"channels_last"`,
+        `(batch_size, filters, new_steps)` with `"channels_first"`.
+
+    Example:
+
+    >>> layer = ember.layers.Conv1DTranspose(2, 3, strides=2, padding="same")
+    >>> layer(np.ones((4, 10, 3))).shape
+    (4, 20, 2)
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+        activation: Any = None,
+        use_bias: bool = True,
+        kernel_initializer: Any = "glorot_uniform",
+        bias_initializer: Any = "zeros",
+        kernel_regularizer: Any = None,
+        bias_regularizer: Any = None,
+        activity_regularizer: Any = None,
+        kernel_constraint: Any = None,
+        bias_constraint: Any = None,
+        **kwargs,
+    ):
+        super().__init__(
+            rank=1,
+            filters=filters,
+            kernel_size=kernel_size,
+            strides=strides,
+            padding=padding,
+            output_padding=output_padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            **kwargs,
+        )
