@@ -1,5 +1,7 @@
 """The phases of `Layer.__call__`: convert, build, resolve `training`, call.
 
+Also the stateless twin, the same call inside a state scope.
+
 Kept apart from `layer.py` so the base class reads as the public contract.
 """
 
@@ -13,11 +15,13 @@ import numpy as np
 
 from ember.core import naming
 from ember.core.dtypes import standardize_dtype
+from ember.core.state_scope import StateScope
 from ember.core.symbolic import Node
 from ember.core.symbolic import SymbolicTensor
 from ember.core.symbolic import compute_output_spec
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
+from ember.layers._losses import add_activity_losses
 
 # The `training` flag of the outermost call, inherited by nested calls that
 # were not given one explicitly.
@@ -126,15 +130,40 @@ def call_in_context(layer, args: tuple, kwargs: dict) -> Any:
     return outputs
 
 
-def add_activity_losses(layer, outputs: Any) -> None:
-    """Adds the activity penalty of each output, per sample, as Keras."""
-    for output in jax.tree_util.tree_leaves(outputs):
-        if not hasattr(output, "ndim"):
-            continue
-        loss = layer.activity_regularizer(output)
-        if output.ndim > 0:
-            loss = loss / output.shape[0]
-        layer.add_loss(loss)
+def stateless_call(
+    layer,
+    trainable_values: list,
+    non_trainable_values: list,
+    args: tuple,
+    kwargs: dict,
+    return_losses: bool,
+):
+    """The body of `Layer.stateless_call`: the call in a state scope."""
+    if not layer.built:
+        raise ValueError(
+            f'Layer "{layer.name}" must be built before `stateless_call`: '
+            "call it once on data or call `build(input_shape)`."
+        )
+    trainable = layer.trainable_variables
+    non_trainable = layer.non_trainable_variables
+    for label, given, expected in (
+        ("trainable_variables", trainable_values, trainable),
+        ("non_trainable_variables", non_trainable_values, non_trainable),
+    ):
+        if len(given) != len(expected):
+            raise ValueError(
+                f'Layer "{layer.name}" has {len(expected)} {label}, but '
+                f"stateless_call received {len(given)}."
+            )
+    mapping = list(zip(trainable, trainable_values, strict=True))
+    mapping += zip(non_trainable, non_trainable_values, strict=True)
+    with StateScope(mapping) as scope:
+        outputs = call_in_context(layer, args, kwargs)
+        losses = layer.losses if return_losses else []
+    new_non_trainable = [scope.get(v) for v in non_trainable]
+    if return_losses:
+        return outputs, new_non_trainable, losses
+    return outputs, new_non_trainable
 
 
 def compute_spec(layer, args: tuple, kwargs: dict) -> Any:

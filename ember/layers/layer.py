@@ -10,31 +10,16 @@ from ember import regularizers
 from ember.core import naming
 from ember.core.dtypes import is_float
 from ember.core.dtypes import standardize_dtype
-from ember.core.seed import SeedGenerator
-from ember.core.state_scope import StateScope
-from ember.core.state_scope import current_scope
 from ember.core.symbolic import Operation
 from ember.core.symbolic import any_symbolic
 from ember.core.variable import Variable
 from ember.layers import _call
+from ember.layers import _losses
+from ember.layers import _tracking
 from ember.layers._config import batch_input_shape
 from ember.layers._config import capture_config
+from ember.layers._config import dtype_policy
 from ember.layers.input_spec import check_input_compatibility
-
-# Attributes holding bookkeeping, never sublayers or variables to report.
-_UNTRACKED = frozenset(
-    {
-        "_inbound_nodes",
-        "_outbound_nodes",
-        "_trainable_variables",
-        "_non_trainable_variables",
-        "_auto_config",
-        "_losses",
-        "_build_shapes_dict",
-        "input_spec",
-    }
-)
-_MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 
 class Layer(Operation):
@@ -116,18 +101,10 @@ class Layer(Operation):
         self._call_has_mask_arg = "mask" in params
 
     def _set_dtype(self, dtype: Any) -> None:
-        if isinstance(dtype, dict):
-            dtype = dtype.get("config", {}).get("name")
-        dtype = getattr(dtype, "name", dtype)
-        if isinstance(dtype, str) and dtype in _MIXED_POLICIES:
-            self._dtype_policy = dtype
-            self._variable_dtype = "float32"
-            self._compute_dtype = _MIXED_POLICIES[dtype]
-            return
-        dtype = standardize_dtype(dtype)
-        self._dtype_policy = dtype
-        self._variable_dtype = dtype
-        self._compute_dtype = dtype
+        policy, variable_dtype, compute_dtype = dtype_policy(dtype)
+        self._dtype_policy = policy
+        self._variable_dtype = variable_dtype
+        self._compute_dtype = compute_dtype
 
     # -- dtypes --------------------------------------------------------------
     @property
@@ -235,64 +212,28 @@ class Layer(Operation):
             name=name,
         )
 
-    def _tracked(self, kind: type) -> list:
-        """Objects of `kind` held in attributes, also in lists and dicts."""
-        found: list = []
-        seen: set[int] = set()
-
-        def visit(value):
-            if isinstance(value, kind):
-                if id(value) not in seen:
-                    seen.add(id(value))
-                    found.append(value)
-            elif isinstance(value, list | tuple):
-                for item in value:
-                    visit(item)
-            elif isinstance(value, dict):
-                for item in value.values():
-                    visit(item)
-
-        for key, value in vars(self).items():
-            if key not in _UNTRACKED:
-                visit(value)
-        return found
-
     @property
     def _layers(self) -> list["Layer"]:
         """Direct sublayers, in the order they were assigned."""
-        return [layer for layer in self._tracked(Layer) if layer is not self]
+        return [
+            layer
+            for layer in _tracking.tracked(self, Layer)
+            if layer is not self
+        ]
 
-    def _own_variables(self) -> list[Variable]:
-        own = self._trainable_variables + self._non_trainable_variables
-        ids = {id(v) for v in own}
-        extra = [v for v in self._tracked(Variable) if id(v) not in ids]
-        return own + extra
-
-    def _collect(self, own_fn, child_attr) -> list[Variable]:
-        result, seen = [], set()
-        candidates = list(own_fn(self))
-        for layer in self._layers:
-            candidates.extend(getattr(layer, child_attr))
-        for v in candidates:
-            if id(v) not in seen:
-                seen.add(id(v))
-                result.append(v)
-        return result
+    def _flatten_layers(self) -> list["Layer"]:
+        """All nested sublayers, depth first, each once."""
+        return _tracking.flatten_layers(self)
 
     @property
     def weights(self) -> list[Variable]:
         """All weights: this layer's own, then its sublayers' (no seeds)."""
-        return self._collect(Layer._own_variables, "weights")
+        return _tracking.collect(self, _tracking.own_weights, "weights")
 
     @property
     def variables(self) -> list[Variable]:
         """All variables: weights plus seed generator states."""
-
-        def own(layer):
-            seeds = [g.state for g in layer._tracked(SeedGenerator)]
-            return layer._own_variables() + seeds
-
-        return self._collect(own, "variables")
+        return _tracking.collect(self, _tracking.own_variables, "variables")
 
     @property
     def trainable_weights(self) -> list[Variable]:
@@ -384,7 +325,7 @@ class Layer(Operation):
         if any_symbolic((args, kwargs)):
             return self.symbolic_call(*args, **kwargs)
         if not _call.in_call():
-            self._clear_losses()
+            _losses.clear_losses(self)
         return _call.call_in_context(self, args, kwargs)
 
     def symbolic_call(self, *args, **kwargs):
@@ -447,31 +388,14 @@ class Layer(Operation):
         ...     [v.value for v in model.trainable_variables],
         ...     [v.value for v in model.non_trainable_variables], x)
         """
-        if not self.built:
-            raise ValueError(
-                f'Layer "{self.name}" must be built before `stateless_call`: '
-                "call it once on data or call `build(input_shape)`."
-            )
-        trainable = self.trainable_variables
-        non_trainable = self.non_trainable_variables
-        for label, given, expected in (
-            ("trainable_variables", trainable_variables, trainable),
-            ("non_trainable_variables", non_trainable_variables, non_trainable),
-        ):
-            if len(given) != len(expected):
-                raise ValueError(
-                    f'Layer "{self.name}" has {len(expected)} {label}, but '
-                    f"stateless_call received {len(given)}."
-                )
-        mapping = list(zip(trainable, trainable_variables, strict=True))
-        mapping += zip(non_trainable, non_trainable_variables, strict=True)
-        with StateScope(mapping) as scope:
-            outputs = _call.call_in_context(self, args, kwargs)
-            losses = self.losses if return_losses else []
-        new_non_trainable = [scope.get(v) for v in non_trainable]
-        if return_losses:
-            return outputs, new_non_trainable, losses
-        return outputs, new_non_trainable
+        return _call.stateless_call(
+            self,
+            trainable_variables,
+            non_trainable_variables,
+            args,
+            kwargs,
+            return_losses,
+        )
 
     # -- losses ------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:
@@ -481,35 +405,7 @@ class Layer(Operation):
         loss. Inside pure code (`stateless_call`) they are recorded in the
         state scope, never stored on the layer.
         """
-        scope = current_scope()
-        if scope is not None:
-            scope.add_loss(self, loss)
-        else:
-            self._losses.append(loss)
-
-    def _flatten_layers(self) -> list["Layer"]:
-        """All nested sublayers, depth first, each once."""
-        found, seen = [], {id(self)}
-        stack = list(reversed(self._layers))
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            found.append(layer)
-            stack.extend(reversed(layer._layers))
-        return found
-
-    def _own_losses(self) -> list:
-        scope = current_scope()
-        if scope is not None:
-            return scope.losses_of(self)
-        return list(self._losses)
-
-    def _clear_losses(self) -> None:
-        self._losses.clear()
-        for layer in self._flatten_layers():
-            layer._losses.clear()
+        _losses.add_loss(self, loss)
 
     @property
     def losses(self) -> list:
@@ -519,14 +415,7 @@ class Layer(Operation):
         from the current values, so inside `stateless_call` they are
         differentiable functions of the values passed in.
         """
-        losses = self._own_losses()
-        for layer in self._flatten_layers():
-            losses.extend(layer._own_losses())
-        for variable in self.trainable_weights:
-            regularizer = getattr(variable, "regularizer", None)
-            if regularizer is not None:
-                losses.append(regularizer(variable.value))
-        return losses
+        return _losses.collect_losses(self)
 
     # -- graph -------------------------------------------------------------
     def _single_node(self, attribute: str):
