@@ -1,21 +1,92 @@
-"""Compiled chunks: one `jax.jit` program runs K steps with `lax.scan`.
+"""Compiled executions: one `jax.jit` program runs several steps.
 
-A chunk holds K stacked batches and a step mask; steps whose mask is 0 pad
-the last chunk of an epoch and leave the state untouched, so one shape is
-compiled per fit. The state is donated: its buffers are reused in place.
+An execution reads its batches from a chunk, one of two kinds:
 
-The scan is fully unrolled: XLA on CPU runs convolutions and matmuls inside
-a while loop several times slower than in straight-line code (measured on
-the founding CNN: 4 steps in 53 ms rolled, 15 ms unrolled), at the price of
-a longer compile, which is why chunks stay short (see `epoch.AUTO_STEPS`).
+- a host `Chunk` (generators, `*_on_batch`): K batches stacked on the host
+  and transferred, real steps first (`num_steps` of them);
+- a `DeviceChunk` (in-memory data): every sample already on the device,
+  the epoch's index plan `(steps, batch_size)` and its row mask, and the
+  `start` and `num_steps` of this execution. Each step gathers its batch
+  inside the program, so the host only makes an index permutation.
+
+Either way the step sees `step_fn(state, (x, y, sample_weight))` with the
+padding mask set in `steps._PADDING_MASK`. Only the state is donated.
+
+Two ways to run the steps, chosen by the static argument `unroll`:
+
+- `unroll=0`: a rolled `lax.while_loop` over a *dynamic* number of steps,
+  so one compiled program serves executions of any length (the trainer
+  sizes them by time without recompiling) and compile time does not grow
+  with K. On XLA CPU this is the fastest for small models (founding MLP,
+  batch 32: 20 us/step rolled vs 43 us/step in a 16-step unrolled scan);
+- `unroll=K`: K steps in straight-line code, masked steps (`i >=
+  num_steps`) leaving the state untouched. XLA on CPU runs convolutions
+  inside a loop body several times slower (founding CNN: 2.4 ms/step
+  unrolled, 20 ms rolled, 10 ms with `unroll=2`), so models with
+  convolutions run on CPU this way, at the price of a compile that grows
+  with K (`uses_convolution` decides).
 """
 
 from collections.abc import Callable
+from typing import Any
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 
 from ember.training import steps
+from ember.training.data.device import DeviceChunk
+from ember.training.data.iterator import Batch
+
+
+class ChunkLogs(NamedTuple):
+    """What an execution reports: the last real step's logs, and the index
+    of the first step whose loss was not finite (-1 when none)."""
+
+    logs: Any
+    first_bad: Any
+
+
+def batch_at(chunk, i) -> Batch:
+    """Step `i`'s batch of `chunk` (traced; `i` may be traced)."""
+    if isinstance(chunk, DeviceChunk):
+        row = chunk.start + i
+        index = jax.lax.dynamic_index_in_dim(chunk.index, row, 0, False)
+        mask = jax.lax.dynamic_index_in_dim(chunk.mask, row, 0, False)
+        x, y, weight = jax.tree_util.tree_map(
+            lambda a: jnp.take(a, index, axis=0, mode="clip"), chunk.data
+        )
+
+        def zero_padding(w):
+            row_mask = mask.reshape(mask.shape + (1,) * (w.ndim - 1))
+            return w * row_mask.astype(w.dtype)
+
+        weight = jax.tree_util.tree_map(zero_padding, weight)
+        return Batch(x, y, weight, mask)
+    return jax.tree_util.tree_map(
+        lambda a: jax.lax.dynamic_index_in_dim(a, i, 0, False), chunk.batch
+    )
+
+
+def run_step(step_fn: Callable, state, batch: Batch):
+    """`step_fn(state, data)` with the padding mask set; `data` is
+    `(x, y, sample_weight)`, or `(x, y)` when there are no weights (as
+    Keras passes it)."""
+    data = (batch.x, batch.y, batch.sample_weight)
+    if batch.sample_weight is None:
+        data = data[:2]
+    token = steps._PADDING_MASK.set(batch.mask)
+    try:
+        return step_fn(state, data)
+    finally:
+        steps._PADDING_MASK.reset(token)
+
+
+def _is_bad(logs):
+    loss = logs.get("loss") if isinstance(logs, dict) else None
+    if loss is None:
+        return jnp.asarray(False)
+    return ~jnp.all(jnp.isfinite(loss))
 
 
 def _keep_real(step_is_real, new, old):
@@ -24,36 +95,84 @@ def _keep_real(step_is_real, new, old):
     )
 
 
+def _straight(step_fn, state, chunk, k: int):
+    """K steps in straight-line code; steps past `num_steps` are masked."""
+    logs, first_bad = None, jnp.asarray(-1, "int32")
+    for i in range(k):
+        new_logs, new_state = run_step(step_fn, state, batch_at(chunk, i))
+        real = i < chunk.num_steps
+        state = _keep_real(real, new_state, state) if i else new_state
+        logs = _keep_real(real, new_logs, logs) if i else new_logs
+        bad = real & (first_bad < 0) & _is_bad(new_logs)
+        first_bad = jnp.where(bad, i, first_bad)
+    return ChunkLogs(logs, first_bad), state
+
+
+def _rolled(step_fn, state, chunk):
+    """A while loop over `chunk.num_steps` steps (a traced count)."""
+
+    def one(i, state):
+        return run_step(step_fn, state, batch_at(chunk, i))
+
+    spec = jax.eval_shape(one, 0, state)[0]
+    logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), spec)
+
+    def body(carry):
+        i, state, _, first_bad = carry
+        logs, state = one(i, state)
+        first_bad = jnp.where((first_bad < 0) & _is_bad(logs), i, first_bad)
+        return i + 1, state, logs, first_bad
+
+    carry = (jnp.asarray(0, "int32"), state, logs, jnp.asarray(-1, "int32"))
+    _, state, logs, first_bad = jax.lax.while_loop(
+        lambda carry: carry[0] < chunk.num_steps, body, carry
+    )
+    return ChunkLogs(logs, first_bad), state
+
+
 def make_chunk_function(
     step_fn: Callable, jit_compile: bool = True
 ) -> Callable:
-    """`(state, chunk) -> (logs per step, state)` running `step_fn` K times.
+    """`(state, chunk, unroll=0) -> (ChunkLogs, state)` running `step_fn`.
 
     Args:
         step_fn: `(state, (x, y, sample_weight)) -> (logs, state)`.
-        jit_compile: False runs the same scan eagerly (`run_eagerly`).
+        jit_compile: False runs the same loop eagerly (`run_eagerly`).
+
+    The returned function takes a `Chunk` or a `DeviceChunk`; `unroll`
+    (static) is 0 for a rolled loop over `chunk.num_steps` steps, or K for
+    K straight-line steps (a host chunk uses its own length). A host chunk
+    of one step always runs straight.
     """
 
-    def run(state, chunk):
-        def body(state, inputs):
-            batch, step_is_real = inputs
-            token = steps._PADDING_MASK.set(batch.mask)
-            try:
-                logs, new_state = step_fn(
-                    state, (batch.x, batch.y, batch.sample_weight)
-                )
-            finally:
-                steps._PADDING_MASK.reset(token)
-            return _keep_real(step_is_real, new_state, state), logs
-
-        state, logs = jax.lax.scan(
-            body, state, (chunk.batch, chunk.step_mask > 0), unroll=True
-        )
-        return logs, state
+    def run(state, chunk, unroll: int = 0):
+        if not isinstance(chunk, DeviceChunk):
+            length = jax.tree_util.tree_leaves(chunk.batch.mask)[0].shape[0]
+            if unroll or length == 1:
+                return _straight(step_fn, state, chunk, length)
+        if unroll:
+            return _straight(step_fn, state, chunk, unroll)
+        return _rolled(step_fn, state, chunk)
 
     if not jit_compile:
         return _eager(run)
-    return jax.jit(run, donate_argnums=0)
+    return jax.jit(run, donate_argnums=0, static_argnames="unroll")
+
+
+def uses_convolution(step_fn: Callable, state, chunk) -> bool:
+    """Whether one step of `step_fn` on `chunk` contains a convolution
+    (traced only, nothing compiled)."""
+
+    def one(state, chunk):
+        return run_step(step_fn, state, batch_at(chunk, 0))
+
+    return "conv_general_dilated" in str(jax.make_jaxpr(one)(state, chunk))
+
+
+def make_single_step(step_fn: Callable) -> Callable:
+    """A jitted, non-donating `(state, chunk) -> (logs, state)` running the
+    first step of `chunk`: used to time one step."""
+    return jax.jit(lambda s, c: run_step(step_fn, s, batch_at(c, 0)))
 
 
 def make_predict_function(step_fn: Callable, jit_compile: bool = True):
@@ -71,8 +190,8 @@ def make_predict_function(step_fn: Callable, jit_compile: bool = True):
 
 
 def _eager(fn: Callable) -> Callable:
-    def run(*args):
+    def run(*args, **kwargs):
         with jax.disable_jit():
-            return fn(*args)
+            return fn(*args, **kwargs)
 
     return run

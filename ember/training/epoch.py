@@ -1,28 +1,148 @@
-"""Running chunks of compiled steps over one epoch, and the state around it.
+"""Running compiled executions over one epoch, and the state around them.
 
 The state is four flat lists of values (trainable, non-trainable,
 optimizer, metrics), gathered from the variables once per epoch, fed
-through the compiled chunks and written back after each chunk.
+through the compiled executions and written back after each one.
+
+How many steps one execution runs (`steps_per_execution`) is decided by
+`plan_executions`: 1 when a callback needs every batch hook, the user's
+integer, or with `"auto"` as many as keep one execution near
+`TARGET_SECONDS`:
+
+- a rolled execution (`compiled`, `unroll=0`) takes its step count as an
+  argument, so "auto" times every execution and sizes the next one from
+  the measured seconds per step, without ever recompiling;
+- a straight-line execution (convolutions on CPU) has its K fixed when
+  compiled: "auto" times one step once per compiled function (a separate
+  small program) and picks K, at most `MAX_UNROLLED_STEPS` to bound the
+  compile time, and at most the epoch's length.
 """
+
+import time
+import weakref
 
 import jax
 import numpy as np
 
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.training import compiled
+from ember.training.data import DeviceFeed
 
-# Without per-batch callbacks, chunks of this many steps (at most an epoch)
-# keep Python out of the hot loop; "auto" will later size them by time.
+# Steps per host chunk with "auto" on the host (generator) path.
 AUTO_STEPS = 16
+# An "auto" execution aims at this wall time.
+TARGET_SECONDS = 0.05
+# Straight-line code grows compile time with K; this bounds it.
+MAX_UNROLLED_STEPS = 16
+# An "auto" execution grows at most this much over the previous one, so a
+# too-short first measurement cannot make one execution run for long.
+_MAX_GROWTH = 16
+
+# What "auto" learned per compiled function: whether it runs straight-line
+# code, and the seconds one step takes.
+_LEARNED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def steps_per_chunk(model, callbacks: list, num_steps: int) -> int:
+def steps_per_chunk(model, callbacks: list, num_steps: int | None) -> int:
+    """Steps per host chunk: 1 with per-batch hooks, else the setting
+    (`AUTO_STEPS` for "auto"), at most `num_steps` when known."""
     setting = model._steps_per_execution
     if any(overrides_batch_hooks(c) for c in callbacks):
         return 1
+    k = AUTO_STEPS if setting == "auto" else int(setting)
+    return max(1, min(k, num_steps or k))
+
+
+class StepSizer:
+    """Says how many steps the next execution runs; learns from timings.
+
+    Args:
+        fixed: a fixed number of steps, or None to size by time.
+        learned: the dict of what was learned about the function; its
+            `"seconds"` (per step) is read and updated.
+    """
+
+    def __init__(self, fixed: int | None = None, learned: dict | None = None):
+        self.fixed = fixed
+        self.learned = {} if learned is None else learned
+        self._last = self.learned.get("steps", 1)
+
+    def __call__(self, remaining: int) -> int:
+        if self.fixed is not None:
+            return self.fixed
+        seconds = self.learned.get("seconds")
+        steps = 1 if not seconds else int(TARGET_SECONDS / seconds)
+        self._last = max(1, min(steps, self._last * _MAX_GROWTH, remaining))
+        return self._last
+
+    def record(self, num_steps: int, seconds: float) -> None:
+        if self.fixed is None:
+            self.learned["seconds"] = seconds / num_steps
+            self.learned["steps"] = max(num_steps, self.learned.get("steps", 1))
+
+
+def _learned(function) -> dict:
+    try:
+        return _LEARNED.setdefault(function, {})
+    except TypeError:  # Not weak-referenceable: learn within this run.
+        return {}
+
+
+def _time_one_step(step_fn, state, chunk) -> float:
+    one = compiled.make_single_step(step_fn)
+    jax.block_until_ready(one(state, chunk))  # compiles
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        jax.block_until_ready(one(state, chunk))
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def plan_executions(model, function, step_fn, callbacks, state, source):
+    """`(unroll, sizer)` for running `function` over `source`'s epochs.
+
+    Args:
+        function: the compiled chunk function.
+        step_fn: the step it runs (`model.train_step` or `test_step`).
+        callbacks: the user's callbacks.
+        state: the current state (to trace or time a step; not changed).
+        source: a `DeviceFeed`, or a `GeneratorIterator` (host chunks,
+            whose K is fixed: `AUTO_STEPS` for "auto" when rolled).
+    """
+    setting = model._steps_per_execution
+    total = source.num_steps
+    if any(overrides_batch_hooks(c) for c in callbacks):
+        return 1, StepSizer(1)
+    if setting != "auto" and int(setting) <= 1:
+        return 1, StepSizer(1)
+    host = not isinstance(source, DeviceFeed)
+    learned = _learned(function)
+    if "straight" not in learned:
+        learned["straight"] = not model._run_eagerly and (
+            jax.default_backend() == "cpu"
+            and compiled.uses_convolution(step_fn, state, source.first_chunk())
+        )
+    if not learned["straight"]:
+        k = None if setting == "auto" else int(setting)
+        if host:
+            k = min(k or AUTO_STEPS, total or AUTO_STEPS)
+        return 0, StepSizer(k, learned)
     if setting == "auto":
-        return max(1, min(AUTO_STEPS, num_steps))
-    return max(1, min(int(setting), num_steps))
+        first = source.first_chunk()
+        key = (
+            "k",
+            first.mask.shape[-1] if not host else first.batch.mask.shape,
+        )
+        if key not in learned:
+            seconds = _time_one_step(step_fn, state, first)
+            k = int(round(TARGET_SECONDS / max(seconds, 1e-6)))
+            learned[key] = max(1, min(k, MAX_UNROLLED_STEPS))
+        k = learned[key]
+    else:
+        k = int(setting)
+    k = max(1, min(k, total or k))
+    return k, StepSizer(k)
 
 
 def variable_groups(model) -> tuple:
@@ -48,65 +168,80 @@ def assign_state(state, groups: tuple) -> None:
             variable.assign(value)
 
 
-def logs_at(model, logs: dict, index: int) -> dict:
-    """Step `index`'s logs as floats, keyed in sorted order (as Keras on
-    JAX gives them: its logs come out of a jitted function too)."""
+def logs_at(model, logs, index: int | None = None) -> dict:
+    """An execution's logs as floats, keyed in sorted order (as Keras on
+    JAX gives them: its logs come out of a jitted function too).
+
+    `logs` is a `ChunkLogs` (its last real step's logs; `index` is
+    ignored) or a dict of per-step values, of which step `index` is read.
+    """
     del model
+    if isinstance(logs, compiled.ChunkLogs):
+        return {k: float(np.asarray(logs.logs[k])) for k in sorted(logs.logs)}
     return {k: float(np.asarray(logs[k])[index]) for k in sorted(logs)}
 
 
-def _first_non_finite(chunk_logs, num_steps: int) -> int | None:
-    """The first real step whose logged loss is NaN or infinite, if any."""
-    loss = chunk_logs.get("loss")
-    if loss is None:
-        return None
-    bad = ~np.isfinite(np.asarray(loss)[:num_steps])
-    return int(np.argmax(bad)) if bad.any() else None
-
-
-def _rollback(model, function, previous, chunk, good_steps: int):
-    """Re-runs the first `good_steps` steps of `chunk` from `previous`.
-
-    Masked steps leave the state untouched, so this is the state just
-    before the step whose loss became non-finite.
-    """
+def _rollback(function, previous, chunk, good_steps: int, unroll: int):
+    """Re-runs the first `good_steps` steps of `chunk` from `previous`:
+    the state just before the step whose loss became non-finite."""
     if good_steps == 0:
         return previous
-    step_mask = np.array(chunk.step_mask, copy=True)
-    step_mask[good_steps:] = 0
-    replay = chunk._replace(step_mask=step_mask, num_steps=good_steps)
-    _, state = function(previous, jax.device_put(replay))
+    replay = chunk._replace(num_steps=np.int32(good_steps))
+    if hasattr(replay, "step_mask"):
+        step_mask = np.array(replay.step_mask, copy=True)
+        step_mask[good_steps:] = 0
+        replay = replay._replace(step_mask=step_mask)
+    _, state = function(previous, jax.device_put(replay), unroll=unroll)
     return state
 
 
 def run_epoch(
-    model, function, iterator, epoch, k, callbacks, hook, rollback=False
+    model,
+    function,
+    chunks,
+    callbacks,
+    hook: str,
+    unroll: int = 0,
+    sizer: StepSizer | None = None,
+    rollback: bool = False,
 ) -> dict:
-    """One pass of chunks. With `rollback` (a non-donating `function`),
-    a chunk whose loss becomes non-finite is undone back to the last
-    finite step and the epoch stops there."""
+    """Runs `function` over `chunks` (one epoch); returns the last logs.
+
+    Args:
+        function: a compiled chunk function.
+        chunks: an iterable of `Chunk`s or `DeviceChunk`s; a lazy one may
+            consult `sizer` between executions.
+        callbacks: a `CallbackList`; `on_{hook}_batch_begin/end` are
+            called once per execution with its first and last step.
+        unroll: passed to `function` (see `compiled.make_chunk_function`).
+        sizer: told each execution's wall time.
+        rollback: with a non-donating `function`, an execution whose loss
+            becomes non-finite is undone back to the last finite step and
+            the epoch stops there (`TerminateOnNaN`).
+    """
     groups = variable_groups(model)
     state = fresh_state(groups, model)
     logs, step = {}, 0
-    for chunk in iterator.chunks(epoch, k):
+    for chunk in chunks:
         getattr(callbacks, f"on_{hook}_batch_begin")(step)
+        num_steps = int(chunk.num_steps)
         previous = state
-        chunk_logs, state = function(state, jax.device_put(chunk))
-        chunk_logs = jax.device_get(chunk_logs)
-        bad = (
-            _first_non_finite(chunk_logs, chunk.num_steps) if rollback else None
-        )
-        if bad is not None:
-            state = _rollback(model, function, previous, chunk, bad)
+        started = time.perf_counter()
+        out, state = function(state, jax.device_put(chunk), unroll=unroll)
+        out = jax.device_get(out)
+        if sizer is not None:
+            sizer.record(num_steps, time.perf_counter() - started)
+        bad = int(out.first_bad) if rollback else -1
+        if bad >= 0:
+            state = _rollback(function, previous, chunk, bad, unroll)
             assign_state(state, groups)
-            step += bad + 1
-            logs = logs_at(model, chunk_logs, bad)
             model.stop_training = True
-            getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
+            logs = logs_at(model, out)
+            getattr(callbacks, f"on_{hook}_batch_end")(step + bad, logs)
             break
         assign_state(state, groups)
-        step += chunk.num_steps
-        logs = logs_at(model, chunk_logs, chunk.num_steps - 1)
+        step += num_steps
+        logs = logs_at(model, out)
         getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
         if hook == "train" and model.stop_training:
             break
@@ -123,15 +258,17 @@ def train_function(model):
 
 def keeping_train_function(model):
     """The train chunk function without buffer donation, so that the state
-    from before a chunk survives it (for `TerminateOnNaN`'s rollback).
+    from before an execution survives it (for `TerminateOnNaN`'s rollback).
 
     An outer `jax.jit` makes the inner one's donation a no-op."""
-    if getattr(model, "keeping_train_function", None) is None:
+    if getattr(model, "_keeping_train_function", None) is None:
         inner = compiled.make_chunk_function(
             model.train_step, jit_compile=not model._run_eagerly
         )
         model._keeping_train_function = (
-            inner if model._run_eagerly else jax.jit(inner)
+            inner
+            if model._run_eagerly
+            else jax.jit(inner, static_argnames="unroll")
         )
     return model._keeping_train_function
 

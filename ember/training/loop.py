@@ -1,22 +1,115 @@
 """The host loops of `fit` and `evaluate`.
 
 Reads top to bottom: validate the data (before any state changes), build
-what is missing, run compiled chunks epoch by epoch (`epoch.run_epoch`),
-call the callbacks, validate, return History.
+what is missing, put in-memory data on the device once, run compiled
+executions epoch by epoch (`epoch.run_epoch`), call the callbacks,
+validate, return History.
+
+In-memory data (`DeviceFeed`) is shuffled and batched on the device by
+index; a Python generator (`GeneratorIterator`) is batched on the host and
+sent chunk by chunk. A generator without `steps_per_epoch` runs each epoch
+until it is exhausted, so an infinite one needs `steps_per_epoch`.
 """
 
 import random as python_random
+import warnings
 from typing import Any
 
 from ember.callbacks import CallbackList
 from ember.callbacks import TerminateOnNaN
 from ember.training import epoch as epoch_lib
 from ember.training import prepare
-from ember.training.data import ArrayIterator
+from ember.training.data import DeviceFeed
+from ember.training.data import GeneratorIterator
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import is_generator
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
+
+
+class _Runner:
+    """A compiled function bound to one data source for a whole call.
+
+    The number of steps per execution is planned once, at the first run.
+    """
+
+    def __init__(self, model, function, step_fn, source, callbacks=()):
+        self.model = model
+        self.function = function
+        self.step_fn = step_fn
+        self.source = source
+        self.callbacks = list(callbacks)
+        self._plan = None
+
+    def run(self, epoch: int, callback_list, hook: str, rollback=False):
+        model = self.model
+        if self._plan is None:
+            groups = epoch_lib.variable_groups(model)
+            self._plan = epoch_lib.plan_executions(
+                model,
+                self.function,
+                self.step_fn,
+                self.callbacks,
+                epoch_lib.fresh_state(groups, model),
+                self.source,
+            )
+        unroll, sizer = self._plan
+        if isinstance(self.source, DeviceFeed):
+            chunks = self.source.chunks(epoch, sizer)
+        else:
+            chunks = self.source.chunks(epoch, sizer.fixed)
+        return epoch_lib.run_epoch(
+            model,
+            self.function,
+            chunks,
+            callback_list,
+            hook,
+            unroll=unroll,
+            sizer=sizer,
+            rollback=rollback,
+        )
+
+
+def _check_generator_arguments(y, sample_weight, validation_split=0.0):
+    if y is not None:
+        raise ValueError(
+            "`y` must not be given when `x` is a generator: the generator "
+            "yields (x, y) or (x, y, sample_weight). Received y of type "
+            f"{type(y).__name__}."
+        )
+    if sample_weight is not None:
+        raise ValueError(
+            "`sample_weight` must not be given when `x` is a generator: "
+            "yield (x, y, sample_weight) instead."
+        )
+    if validation_split:
+        raise ValueError(
+            "`validation_split` is only supported for in-memory arrays; "
+            "received a generator. Pass `validation_data` instead."
+        )
+
+
+def _ran_out(source) -> bool:
+    if not getattr(source, "ran_out", False):
+        return False
+    warnings.warn(
+        "Your input ran out of data; interrupting training. Make sure that "
+        "your generator can generate at least `steps_per_epoch * epochs` "
+        "batches.",
+        stacklevel=3,
+    )
+    return True
+
+
+def _validation_source(validation_data, validation_steps):
+    """`(source or None, adapted data or first batch)` for validation."""
+    if validation_data is None:
+        return None, None
+    if is_generator(validation_data):
+        source = GeneratorIterator(validation_data, validation_steps)
+        return source, source.peek()
+    return None, adapt(*unpack_validation_data(validation_data))
 
 
 def fit(
@@ -41,22 +134,33 @@ def fit(
     """Trains `model`; see `Model.fit`. Returns the `History`."""
     prepare.check_compiled(model, "fit")
     batch_size = check_batch_size(batch_size)
-    data = adapt(x, y, sample_weight, class_weight)
-    val_data = None
-    if validation_data is not None:
-        val_data = adapt(*unpack_validation_data(validation_data))
-    elif validation_split:
+    source = None
+    if is_generator(x):
+        _check_generator_arguments(y, sample_weight, validation_split)
+        source = GeneratorIterator(x, steps_per_epoch, class_weight)
+        data = source.peek()
+    else:
+        data = adapt(x, y, sample_weight, class_weight)
+    val_source, val_data = _validation_source(validation_data, validation_steps)
+    if validation_data is None and validation_split:
         data, val_data = split_validation(data, validation_split)
     verbose = 1 if verbose == "auto" else int(verbose)
     prepare.prepare(model, data, val_data)
 
-    iterator = ArrayIterator(
-        data,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=python_random.randint(0, 2**31 - 1),
-        steps_per_epoch=steps_per_epoch,
-    )
+    if source is None:
+        source = DeviceFeed(
+            data,
+            batch_size,
+            shuffle=shuffle,
+            seed=python_random.randint(0, 2**31 - 1),
+            steps_per_epoch=steps_per_epoch,
+        )
+    if val_data is not None and val_source is None:
+        val_source = DeviceFeed(
+            val_data,
+            validation_batch_size or batch_size,
+            steps_per_epoch=validation_steps,
+        )
     user_callbacks = list(callbacks or [])
     callback_list = CallbackList(
         user_callbacks,
@@ -65,38 +169,36 @@ def fit(
         model=model,
         verbose=verbose,
         epochs=epochs,
-        steps=iterator.num_steps,
+        steps=source.num_steps,
     )
-    k = epoch_lib.steps_per_chunk(model, user_callbacks, iterator.num_steps)
     rollback = any(isinstance(c, TerminateOnNaN) for c in user_callbacks)
-    train_function = (
+    train = _Runner(
+        model,
         epoch_lib.keeping_train_function(model)
         if rollback
-        else epoch_lib.train_function(model)
+        else epoch_lib.train_function(model),
+        model.train_step,
+        source,
+        user_callbacks,
     )
+    validation = None
+    if val_source is not None:
+        validation = _Runner(
+            model, epoch_lib.test_function(model), model.test_step, val_source
+        )
     model.stop_training = False
+    logs = {}
     callback_list.on_train_begin()
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
-        logs = epoch_lib.run_epoch(
-            model,
-            train_function,
-            iterator,
-            epoch,
-            k,
-            callback_list,
-            "train",
-            rollback=rollback,
-        )
-        if val_data is not None and (epoch + 1) % validation_freq == 0:
-            val_logs = _evaluate_data(
-                model,
-                val_data,
-                validation_batch_size or batch_size,
-                validation_steps,
-                CallbackList([], model=model),
-            )
-            logs.update({f"val_{k_}": v for k_, v in val_logs.items()})
+        logs = train.run(epoch, callback_list, "train", rollback=rollback)
+        if _ran_out(source):
+            model.stop_training = True
+            if not logs:
+                break
+        if validation is not None and (epoch + 1) % validation_freq == 0:
+            val_logs = _evaluate(validation, CallbackList([], model=model))
+            logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
@@ -104,21 +206,9 @@ def fit(
     return model.history
 
 
-def _evaluate_data(model, data, batch_size, steps, callback_list) -> dict:
-    iterator = ArrayIterator(
-        data, batch_size=batch_size, shuffle=False, steps_per_epoch=steps
-    )
-    k = epoch_lib.steps_per_chunk(model, [], iterator.num_steps)
+def _evaluate(runner: _Runner, callback_list) -> dict:
     callback_list.on_test_begin()
-    logs = epoch_lib.run_epoch(
-        model,
-        epoch_lib.test_function(model),
-        iterator,
-        0,
-        k,
-        callback_list,
-        "test",
-    )
+    logs = runner.run(0, callback_list, "test")
     callback_list.on_test_end(logs)
     return logs
 
@@ -137,11 +227,27 @@ def evaluate(
     """Evaluates `model`; see `Model.evaluate`."""
     prepare.check_compiled(model, "evaluate")
     batch_size = check_batch_size(batch_size)
-    data = adapt(x, y, sample_weight)
+    if is_generator(x):
+        _check_generator_arguments(y, sample_weight)
+        source = GeneratorIterator(x, steps)
+        data = source.peek()
+    else:
+        data = adapt(x, y, sample_weight)
+        source = None
     prepare.prepare(model, data)
+    if source is None:
+        source = DeviceFeed(data, batch_size, steps_per_epoch=steps)
     verbose = 1 if verbose == "auto" else int(verbose)
+    callbacks = list(callbacks or [])
     callback_list = CallbackList(
-        list(callbacks or []), model=model, verbose=verbose, epochs=1
+        callbacks, model=model, verbose=verbose, epochs=1
     )
-    logs = _evaluate_data(model, data, batch_size, steps, callback_list)
+    runner = _Runner(
+        model,
+        epoch_lib.test_function(model),
+        model.test_step,
+        source,
+        callbacks,
+    )
+    logs = _evaluate(runner, callback_list)
     return epoch_lib.flatten_logs(model, logs, return_dict)

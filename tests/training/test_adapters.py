@@ -15,7 +15,7 @@ def test_converts_lists_and_jax_arrays_to_numpy():
     data = adapt([[1.0, 2.0], [3.0, 4.0]], jnp.array([0, 1]))
     assert isinstance(data.x, np.ndarray) and data.x.shape == (2, 2)
     assert isinstance(data.y, np.ndarray)
-    np.testing.assert_array_equal(data.sample_weight, [1.0, 1.0])
+    assert data.sample_weight is None  # steps then see (x, y), as in Keras
     assert data.num_samples == 2
 
 
@@ -36,8 +36,9 @@ def test_dict_and_list_structures_are_kept():
     data = adapt(x, y)
     assert set(data.x) == {"a", "b"} and data.x["b"].shape == (4,)
     assert isinstance(data.y, list) and len(data.y) == 2
-    assert isinstance(data.sample_weight, list)
-    assert all(w.shape == (4,) for w in data.sample_weight)
+    weighted = adapt(x, y, sample_weight=np.ones(4))
+    assert isinstance(weighted.sample_weight, list)
+    assert all(w.shape == (4,) for w in weighted.sample_weight)
 
 
 def test_single_sample_weight_is_replicated_on_outputs():
@@ -85,12 +86,12 @@ def test_class_weight_through_adapt_and_conflicts():
 
 
 def test_validation_split_takes_the_last_fraction():
-    data = adapt(np.arange(10), np.arange(10) * 2)
+    data = adapt(np.arange(10), np.arange(10) * 2, np.arange(10.0))
     train, val = split_validation(data, 0.2)
     np.testing.assert_array_equal(train.x, np.arange(8))
     np.testing.assert_array_equal(val.x, [8, 9])
     np.testing.assert_array_equal(val.y, [16, 18])
-    assert val.sample_weight.shape == (2,)
+    np.testing.assert_array_equal(val.sample_weight, [8.0, 9.0])
 
 
 @pytest.mark.parametrize("split", [0, 1, 1.5, -0.1, True])
@@ -107,6 +108,7 @@ def test_validation_split_rejects_generators_and_tiny_data():
 
 
 def test_generator_as_x_is_rejected():
+    # fit/evaluate route generators to GeneratorIterator before adapt.
     with pytest.raises(TypeError, match="array-like"):
         adapt(i for i in range(3))
 

@@ -14,7 +14,7 @@ def _ids(batches):
 
 
 def test_every_sample_once_per_epoch_and_padding_weights_zero():
-    data = adapt(np.arange(10), np.arange(10))
+    data = adapt(np.arange(10), np.arange(10), np.ones(10))
     it = ArrayIterator(data, batch_size=4, shuffle=True, seed=0)
     for epoch in range(3):
         batches = list(it.batches(epoch))
@@ -53,7 +53,7 @@ def test_batch_shuffle_keeps_blocks():
 
 
 def test_chunk_shapes_constant_and_last_chunk_masked():
-    data = adapt(np.zeros((10, 3)), np.zeros(10))
+    data = adapt(np.zeros((10, 3)), np.zeros(10), np.ones(10))
     it = ArrayIterator(data, batch_size=2, shuffle=True, seed=0)
     chunks = list(it.chunks(0, steps_per_chunk=3))  # 5 steps: 3 + 2
     assert [c.num_steps for c in chunks] == [3, 2]
@@ -78,7 +78,8 @@ def test_steps_per_epoch_streams_across_passes():
 def test_dict_inputs_and_multi_outputs_batch_together():
     x = {"a": np.arange(5), "b": np.arange(5) * 10}
     y = [np.arange(5), np.arange(5) + 100]
-    it = ArrayIterator(adapt(x, y), batch_size=2, shuffle=True, seed=0)
+    data = adapt(x, y, sample_weight=np.ones(5))
+    it = ArrayIterator(data, batch_size=2, shuffle=True, seed=0)
     for b in it.batches(0):
         np.testing.assert_array_equal(b.x["b"], b.x["a"] * 10)
         np.testing.assert_array_equal(b.y[1], b.y[0] + 100)
@@ -88,15 +89,15 @@ def test_dict_inputs_and_multi_outputs_batch_together():
 def test_predict_without_targets():
     it = ArrayIterator(adapt(np.arange(3)), batch_size=2)
     batches = list(it.batches(0))
-    assert batches[0].y is None
-    assert batches[1].sample_weight.tolist() == [1.0, 0.0]
+    assert batches[0].y is None and batches[0].sample_weight is None
+    assert batches[1].mask.tolist() == [1.0, 0.0]
 
 
 def test_generator_batches_padded_to_first_batch_size():
     def gen():
-        yield np.zeros((4, 2)), np.ones(4)
+        yield np.zeros((4, 2)), np.ones(4), np.ones(4)
         yield np.zeros((4, 2)), np.ones(4), np.full(4, 2.0)
-        yield np.zeros((1, 2)), np.ones(1)
+        yield np.zeros((1, 2)), np.ones(1)  # weights 1 once weighted
 
     it = GeneratorIterator(gen)
     batches = list(it.batches(0))
@@ -117,6 +118,11 @@ def test_generator_object_continues_with_steps_per_epoch():
 
 
 def test_generator_errors():
+    late = GeneratorIterator(
+        iter([(np.ones(2), np.ones(2))] + [(np.ones(2),) * 3])
+    )
+    with pytest.raises(ValueError, match="first batch had no sample weights"):
+        list(late.batches(0))
     it = GeneratorIterator(iter([(1, 2, 3, 4)]))
     with pytest.raises(ValueError, match="length 4"):
         list(it.batches(0))

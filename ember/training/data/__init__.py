@@ -1,7 +1,9 @@
-"""The host side of the data path: adapt inputs, then iterate batches.
+"""The data path: adapt inputs, then batch them on the device or host.
 
-`adapt` validates and converts in-memory data; `ArrayIterator` and
-`GeneratorIterator` shuffle, batch and pad, and stack batches into chunks.
+`adapt` validates and converts in-memory data; `DeviceFeed` puts it on the
+device once and batches it there by index; `ArrayIterator` and
+`GeneratorIterator` shuffle, batch and pad on the host, and
+`stack_chunks` stacks host batches into chunks.
 """
 
 from ember.training.data.adapters import ArrayData
@@ -10,9 +12,12 @@ from ember.training.data.adapters import check_batch_size
 from ember.training.data.adapters import class_weight_to_sample_weight
 from ember.training.data.adapters import split_validation
 from ember.training.data.adapters import unpack_validation_data
+from ember.training.data.device import DeviceChunk
+from ember.training.data.device import DeviceFeed
+from ember.training.data.generators import GeneratorIterator
+from ember.training.data.generators import is_generator
 from ember.training.data.iterator import ArrayIterator
 from ember.training.data.iterator import Batch
 from ember.training.data.iterator import Chunk
-from ember.training.data.iterator import GeneratorIterator
 from ember.training.data.iterator import make_batch
 from ember.training.data.iterator import stack_chunks

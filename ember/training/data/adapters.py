@@ -5,8 +5,9 @@ user hands to `fit`/`evaluate`/`predict` (numpy or JAX arrays, lists of
 numbers, and lists/tuples/dicts of those for several inputs or outputs),
 checks that every array has the same number of samples, turns `class_weight`
 into per-sample weights and returns an `ArrayData` of numpy structures.
-Sample weights are always present (ones when not given) so that the compiled
-step has one signature.
+Sample weights stay None when neither `sample_weight` nor `class_weight` is
+given, so that a step receives `(x, y)` as in Keras; padding rows are then
+left out through the padding mask.
 """
 
 import math
@@ -22,9 +23,10 @@ from ember.core import config
 class ArrayData(NamedTuple):
     """Adapted in-memory data; every leaf is a numpy array of `num_samples`.
 
-    `y` is None for prediction. `sample_weight` is a float array of shape
-    `(N,)` (or the user's shape) when `y` is a single array or None, and a
-    structure matching `y` (one array per output) when `y` is nested.
+    `y` is None for prediction. `sample_weight` is None when not given, a
+    float array of shape `(N,)` (or the user's shape) when `y` is a single
+    array, and a structure matching `y` (one array per output) when `y` is
+    nested.
     """
 
     x: Any
@@ -164,10 +166,7 @@ def class_weight_to_sample_weight(y, class_weight) -> np.ndarray:
 def _sample_weight_for(y, sample_weight, num_samples):
     floatx = config.floatx()
     if sample_weight is None:
-        ones = np.ones(num_samples, dtype=floatx)
-        if _is_structure(y):
-            return jax.tree_util.tree_map(lambda _: ones, y)
-        return ones
+        return None
     if _is_structure(sample_weight):
         if not _is_structure(y) or (
             jax.tree_util.tree_structure(sample_weight)
@@ -204,7 +203,8 @@ def adapt(x, y=None, sample_weight=None, class_weight=None) -> ArrayData:
             cannot be combined with `sample_weight`.
 
     Returns:
-        An `ArrayData` of numpy structures with weights always present.
+        An `ArrayData` of numpy structures (`sample_weight` None when
+        neither weights nor class weights are given).
     """
     if x is None:
         raise ValueError("`x` is required; received None.")

@@ -23,7 +23,6 @@ import numpy as np
 
 from ember.core import config
 from ember.training.data.adapters import ArrayData
-from ember.training.data.adapters import adapt
 from ember.training.data.adapters import check_batch_size
 
 
@@ -31,7 +30,8 @@ class Batch(NamedTuple):
     """One step's data: leaves have leading axis `batch_size`.
 
     `mask` is a float array `(batch_size,)`: 1 for real samples, 0 for
-    padding. Padded rows also have sample weight 0.
+    padding. Padded rows also have sample weight 0 (`sample_weight` is
+    None when the data has none: the step then sees `(x, y)`).
     """
 
     x: Any
@@ -175,92 +175,50 @@ class ArrayIterator:
         blocks = rng.permuted(blocks[rng.permutation(len(blocks))], axis=1)
         return np.concatenate([blocks.reshape(-1), np.arange(full, n)])
 
-    def _pass_batches(self, pass_index: int) -> Iterator[Batch]:
+    def _pass_steps(self, pass_index: int) -> Iterator[np.ndarray]:
         order = self.pass_indices(pass_index)
         for start in range(0, self.num_samples, self.batch_size):
-            index = order[start : start + self.batch_size]
-            rows = jax.tree_util.tree_map(lambda a, i=index: a[i], self.data)
-            yield make_batch(*rows, self.batch_size)
+            yield order[start : start + self.batch_size]
 
-    def batches(self, epoch: int = 0) -> Iterator[Batch]:
-        """The batches of one epoch."""
+    def step_indices(self, epoch: int = 0) -> Iterator[np.ndarray]:
+        """The sample indices of each batch of one epoch (the last batch
+        of a pass may hold fewer than `batch_size`)."""
         if self.steps_per_epoch is None:
-            yield from self._pass_batches(epoch)
+            yield from self._pass_steps(epoch)
             return
         first = epoch * self.steps_per_epoch
         pass_index, skip = divmod(first, self.batches_per_pass)
         left = self.steps_per_epoch
         while left:
-            for batch in self._pass_batches(pass_index):
+            for index in self._pass_steps(pass_index):
                 if skip:
                     skip -= 1
                     continue
-                yield batch
+                yield index
                 left -= 1
                 if not left:
                     return
             pass_index += 1
 
-    def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):
-        """The chunks of one epoch (see `stack_chunks`)."""
-        return stack_chunks(self.batches(epoch), steps_per_chunk)
+    def epoch_plan(self, epoch: int = 0) -> tuple:
+        """`(index, mask)` of one epoch, both `(num_steps, batch_size)`.
 
-
-def _unpack(item):
-    if isinstance(item, list):
-        item = tuple(item)
-    if not isinstance(item, tuple):
-        return item, None, None
-    if len(item) in (1, 2, 3):
-        return (*item, None, None)[:3]
-    raise ValueError(
-        "A generator must yield x, (x,), (x, y) or (x, y, sample_weight); "
-        f"it yielded a tuple of length {len(item)}."
-    )
-
-
-class GeneratorIterator:
-    """Batches from a Python generator, batched as the generator yields.
-
-    The batch size is that of the first batch; shorter batches (the last
-    one) are padded like array batches; a longer one is an error.
-
-    Args:
-        source: an iterable, or a callable returning a fresh iterable for
-            each epoch. A plain generator is consumed once: later epochs
-            continue where the previous stopped.
-        steps_per_epoch: batches per epoch; None runs until exhausted.
-        class_weight: optional dict applied to each batch's targets.
-    """
-
-    def __init__(self, source, steps_per_epoch=None, class_weight=None):
-        self._factory = source if callable(source) else None
-        self._iterator = None if callable(source) else iter(source)
-        if steps_per_epoch is not None:
-            steps_per_epoch = check_batch_size(
-                steps_per_epoch, None, "steps_per_epoch"
-            )
-        self.steps_per_epoch = steps_per_epoch
-        self.class_weight = class_weight
-        self.batch_size = None
+        A short batch is padded as `make_batch` pads it: by repeating its
+        real rows, with mask 0 on the padding.
+        """
+        index = np.empty((self.num_steps, self.batch_size), np.int32)
+        mask = np.zeros((self.num_steps, self.batch_size), config.floatx())
+        for step, rows in enumerate(self.step_indices(epoch)):
+            index[step] = np.resize(rows, self.batch_size)
+            mask[step, : len(rows)] = 1
+        return index, mask
 
     def batches(self, epoch: int = 0) -> Iterator[Batch]:
-        if self._factory is not None and (
-            self._iterator is None or self.steps_per_epoch is None
-        ):
-            self._iterator = iter(self._factory())
-        step = 0
-        while self.steps_per_epoch is None or step < self.steps_per_epoch:
-            try:
-                item = next(self._iterator)
-            except StopIteration:
-                return
-            x, y, sample_weight = _unpack(item)
-            data = adapt(x, y, sample_weight, self.class_weight)
-            if self.batch_size is None:
-                self.batch_size = data.num_samples
-            yield make_batch(*data, self.batch_size)
-            step += 1
+        """The batches of one epoch, gathered on the host."""
+        for index in self.step_indices(epoch):
+            rows = jax.tree_util.tree_map(lambda a, i=index: a[i], self.data)
+            yield make_batch(*rows, self.batch_size)
 
     def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):
+        """The chunks of one epoch (see `stack_chunks`)."""
         return stack_chunks(self.batches(epoch), steps_per_chunk)
