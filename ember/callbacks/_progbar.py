@@ -1,9 +1,10 @@
 """A small progress bar for `ProgbarLogger`.
 
-On a terminal it redraws one line with carriage returns; elsewhere (files,
-pipes, pytest's capture) it prints plain lines only, with no carriage return
-and no escape code: one line when finalized plus at most a few progress
-lines. `update` is cheap when nothing needs drawing, and the step count may
+On a terminal it draws a live line with `rich` (imported only then);
+elsewhere (files, pipes, pytest's capture) it prints plain lines only, with
+no carriage return and no escape code: one line when finalized plus at most
+a few progress lines. With ``verbose=2`` it prints only the final line.
+`update` is cheap when nothing needs drawing, and the step count may
 jump (the trainer reports once per compiled chunk of steps).
 """
 
@@ -61,19 +62,24 @@ class Progbar:
         stream: Where to write; ``sys.stdout`` (looked up at each write) by
             default.
         dynamic: Force (or forbid) the live display; by default it is used
-            when the stream is a terminal.
+            when the stream is a terminal, or when `console` is given.
+        description: Label shown before the live bar, e.g. ``"Epoch 3/5"``.
+        console: A `rich.console.Console` for the live display; by default
+            one is made on the stream.
     """
 
     def __init__(
         self,
         target,
         verbose=1,
-        width=20,
+        width=30,
         interval=0.05,
         plain_interval=2.0,
         unit_name="step",
         stream=None,
         dynamic=None,
+        description=None,
+        console=None,
     ):
         self.target = target
         self.verbose = verbose
@@ -82,10 +88,13 @@ class Progbar:
         self.plain_interval = plain_interval
         self.unit_name = unit_name
         self._stream = stream
+        self.description = description
+        self.console = console
         if dynamic is None:
             isatty = getattr(self.stream, "isatty", None)
-            dynamic = bool(isatty and isatty())
+            dynamic = console is not None or bool(isatty and isatty())
         self.dynamic = dynamic
+        self._rich = None
         self._start = time.perf_counter()
         self._first = None  # (step, time) of the first update
         self._current = 0
@@ -94,7 +103,6 @@ class Progbar:
         self._last_plain = self._start
         self._next_plain_unknown = 10.0
         self._milestone = 0
-        self._width_drawn = 0
 
     @property
     def stream(self):
@@ -137,26 +145,29 @@ class Progbar:
         return " - ".join(parts) + "\n"
 
     def _draw_dynamic(self, current: int, now: float, finalize: bool):
-        count = self._count(current)
-        bar = ""
-        if self.target:
-            done = min(int(self.width * current / self.target), self.width)
-            bar = (
-                f"\x1b[32m{'━' * done}\x1b[0m"
-                f"\x1b[37m{'━' * (self.width - done)}\x1b[0m "
-            )
-        elapsed, per_step, *metrics = self._info(
-            current, now, finalize, eta=True
+        if self._rich is None:
+            # rich is imported only here, on a terminal.
+            from ember.callbacks._rich_bar import RichBar
+
+            self._rich = RichBar(self.stream, self.console, self.width)
+        per_step = self._time_per_step(current, now)
+        if self.target and not finalize:
+            timing = "ETA " + format_eta(per_step * (self.target - current))
+        else:
+            timing = f"{now - self._start:.0f}s"
+        metrics = " - ".join(
+            f"{key}: {format_value(value)}"
+            for key, value in self._values.items()
         )
-        info = f"{elapsed} {per_step}" + "".join(f" - {m}" for m in metrics)
-        visible = len(count) + 1 + (self.width + 1 if bar else 0) + len(info)
-        line = f"\r\x1b[1m{count}\x1b[0m {bar}{info}"
-        if self._width_drawn > visible:
-            line += " " * (self._width_drawn - visible)
-        self._width_drawn = visible
-        if finalize:
-            line += "\n"
-        self._write(line)
+        self._rich.draw(
+            self.description,
+            current,
+            self.target,
+            timing,
+            format_time_per_unit(per_step, self.unit_name),
+            metrics,
+            finalize=finalize,
+        )
 
     def _plain_due(self, current: int, now: float) -> bool:
         if now - self._last_plain < self.plain_interval:

@@ -12,6 +12,11 @@ class ProgbarLogger(Callback):
     `params` holds ``verbose`` (0 silent, 1 or ``"auto"`` progress bar, 2 one
     line per epoch), ``epochs`` and ``steps`` (``None`` when unknown).
     Inside `fit`, validation is silent: its metrics appear on the epoch line.
+
+    On a terminal with ``verbose=1`` each epoch is a live `rich` bar
+    labelled ``"Epoch 3/5"``; its final line, with the validation metrics,
+    stays on screen. Elsewhere the output is plain lines, with no carriage
+    return and no escape code.
     """
 
     # Batch updates are cheap and accept jumps in the step count.
@@ -25,6 +30,7 @@ class ProgbarLogger(Callback):
         self.verbose = 1
         self.epochs = 1
         self._called_in_fit = False
+        self._console = None  # a rich Console to draw on (tests)
 
     def set_params(self, params):
         super().set_params(params)
@@ -42,17 +48,20 @@ class ProgbarLogger(Callback):
     def on_test_begin(self, logs=None):
         if not self._called_in_fit:
             self._reset_progbar()
-            self._maybe_init_progbar()
+            self._maybe_init_progbar("Evaluate")
 
     def on_predict_begin(self, logs=None):
         self._reset_progbar()
-        self._maybe_init_progbar()
+        self._maybe_init_progbar("Predict")
 
     def on_epoch_begin(self, epoch, logs=None):
         self._reset_progbar()
-        self._maybe_init_progbar()
-        if self.verbose and self.epochs > 1:
-            sys.stdout.write(f"Epoch {epoch + 1}/{self.epochs}\n")
+        header = f"Epoch {epoch + 1}/{self.epochs}"
+        self._maybe_init_progbar(header)
+        live = self.progbar.dynamic and self.verbose == 1
+        if self.verbose and self.epochs > 1 and not live:
+            # The live bar shows the header itself.
+            sys.stdout.write(header + "\n")
             sys.stdout.flush()
 
     def on_train_batch_end(self, batch, logs=None):
@@ -80,10 +89,14 @@ class ProgbarLogger(Callback):
         self.seen = 0
         self.progbar = None
 
-    def _maybe_init_progbar(self):
+    def _maybe_init_progbar(self, description=None):
         if self.progbar is None:
             self.progbar = Progbar(
-                target=self.target, verbose=self.verbose, unit_name="step"
+                target=self.target,
+                verbose=self.verbose,
+                unit_name="step",
+                description=description,
+                console=self._console,
             )
 
     def _update_progbar(self, batch, logs=None):

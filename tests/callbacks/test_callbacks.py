@@ -316,29 +316,6 @@ def test_progbar_plain_progress_lines_are_few():
     assert lines[-1].endswith("loss: 0.5000")
 
 
-def test_progbar_dynamic_uses_carriage_returns():
-    class Tty:
-        def __init__(self):
-            self.text = ""
-
-        def write(self, text):
-            self.text += text
-
-        def flush(self):
-            pass
-
-        def isatty(self):
-            return True
-
-    tty = Tty()
-    bar = Progbar(250, verbose=1, interval=0.0, stream=tty)
-    bar.update(12, {"loss": 0.1234})
-    bar.update(250, {"loss": 0.1234, "accuracy": 0.98}, finalize=True)
-    assert "\r" in tty.text and tty.text.endswith("\n")
-    assert " 12/250" in tty.text and "250/250" in tty.text
-    assert "loss: 0.1234 - accuracy: 0.9800" in tty.text
-
-
 def test_format_value():
     assert format_value(0.12345) == "0.1235"
     assert format_value(-2.0) == "-2.0000"
