@@ -1,8 +1,14 @@
-"""The built-in activation functions, elementwise (or along one axis)."""
+"""The built-in activation functions, elementwise (or along one axis).
+
+Where `ember.ops` has the same computation, the activation calls the op (as
+Keras' activations do); the functions here keep Keras' activation names,
+defaults and docstrings, and are what `serialize` names.
+"""
 
 import jax
 import jax.numpy as jnp
 
+from ember import ops
 from ember.ops._dispatch import symbolic_op
 
 
@@ -56,7 +62,7 @@ def leaky_relu(x, negative_slope: float = 0.2) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.leaky_relu(jnp.asarray(x), negative_slope=negative_slope)
+    return ops.leaky_relu(x, negative_slope=negative_slope)
 
 
 @symbolic_op
@@ -69,7 +75,7 @@ def relu6(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.relu6(jnp.asarray(x))
+    return ops.relu6(x)
 
 
 @symbolic_op
@@ -84,7 +90,7 @@ def softmax(x, axis: int | tuple[int, ...] = -1) -> jax.Array:
         A tensor of the same shape as `x` whose values along `axis` are in
         `[0, 1]` and sum to 1.
     """
-    return jax.nn.softmax(jnp.asarray(x), axis=axis)
+    return ops.softmax(x, axis=axis)
 
 
 @symbolic_op
@@ -98,7 +104,7 @@ def log_softmax(x, axis: int | tuple[int, ...] = -1) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.log_softmax(jnp.asarray(x), axis=axis)
+    return ops.log_softmax(x, axis=axis)
 
 
 @symbolic_op
@@ -113,7 +119,7 @@ def elu(x, alpha: float = 1.0) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.elu(jnp.asarray(x), alpha=alpha)
+    return ops.elu(x, alpha=alpha)
 
 
 @symbolic_op
@@ -128,7 +134,7 @@ def selu(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.selu(jnp.asarray(x))
+    return ops.selu(x)
 
 
 @symbolic_op
@@ -141,7 +147,7 @@ def softplus(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.softplus(jnp.asarray(x))
+    return ops.softplus(x)
 
 
 @symbolic_op
@@ -154,7 +160,7 @@ def softsign(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.soft_sign(jnp.asarray(x))
+    return ops.softsign(x)
 
 
 @symbolic_op
@@ -167,7 +173,7 @@ def silu(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.silu(jnp.asarray(x))
+    return ops.silu(x)
 
 
 swish = silu
@@ -185,7 +191,7 @@ def gelu(x, approximate: bool = False) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.gelu(jnp.asarray(x), approximate=approximate)
+    return ops.gelu(x, approximate=approximate)
 
 
 @symbolic_op
@@ -198,7 +204,7 @@ def tanh(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jnp.tanh(jnp.asarray(x))
+    return ops.tanh(x)
 
 
 @symbolic_op
@@ -211,7 +217,7 @@ def sigmoid(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`, with values in `(0, 1)`.
     """
-    return jax.nn.sigmoid(jnp.asarray(x))
+    return ops.sigmoid(x)
 
 
 @symbolic_op
@@ -224,7 +230,7 @@ def exponential(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jnp.exp(jnp.asarray(x))
+    return ops.exp(x)
 
 
 @symbolic_op
@@ -239,7 +245,7 @@ def hard_sigmoid(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.hard_sigmoid(jnp.asarray(x))
+    return ops.hard_sigmoid(x)
 
 
 @symbolic_op
@@ -252,7 +258,7 @@ def hard_silu(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.hard_silu(jnp.asarray(x))
+    return ops.hard_silu(x)
 
 
 hard_swish = hard_silu

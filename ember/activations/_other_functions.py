@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 
+from ember import ops
 from ember.ops._dispatch import symbolic_op
 
 
@@ -19,7 +20,7 @@ def celu(x, alpha: float = 1.0) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.celu(jnp.asarray(x), alpha=alpha)
+    return ops.celu(x, alpha=alpha)
 
 
 @symbolic_op
@@ -33,7 +34,7 @@ def glu(x, axis: int = -1) -> jax.Array:
     Returns:
         A tensor of the shape of `x` with the size along `axis` halved.
     """
-    return jax.nn.glu(jnp.asarray(x), axis=axis)
+    return ops.glu(x, axis=axis)
 
 
 @symbolic_op
@@ -160,7 +161,7 @@ def log_sigmoid(x) -> jax.Array:
     Returns:
         A tensor of the same shape as `x`.
     """
-    return jax.nn.log_sigmoid(jnp.asarray(x))
+    return ops.log_sigmoid(x)
 
 
 @symbolic_op
