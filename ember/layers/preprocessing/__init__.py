@@ -1,0 +1,1 @@
+"""Preprocessing layers: rescaling, normalization and image augmentation."""
