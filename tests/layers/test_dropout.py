@@ -78,3 +78,12 @@ def test_dropout_errors():
         layers.Dropout(0.5, noise_shape="abc")
     with pytest.raises(ValueError, match=r"noise_shape=\(0, 2\)"):
         layers.Dropout(0.5, noise_shape=(0, 2))
+
+
+def test_dropout_rate_one_draws_no_key_and_noise_shape_rank_is_checked():
+    layer = layers.Dropout(1.0, seed=1)
+    state = layer.seed_generator.state.numpy()
+    np.testing.assert_array_equal(layer(X, training=True), np.zeros_like(X))
+    np.testing.assert_array_equal(layer.seed_generator.state.numpy(), state)
+    with pytest.raises(ValueError, match=r'"drop".*noise_shape.*\(50, 40\)'):
+        layers.Dropout(0.5, noise_shape=(None,), name="drop")(X, training=True)

@@ -1,1 +1,1 @@
-"""Regularization layers: `Dropout`."""
+"""Regularization layers: dropout variants, noise, activity penalties."""

@@ -67,19 +67,31 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(
-                size if d is None else d
-                for d, size in zip(self.noise_shape, inputs.shape, strict=True)
-            )
+        if self.rate == 1:
+            # As Keras: all dropped, and no key drawn.
+            return jnp.zeros_like(inputs)
+        shape = self._noise_shape(inputs)
         keep_prob = 1.0 - self.rate
         keep = jax.random.bernoulli(
             self.seed_generator.next(), keep_prob, shape
         )
         keep = jnp.broadcast_to(keep, inputs.shape)
-        scaled = inputs / keep_prob if keep_prob > 0 else inputs
-        return jnp.where(keep, scaled, jnp.zeros_like(inputs))
+        return jnp.where(keep, inputs / keep_prob, jnp.zeros_like(inputs))
+
+    def _noise_shape(self, inputs) -> tuple:
+        """The mask's shape: `noise_shape` with None filled from inputs."""
+        if self.noise_shape is None:
+            return tuple(inputs.shape)
+        if len(self.noise_shape) != inputs.ndim:
+            raise ValueError(
+                f'{type(self).__name__} "{self.name}": `noise_shape` '
+                f"{self.noise_shape} must have the rank of the inputs, got "
+                f"inputs of shape {tuple(inputs.shape)}"
+            )
+        return tuple(
+            size if d is None else d
+            for d, size in zip(self.noise_shape, inputs.shape, strict=True)
+        )
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The input shape, unchanged."""

@@ -1,0 +1,59 @@
+"""SpatialDropout3D: drops whole channels of 3D feature maps."""
+
+from typing import Any
+
+from ember.layers.regularization.base_spatial_dropout import BaseSpatialDropout
+
+
+class SpatialDropout3D(BaseSpatialDropout):
+    """Drops whole 3D feature maps (channels) at random in training.
+
+    Like `Dropout`, but one draw per sample and channel is shared by every
+    spatial position, which regularizes better when neighbouring positions
+    are correlated (early convolution layers). Kept channels are scaled by
+    `1 / (1 - rate)`; outside training the layer returns its input.
+
+    Args:
+        rate: the fraction of the channels to drop, between 0 and 1.
+        data_format: `"channels_last"` or `"channels_first"`; default
+            `config.image_data_format()`.
+        seed: an int for reproducible masks, or None.
+        name: the layer's name.
+        dtype: the layer's dtype.
+
+    Input shape:
+        `(batch_size, dim1, dim2, dim3, channels)` with `"channels_last"`,
+        `(batch_size, channels, dim1, dim2, dim3)` with `"channels_first"`.
+
+    Output shape:
+        The same as the input.
+
+    Example:
+
+    >>> layer = ember.layers.SpatialDropout3D(0.5, seed=0)
+    >>> layer(np.ones((2, 3, 3, 3, 4)), training=True).shape
+    (2, 3, 3, 3, 4)
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        data_format: str | None = None,
+        seed: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ):
+        super().__init__(
+            rate,
+            rank=3,
+            data_format=data_format,
+            seed=seed,
+            name=name,
+            dtype=dtype,
+        )
+
+    def get_config(self) -> dict:
+        """Keras' keys: `rate`, `seed`, `name`, `dtype`, `data_format`."""
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
