@@ -114,17 +114,8 @@ def silu(x: ArrayLike) -> jax.Array:
     return jax.nn.silu(_as_float(x))
 
 
-@symbolic_op
-def swish(x: ArrayLike) -> jax.Array:
-    """Swish, `x * sigmoid(x)` (same as `silu`).
-
-    Args:
-        x: input tensor.
-
-    Returns:
-        A float tensor.
-    """
-    return jax.nn.silu(_as_float(x))
+# One function under both names, as in Keras (`swish is silu`).
+swish = silu
 
 
 @symbolic_op
@@ -140,17 +131,8 @@ def hard_silu(x: ArrayLike) -> jax.Array:
     return jax.nn.hard_silu(_as_float(x))
 
 
-@symbolic_op
-def hard_swish(x: ArrayLike) -> jax.Array:
-    """Hard swish, the same as `hard_silu`.
-
-    Args:
-        x: input tensor.
-
-    Returns:
-        A float tensor.
-    """
-    return jax.nn.hard_silu(_as_float(x))
+# One function under both names, as in Keras (`hard_swish is hard_silu`).
+hard_swish = hard_silu
 
 
 @symbolic_op

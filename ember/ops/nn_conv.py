@@ -61,7 +61,26 @@ def _channels(x: jax.Array, data_format: str) -> int:
     return x.shape[-1] if data_format == "channels_last" else x.shape[1]
 
 
-def _check_conv_output(result: jax.Array, inputs: jax.Array) -> jax.Array:
+def _convolve(
+    inputs: jax.Array,
+    kernel: jax.Array,
+    strides: IntOrInts,
+    padding: str,
+    data_format: str,
+    dilation_rate: IntOrInts,
+    groups: int,
+) -> jax.Array:
+    """`lax.conv_general_dilated` in Keras' terms; refuses empty outputs."""
+    rank = inputs.ndim - 2
+    result = lax.conv_general_dilated(
+        inputs,
+        kernel,
+        window_strides=_tuple(strides, rank, "strides"),
+        padding=_padding(padding),
+        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
+        dimension_numbers=_dimension_numbers(rank, data_format),
+        feature_group_count=groups,
+    )
     if result.size == 0 and inputs.size != 0:
         raise ValueError(
             "The convolution produced an empty output: the input of shape "
@@ -101,7 +120,6 @@ def conv(
     data_format = config.standardize_data_format(data_format)
     kernel = _array(kernel)
     inputs = _array(inputs, kernel.dtype)
-    rank = inputs.ndim - 2
     channels = _channels(inputs, data_format)
     per_group = kernel.shape[-2]
     if channels % per_group:
@@ -110,16 +128,15 @@ def conv(
             f"input channels (kernel.shape[-2]). Received: {channels} input "
             f"channels and kernel shape {kernel.shape}."
         )
-    result = lax.conv_general_dilated(
+    return _convolve(
         inputs,
         kernel,
-        window_strides=_tuple(strides, rank, "strides"),
-        padding=_padding(padding),
-        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
-        dimension_numbers=_dimension_numbers(rank, data_format),
-        feature_group_count=channels // per_group,
+        strides,
+        padding,
+        data_format,
+        dilation_rate,
+        groups=channels // per_group,
     )
-    return _check_conv_output(result, inputs)
 
 
 @symbolic_op
@@ -148,7 +165,6 @@ def depthwise_conv(
     data_format = config.standardize_data_format(data_format)
     kernel = _array(kernel)
     inputs = _array(inputs, kernel.dtype)
-    rank = inputs.ndim - 2
     channels = _channels(inputs, data_format)
     if kernel.shape[-2] != channels:
         raise ValueError(
@@ -160,16 +176,15 @@ def depthwise_conv(
     grouped = jnp.reshape(
         kernel, kernel.shape[:-2] + (1, channels * kernel.shape[-1])
     )
-    result = lax.conv_general_dilated(
+    return _convolve(
         inputs,
         grouped,
-        window_strides=_tuple(strides, rank, "strides"),
-        padding=_padding(padding),
-        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
-        dimension_numbers=_dimension_numbers(rank, data_format),
-        feature_group_count=channels,
+        strides,
+        padding,
+        data_format,
+        dilation_rate,
+        groups=channels,
     )
-    return _check_conv_output(result, inputs)
 
 
 @symbolic_op
