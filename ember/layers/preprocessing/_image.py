@@ -123,8 +123,11 @@ def affine_transform(
         jnp.arange(width, dtype="float32"),
         indexing="ij",
     )
+    # Imported here: jax.scipy is not needed by `import ember`.
+    from jax.scipy import ndimage
+
     sample = functools.partial(
-        jax.scipy.ndimage.map_coordinates,
+        ndimage.map_coordinates,
         order=AFFINE_INTERPOLATIONS[interpolation],
         mode=fill_mode,
         cval=fill_value,
