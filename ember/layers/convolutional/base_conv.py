@@ -13,7 +13,7 @@ from ember.layers._config import resolve
 from ember.layers._config import serialize_optional
 from ember.layers._windows import is_positive_int
 from ember.layers._windows import spatial_output_size
-from ember.layers._windows import standardize_tuple
+from ember.layers.convolutional import _common
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -101,27 +101,15 @@ class BaseConv(Layer):
                 "The number of filters must be divisible by the number of "
                 f"groups. Received: filters={filters}, groups={groups}"
             )
-        kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
-        strides = standardize_tuple(strides, rank, "strides")
-        dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
-        if max(strides) > 1 and max(dilation_rate) > 1:
-            raise ValueError(
-                "`strides > 1` is not supported together with "
-                f"`dilation_rate > 1`. Received: strides={strides} and "
-                f"dilation_rate={dilation_rate}"
-            )
-        allowed = ("valid", "same") + (("causal",) if rank == 1 else ())
-        if not isinstance(padding, str) or padding.lower() not in allowed:
-            raise ValueError(
-                f"The `padding` argument must be one of {allowed}. "
-                f"Received: padding={padding!r}"
-            )
+        kernel_size, strides, dilation_rate, padding = _common.window_args(
+            rank, kernel_size, strides, dilation_rate, padding, rank == 1
+        )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.filters = filters
         self.kernel_size = kernel_size
         self.strides = strides
-        self.padding = padding.lower()
+        self.padding = padding
         self.data_format = standardize_data_format(data_format)
         self.dilation_rate = dilation_rate
         self.groups = groups
@@ -191,10 +179,7 @@ class BaseConv(Layer):
         """The convolution alone, without bias or activation."""
         # Compute in the inputs' float dtype (mixed precision keeps float32
         # variables); integer inputs are promoted to the kernel's dtype.
-        if jnp.issubdtype(inputs.dtype, jnp.floating):
-            kernel = kernel.astype(inputs.dtype)
-        else:
-            inputs = inputs.astype(kernel.dtype)
+        inputs, kernel = _common.match_dtypes(inputs, kernel)
         padding = self.padding
         if padding == "causal":
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
@@ -214,11 +199,7 @@ class BaseConv(Layer):
 
     def call(self, inputs):
         outputs = self.convolution_op(inputs, self.kernel.value)
-        if self.bias is not None:
-            bias = self.bias.value.astype(outputs.dtype)
-            if self.data_format == "channels_first":
-                bias = jnp.reshape(bias, (self.filters,) + (1,) * self.rank)
-            outputs = outputs + bias
+        outputs = _common.add_bias(outputs, self.bias, self.data_format)
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
