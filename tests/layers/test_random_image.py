@@ -120,3 +120,11 @@ def test_argument_errors():
         layers.RandomContrast(-0.2)
     with pytest.raises(ValueError, match=r'"flip".*rank at most 4'):
         layers.RandomFlip(name="flip")(np.ones((1, 2, 2, 2, 1)), training=True)
+
+
+def test_mixed_precision_keeps_the_compute_dtype():
+    layer = layers.RandomRotation(0.2, seed=1, dtype="mixed_float16")
+    out = layer(np.ones((1, 300, 300, 1), "float32"), training=True)
+    assert out.dtype == "float16"
+    # Reflected borders keep a constant image constant.
+    np.testing.assert_allclose(np.asarray(out, "float32"), 1.0, atol=1e-3)

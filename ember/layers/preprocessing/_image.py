@@ -115,6 +115,10 @@ def affine_transform(
         fill_value: the value used by `fill_mode="constant"`.
         data_format: `"channels_last"` or `"channels_first"`.
     """
+    dtype = images.dtype
+    # Sample in at least float32: float16 coordinates lose sub-pixel
+    # precision past a few hundred pixels.
+    images = images.astype(jnp.promote_types(dtype, "float32"))
     if data_format == "channels_last":
         images = jnp.moveaxis(images, -1, 1)
     height, width = images.shape[-2:]
@@ -144,7 +148,7 @@ def affine_transform(
     outputs = jax.vmap(one_image)(images, transforms)
     if data_format == "channels_last":
         outputs = jnp.moveaxis(outputs, 1, -1)
-    return outputs
+    return outputs.astype(dtype)
 
 
 def check_choice(layer, argument: str, value, allowed) -> None:
