@@ -1,16 +1,180 @@
-"""`predict` and `predict_on_batch`: the model's outputs, in batches."""
+"""`predict` and `predict_on_batch`: the model's outputs, in batches.
 
+One jitted call per batch (see `predict_runner`), with no host work in
+between beyond slicing: each call is dispatched without waiting for the
+previous one, and the outputs are pulled to the host once, at the end.
+
+- When all of `x` fits in one batch, it runs as one call on `x` as given
+  (no padding, no copy): one compiled program per input shape, as in Keras,
+  which keeps one-sample latency low.
+- Otherwise every batch has `batch_size` rows, so one program serves any
+  number of samples: the last, partial batch is taken as the last
+  `batch_size` rows of `x` and only its new rows are kept. Batches are
+  numpy views handed to the jitted call; on an accelerator, `x` is first
+  moved to the device once (when under `_MAX_DEVICE_BYTES`) and batches
+  are sliced there. On CPU, views were measured faster than a device copy
+  sliced on the device (founding MLP, 8,192 samples in batches of 32:
+  6.3 ms against 8.8 ms).
+- On CPU, a batch whose working set would not stay in cache is computed
+  in smaller pieces (`batch_size` halved while XLA's estimate of the
+  memory traffic per call exceeds `_CPU_WORKING_SET_BYTES`): the founding
+  CNN in batches of 256 ran 1.3 to 3 times faster as 8 calls of 32 rows,
+  with bitwise equal outputs. Rows never interact in inference, so only
+  the speed changes; batches, steps and callbacks stay as `batch_size`
+  says. A small model (the founding MLP) keeps whole batches.
+- Several steps per compiled execution (`steps_per_execution`) are not used
+  here: on CPU an unrolled program of several forward passes ran slower
+  than the same passes dispatched one by one.
+"""
+
+import warnings
 from typing import Any
 
 import jax
 import numpy as np
 
-from ember.training import compiled
-from ember.training import epoch
-from ember.training import prepare
-from ember.training.data import ArrayIterator
+from ember.callbacks import CallbackList
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.predict_runner import runner_for
+
+# Larger inputs stay on the host on accelerators too, sliced per batch.
+_MAX_DEVICE_BYTES = 1 << 30
+# On CPU: the memory traffic of one call that still runs from cache, and
+# the fewest rows a call is split down to.
+_CPU_WORKING_SET_BYTES = 48 << 20
+_MIN_ROWS = 8
+
+
+def _standardize(x: Any) -> Any:
+    """`x` as arrays: a numpy or JAX array passes as is; anything else
+    goes through `adapt`, which validates and converts it."""
+    if isinstance(x, np.ndarray | jax.Array) and x.ndim and x.dtype != object:
+        return x
+    return adapt(x).x
+
+
+def _num_samples(x: Any) -> int:
+    if isinstance(x, np.ndarray | jax.Array):
+        return int(x.shape[0])
+    return int(jax.tree_util.tree_leaves(x)[0].shape[0])
+
+
+def _build(model, x: Any) -> None:
+    if not model.built:
+        model(jax.tree_util.tree_map(lambda a: a[:1], x))
+
+
+def _to_numpy(outputs: Any) -> Any:
+    """Writable numpy copies of the (device) outputs, in their structure."""
+    if isinstance(outputs, jax.Array):
+        return np.array(outputs)
+    return jax.tree_util.tree_map(np.array, outputs)
+
+
+def _on_device(x: Any) -> bool:
+    """Whether to slice batches on the device rather than on the host."""
+    leaves = jax.tree_util.tree_leaves(x)
+    if all(isinstance(a, np.ndarray) for a in leaves):
+        return jax.default_backend() != "cpu" and (
+            sum(a.nbytes for a in leaves) <= _MAX_DEVICE_BYTES
+        )
+    return jax.default_backend() != "cpu"
+
+
+def _slicer(x: Any, batch_size: int):
+    """`take(start)`: the `batch_size` rows of `x` from `start` on."""
+    if _on_device(x):
+        x = jax.device_put(x)
+
+        @jax.jit
+        def gather(x, start):
+            return jax.tree_util.tree_map(
+                lambda a: jax.lax.dynamic_slice_in_dim(a, start, batch_size),
+                x,
+            )
+
+        return lambda start: gather(x, start)
+    x = jax.tree_util.tree_map(np.asarray, x)
+    if isinstance(x, np.ndarray):
+        return lambda start: x[start : start + batch_size]
+    return lambda start: jax.tree_util.tree_map(
+        lambda a: a[start : start + batch_size], x
+    )
+
+
+def _compute_rows(runner, state, x, num_samples: int, batch_size: int) -> int:
+    """Rows per compiled call: `batch_size`, halved on CPU while a call's
+    estimated memory traffic exceeds `_CPU_WORKING_SET_BYTES`."""
+    if (
+        runner.eager
+        or num_samples <= _MIN_ROWS
+        or jax.default_backend() != "cpu"
+    ):
+        return batch_size
+    rows = min(num_samples, batch_size)
+    probe = jax.tree_util.tree_map(
+        lambda a: jax.ShapeDtypeStruct(
+            (rows, *a.shape[1:]), jax.dtypes.canonicalize_dtype(a.dtype)
+        ),
+        x,
+    )
+    per_sample = runner.bytes_per_sample(state, probe)
+    if not per_sample:
+        return batch_size
+    rows = batch_size
+    while (
+        rows * per_sample > _CPU_WORKING_SET_BYTES
+        and rows % 2 == 0
+        and rows // 2 >= _MIN_ROWS
+    ):
+        rows //= 2
+    return rows
+
+
+def _concatenate(parts: list) -> Any:
+    """One numpy array per output from the batches' `(outputs, keep)`,
+    keeping only the last `keep` rows of a batch where `keep` is set."""
+    leaves, treedef = jax.tree_util.tree_flatten(parts[0][0])
+    columns = [[] for _ in leaves]
+    for outputs, keep in parts:
+        for column, leaf in zip(
+            columns, jax.tree_util.tree_leaves(outputs), strict=True
+        ):
+            leaf = np.asarray(leaf)
+            column.append(leaf if keep is None else leaf[len(leaf) - keep :])
+    return jax.tree_util.tree_unflatten(
+        treedef, [np.concatenate(column) for column in columns]
+    )
+
+
+def _tail(outputs: Any, keep: int) -> Any:
+    return jax.tree_util.tree_map(lambda a: a[a.shape[0] - keep :], outputs)
+
+
+def _batch_outputs(parts: list) -> Any:
+    """One batch's outputs (still on device) from its calls, for the
+    callbacks."""
+    trimmed = [o if keep is None else _tail(o, keep) for o, keep in parts]
+    if len(trimmed) == 1:
+        return trimmed[0]
+    return jax.tree_util.tree_map(lambda *a: jax.numpy.concatenate(a), *trimmed)
+
+
+def _callback_list(model, callbacks, verbose, steps) -> CallbackList | None:
+    """The callbacks to call, or None when nothing would observe them."""
+    if not callbacks and verbose == 0:
+        return None
+    if isinstance(callbacks, CallbackList):
+        return callbacks
+    return CallbackList(
+        callbacks,
+        add_progbar=verbose != 0,
+        model=model,
+        verbose=verbose,
+        epochs=1,
+        steps=steps,
+    )
 
 
 def predict(
@@ -20,39 +184,96 @@ def predict(
     verbose: Any = "auto",
     steps: int | None = None,
     callbacks: list | None = None,
-):
-    """Runs `model` on `x` in batches; see `Model.predict`."""
+) -> Any:
+    """Runs `model` on `x` in batches; see `Model.predict`.
+
+    Args:
+        model: the model.
+        x: an array, a list of numbers, or a list/tuple/dict of arrays for
+            a model with several inputs.
+        batch_size: samples per batch (default 32).
+        verbose: 0 is silent; 1 or `"auto"` shows a progress bar.
+        steps: at most this many batches; None for all of `x`.
+        callbacks: callbacks whose `on_predict_*` hooks are called.
+
+    Returns:
+        The outputs as numpy arrays, in the structure the model returns
+        (one array, a list or a dict).
+    """
     batch_size = check_batch_size(batch_size)
-    data = adapt(x)
-    prepare.build_from(model, data)
-    iterator = ArrayIterator(
-        data, batch_size=batch_size, shuffle=False, steps_per_epoch=steps
-    )
-    if getattr(model, "_predict_function", None) is None:
-        model._predict_function = compiled.make_predict_function(
-            model.predict_step,
-            jit_compile=not getattr(model, "_run_eagerly", False),
+    if steps is not None:
+        steps = check_batch_size(steps, None, "steps")
+    x = _standardize(x)
+    num_samples = _num_samples(x)
+    if num_samples == 0:
+        raise ValueError(
+            f'Model "{model.name}" cannot predict on an empty input: `x` has '
+            "0 samples."
         )
-    state = (
-        [v.value for v in model.trainable_variables],
-        [v.value for v in model.non_trainable_variables],
+    _build(model, x)
+    runner = runner_for(model)
+    num_batches = -(-num_samples // batch_size)
+    callback_list = _callback_list(
+        model, callbacks, verbose, steps or num_batches
     )
-    k = max(1, min(epoch.AUTO_STEPS, iterator.num_steps))
+    if steps is not None and steps > num_batches:
+        warnings.warn(
+            f"predict ran out of data: `x` holds {num_batches} batches of "
+            f"{batch_size} samples, fewer than steps={steps}; stopping "
+            "after the last one.",
+            stacklevel=3,
+        )
+    num_batches = min(num_batches, steps or num_batches)
+    model.stop_predicting = False
+    state = runner.state()
+    rows = _compute_rows(runner, state, x, num_samples, batch_size)
+    take = None if num_samples <= rows else _slicer(x, rows)
+    if callback_list is not None:
+        callback_list.on_predict_begin()
     parts = []
-    for chunk in iterator.chunks(0, k):
-        outputs = model._predict_function(state, jax.device_put(chunk))
-        outputs = jax.device_get(outputs)
-        mask = np.asarray(chunk.batch.mask).astype(bool)
-        parts.append(
-            jax.tree_util.tree_map(
-                lambda o, m=mask: o.reshape((-1,) + o.shape[2:])[m.reshape(-1)],
-                outputs,
-            )
-        )
-    return jax.tree_util.tree_map(lambda *p: np.concatenate(p), *parts)
+    for step in range(num_batches):
+        if callback_list is not None:
+            callback_list.on_predict_batch_begin(step)
+        first = len(parts)
+        stop = min((step + 1) * batch_size, num_samples)
+        for start in range(step * batch_size, stop, rows):
+            keep = None
+            if take is None:
+                batch = x
+            elif start + rows <= num_samples:
+                batch = take(start)
+            else:
+                keep = num_samples - start
+                batch = take(num_samples - rows)
+            outputs, state = runner.run(state, batch)
+            parts.append((outputs, keep))
+        if callback_list is not None:
+            logs = {"outputs": _batch_outputs(parts[first:])}
+            callback_list.on_predict_batch_end(step, logs)
+        if model.stop_predicting:
+            break
+    runner.write_back(state)
+    if callback_list is not None:
+        callback_list.on_predict_end()
+    if len(parts) == 1 and parts[0][1] is None:
+        return _to_numpy(parts[0][0])
+    return _concatenate(parts)
 
 
-def predict_on_batch(model, x: Any):
-    """The model's outputs for exactly this batch, as numpy arrays."""
-    data = adapt(x)
-    return predict(model, data.x, batch_size=data.num_samples, verbose=0)
+def predict_on_batch(model, x: Any) -> Any:
+    """The model's outputs for exactly this batch; see
+    `Model.predict_on_batch`.
+
+    Args:
+        model: the model.
+        x: the inputs, as for `predict`; all of them form one batch.
+
+    Returns:
+        The outputs as numpy arrays, in the structure the model returns.
+    """
+    x = _standardize(x)
+    _build(model, x)
+    runner = runner_for(model)
+    outputs, state = runner.run(runner.state(), x)
+    runner.write_back(state)
+    return _to_numpy(outputs)

@@ -1,0 +1,189 @@
+"""The compiled forward pass behind `predict` and `predict_on_batch`.
+
+A `PredictRunner` lives on the model (in `model._predict_function`, which
+`compile` resets) and holds two things that are costly to rebuild on every
+call, which matters most when predicting one sample at a time:
+
+- the jitted `(trainable, non_trainable, x) -> (outputs, non_trainable)`
+  step around `model.predict_step`. `jax.jit` compiles it once per distinct
+  input shape and dtype, as Keras does; a new shape is traced through the
+  layers' own code, so their input checks (wrong rank, wrong feature count)
+  raise as on any call.
+- the variable lists of the state. Finding them walks every layer's
+  attributes (about 0.3 ms on the founding CNN), so they are kept, with a
+  fingerprint of what they were found from: the identity of each layer's
+  attribute values, the length of the lists and dicts among them and each
+  variable's `trainable` flag (about 15 us to recompute). When the
+  fingerprint changes (a layer or variable was added or replaced, a
+  `trainable` flag flipped) the lists are collected again, and when they
+  differ the jitted step is rebuilt too, since a trace maps values to
+  variables by position. The values themselves are read from the variables
+  on every call, so assigning weights between calls is always seen.
+"""
+
+from typing import Any
+
+import jax
+
+
+def _all_layers(model) -> list:
+    """`model` and all its nested sublayers, each once."""
+    found, seen, stack = [], set(), [model]
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        found.append(layer)
+        stack.extend(reversed(layer._layers))
+    return found
+
+
+def _fingerprint(layers: list, variables: list) -> list:
+    """What the variable lists were found from (see the module docstring)."""
+    parts: list = []
+    for layer in layers:
+        values = layer.__dict__.values()
+        parts.extend(map(id, values))
+        parts.extend([len(v) for v in values if type(v) in (list, dict)])
+    parts.extend([v.trainable for v in variables])
+    return parts
+
+
+def _new_non_trainable(new_state: Any, non_trainable: list) -> list:
+    """The non-trainable values after a `predict_step`.
+
+    Accepts Keras' return `(outputs, non_trainable_values)` and ember's
+    default `(outputs, (trainable, non_trainable, ...))`; anything else
+    leaves the values as they were.
+    """
+    if (
+        isinstance(new_state, tuple)
+        and len(new_state) >= 2
+        and isinstance(new_state[1], list | tuple)
+    ):
+        new_state = new_state[1]
+    if isinstance(new_state, list | tuple) and len(new_state) == len(
+        non_trainable
+    ):
+        return list(new_state)
+    return non_trainable
+
+
+class PredictRunner:
+    """The cached compiled step and variable lists of one model.
+
+    Args:
+        model: a built model.
+    """
+
+    def __init__(self, model):
+        self._model = model
+        self._eager = bool(getattr(model, "_run_eagerly", False))
+        self._layers: list = []
+        self._fingerprint: list | None = None
+        self._trainable: list = []
+        self._non_trainable: list = []
+        self._bytes_per_sample: dict = {}
+        self.function = None
+
+    @property
+    def eager(self) -> bool:
+        """Whether the step runs without `jax.jit` (`run_eagerly`)."""
+        return self._eager
+
+    def state(self) -> tuple[list, list]:
+        """The current values `(trainable, non_trainable)`."""
+        variables = self._trainable + self._non_trainable
+        if _fingerprint(self._layers, variables) != self._fingerprint:
+            self._refresh()
+        return (
+            [v.value for v in self._trainable],
+            [v.value for v in self._non_trainable],
+        )
+
+    def run(self, state: tuple, x: Any) -> tuple:
+        """`(outputs, state)` for one batch `x`; outputs stay on device."""
+        trainable, non_trainable = state
+        outputs, non_trainable = self.function(trainable, non_trainable, x)
+        return outputs, (trainable, non_trainable)
+
+    def write_back(self, state: tuple) -> None:
+        """Assigns changed non-trainable values (e.g. seeds) back, as Keras
+        does after `predict`."""
+        for variable, value in zip(self._non_trainable, state[1], strict=True):
+            if value is not variable.value:
+                variable.assign(value)
+
+    def bytes_per_sample(self, state: tuple, x: Any) -> float | None:
+        """XLA's estimate of the memory traffic per sample of one call on
+        inputs like `x` (shapes and dtypes are enough), weights left out;
+        None when unknown. Cached per input signature."""
+        leaves, treedef = jax.tree_util.tree_flatten(x)
+        key = (treedef, tuple((a.shape[1:], str(a.dtype)) for a in leaves))
+        if key not in self._bytes_per_sample:
+            self._bytes_per_sample[key] = self._estimate(state, x)
+        return self._bytes_per_sample[key]
+
+    def _estimate(self, state: tuple, x: Any) -> float | None:
+        rows = jax.tree_util.tree_leaves(x)[0].shape[0]
+        weights = sum(
+            v.value.nbytes for v in self._trainable + self._non_trainable
+        )
+        try:
+            cost = self.function.lower(*state, x).cost_analysis()
+        except Exception:  # An estimate is optional; the call will raise.
+            return None
+        if isinstance(cost, list | tuple):
+            cost = cost[0] if cost else None
+        total = (cost or {}).get("bytes accessed")
+        if not total or not rows:
+            return None
+        return max(float(total) - weights, 0.0) / rows
+
+    def _refresh(self) -> None:
+        model = self._model
+        trainable = model.trainable_variables
+        non_trainable = model.non_trainable_variables
+        same = _same(trainable, self._trainable) and _same(
+            non_trainable, self._non_trainable
+        )
+        if self.function is None or not same:
+            self.function = self._make_function()
+            self._bytes_per_sample = {}
+        self._trainable, self._non_trainable = trainable, non_trainable
+        self._layers = _all_layers(model)
+        self._fingerprint = _fingerprint(
+            self._layers, trainable + non_trainable
+        )
+
+    def _make_function(self):
+        model = self._model
+
+        def step(trainable, non_trainable, x):
+            outputs, new_state = model.predict_step(
+                (trainable, non_trainable), (x,)
+            )
+            return outputs, _new_non_trainable(new_state, non_trainable)
+
+        if not self._eager:
+            return jax.jit(step)
+
+        def eager_step(trainable, non_trainable, x):
+            with jax.disable_jit():
+                return step(trainable, non_trainable, x)
+
+        return eager_step
+
+
+def _same(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+def runner_for(model) -> PredictRunner:
+    """The model's `PredictRunner`, made on first use."""
+    runner = getattr(model, "_predict_function", None)
+    if not isinstance(runner, PredictRunner):
+        runner = PredictRunner(model)
+        model._predict_function = runner
+    return runner
