@@ -27,6 +27,7 @@ previous one, and the outputs are pulled to the host once, at the end.
   than the same passes dispatched one by one.
 """
 
+import functools
 import warnings
 from typing import Any
 
@@ -82,24 +83,23 @@ def _on_device(x: Any) -> bool:
     return jax.default_backend() != "cpu"
 
 
-def _slicer(x: Any, batch_size: int):
-    """`take(start)`: the `batch_size` rows of `x` from `start` on."""
+@functools.partial(jax.jit, static_argnums=2)
+def _gather(x: Any, start: Any, rows: int) -> Any:
+    return jax.tree_util.tree_map(
+        lambda a: jax.lax.dynamic_slice_in_dim(a, start, rows), x
+    )
+
+
+def _slicer(x: Any, rows: int):
+    """`take(start)`: the `rows` rows of `x` from `start` on."""
     if _on_device(x):
         x = jax.device_put(x)
-
-        @jax.jit
-        def gather(x, start):
-            return jax.tree_util.tree_map(
-                lambda a: jax.lax.dynamic_slice_in_dim(a, start, batch_size),
-                x,
-            )
-
-        return lambda start: gather(x, start)
+        return lambda start: _gather(x, start, rows)
     x = jax.tree_util.tree_map(np.asarray, x)
     if isinstance(x, np.ndarray):
-        return lambda start: x[start : start + batch_size]
+        return lambda start: x[start : start + rows]
     return lambda start: jax.tree_util.tree_map(
-        lambda a: a[start : start + batch_size], x
+        lambda a: a[start : start + rows], x
     )
 
 

@@ -82,6 +82,7 @@ class PredictRunner:
         self._eager = bool(getattr(model, "_run_eagerly", False))
         self._layers: list = []
         self._fingerprint: list | None = None
+        self._held: list = []
         self._trainable: list = []
         self._non_trainable: list = []
         self._bytes_per_sample: dict = {}
@@ -153,6 +154,9 @@ class PredictRunner:
             self._bytes_per_sample = {}
         self._trainable, self._non_trainable = trainable, non_trainable
         self._layers = _all_layers(model)
+        # Holding the attribute values keeps their ids from being reused
+        # by new objects while the fingerprint refers to them.
+        self._held = [tuple(layer.__dict__.values()) for layer in self._layers]
         self._fingerprint = _fingerprint(
             self._layers, trainable + non_trainable
         )

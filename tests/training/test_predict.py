@@ -272,6 +272,9 @@ def test_batches_sliced_on_the_device(monkeypatch):
     x = _x(21)
     out = model.predict(x, batch_size=8, verbose=0)
     np.testing.assert_allclose(out, model(x), rtol=1e-5, atol=1e-6)
+    compiled = predict_lib._gather._cache_size()
+    model.predict(x, batch_size=8, verbose=0)
+    assert predict_lib._gather._cache_size() == compiled
 
 
 class _Counter(L.Layer):
