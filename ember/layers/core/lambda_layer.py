@@ -11,6 +11,10 @@ import numpy as np
 
 from ember import activations
 from ember.core.dtypes import standardize_dtype
+from ember.core.symbolic import Node
+from ember.core.symbolic import SymbolicTensor
+from ember.core.symbolic import is_symbolic
+from ember.core.symbolic import map_structure
 from ember.layers._config import serialize_optional
 from ember.layers.layer import Layer
 
@@ -107,6 +111,24 @@ class Lambda(Layer):
             (batch, *shape) for shape in self._output_shape
         )
 
+    def symbolic_call(self, *args, **kwargs):
+        """Symbolic outputs shaped by `output_shape` when it is given.
+
+        As in Keras, `function` is then not traced, so functions that only
+        work on concrete arrays can still be used in functional models.
+        """
+        if self._output_shape is None:
+            return super().symbolic_call(*args, **kwargs)
+        first = args[0] if args else next(iter(kwargs.values()))
+        input_shape = map_structure(
+            lambda t: tuple(t.shape) if is_symbolic(t) else t, first
+        )
+        outputs = _symbolic_outputs(
+            self.compute_output_shape(input_shape), self.compute_dtype
+        )
+        Node(self, args, kwargs, outputs)
+        return outputs
+
     def get_config(self) -> dict:
         """Returns the base config and the (minimally) serialized function.
 
@@ -169,6 +191,14 @@ def _is_shape(value: Any) -> bool:
     return isinstance(value, list | tuple) and all(
         d is None or isinstance(d, int) for d in value
     )
+
+
+def _symbolic_outputs(shapes: Any, dtype: str) -> Any:
+    if _is_shape(shapes):
+        return SymbolicTensor(tuple(shapes), dtype=dtype)
+    if isinstance(shapes, dict):
+        return {k: _symbolic_outputs(v, dtype) for k, v in shapes.items()}
+    return type(shapes)(_symbolic_outputs(s, dtype) for s in shapes)
 
 
 def _serialize_function(fn: Callable) -> dict | str:

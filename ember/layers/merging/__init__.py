@@ -1,0 +1,1 @@
+"""Merging layers: elementwise merges, `Concatenate` and `Dot`."""

@@ -1,0 +1,42 @@
+"""GlobalAveragePooling3D: the mean over the three spatial axes."""
+
+from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """Global average pooling: the mean over three spatial axes, per channel.
+
+    Args:
+        data_format: `"channels_last"` or `"channels_first"`; default
+            `config.image_data_format()`.
+        keepdims: whether to keep the reduced axes, with size 1.
+
+    Input shape:
+        `(batch_size, dim1, dim2, dim3, channels)` with `"channels_last"`,
+        `(batch_size, channels, dim1, dim2, dim3)` with
+        `"channels_first"`.
+
+    Output shape:
+        `(batch_size, channels)`; with `keepdims`, the input layout with
+        each reduced axis of size 1.
+
+    Example:
+
+    >>> x = np.ones((2, 4, 5, 2, 3), "float32")
+    >>> ember.layers.GlobalAveragePooling3D()(x).shape
+    (2, 3)
+    """
+
+    def __init__(
+        self,
+        data_format: str | None = None,
+        keepdims: bool = False,
+        **kwargs,
+    ):
+        super().__init__(
+            3,
+            "average",
+            data_format=data_format,
+            keepdims=keepdims,
+            **kwargs,
+        )

@@ -1,0 +1,41 @@
+"""GlobalMaxPooling1D: the maximum over the time axis."""
+
+from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """Global max pooling: the maximum over the time axis, per channel.
+
+    Args:
+        data_format: `"channels_last"` or `"channels_first"`; default
+            `config.image_data_format()`.
+        keepdims: whether to keep the reduced axes, with size 1.
+
+    Input shape:
+        `(batch_size, steps, features)` with `"channels_last"`,
+        `(batch_size, features, steps)` with `"channels_first"`.
+
+    Output shape:
+        `(batch_size, channels)`; with `keepdims`, the input layout with
+        each reduced axis of size 1.
+
+    Example:
+
+    >>> x = np.ones((2, 4, 3), "float32")
+    >>> ember.layers.GlobalMaxPooling1D()(x).shape
+    (2, 3)
+    """
+
+    def __init__(
+        self,
+        data_format: str | None = None,
+        keepdims: bool = False,
+        **kwargs,
+    ):
+        super().__init__(
+            1,
+            "max",
+            data_format=data_format,
+            keepdims=keepdims,
+            **kwargs,
+        )
