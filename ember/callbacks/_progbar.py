@@ -11,6 +11,7 @@ jump (the trainer reports once per compiled chunk of steps).
 import math
 import sys
 import time
+from typing import Any
 
 import numpy as np
 
@@ -70,17 +71,17 @@ class Progbar:
 
     def __init__(
         self,
-        target,
-        verbose=1,
-        width=30,
-        interval=0.05,
-        plain_interval=2.0,
-        unit_name="step",
-        stream=None,
-        dynamic=None,
-        description=None,
-        console=None,
-    ):
+        target: int | None,
+        verbose: int = 1,
+        width: int = 30,
+        interval: float = 0.05,
+        plain_interval: float = 2.0,
+        unit_name: str = "step",
+        stream: Any = None,
+        dynamic: bool | None = None,
+        description: str | None = None,
+        console: Any = None,
+    ) -> None:
         self.target = target
         self.verbose = verbose
         self.width = width
@@ -187,7 +188,12 @@ class Progbar:
             return True
         return False
 
-    def update(self, current, values=None, finalize=None):
+    def update(
+        self,
+        current: int,
+        values: dict | list | None = None,
+        finalize: bool | None = None,
+    ) -> None:
         """Moves the bar to step `current` (1-indexed), showing `values`.
 
         `values` is a dict or a list of ``(name, value)`` pairs, displayed

@@ -6,6 +6,7 @@ redraws it in place; the final draw leaves it on screen and moves below.
 """
 
 import atexit
+from typing import Any
 
 from rich.console import Console
 from rich.live import Live
@@ -37,7 +38,9 @@ class RichBar:
         width: Width of the bar, in characters.
     """
 
-    def __init__(self, stream=None, console=None, width: int = 30):
+    def __init__(
+        self, stream: Any = None, console: Any = None, width: int = 30
+    ) -> None:
         if console is None:
             # The caller has checked that `stream` is a terminal.
             console = Console(file=stream, force_terminal=True)
@@ -92,7 +95,7 @@ class RichBar:
         grid.add_row(*row)
         return grid
 
-    def draw(self, *args, finalize: bool = False) -> None:
+    def draw(self, *args: Any, finalize: bool = False) -> None:
         """Redraws the line (arguments as `render`); the final draw stays."""
         global _active
         renderable = self.render(*args, finalize=finalize)

@@ -22,7 +22,7 @@ class ProgbarLogger(Callback):
     # Batch updates are cheap and accept jumps in the step count.
     chunked_batch_hooks = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.seen = 0
         self.progbar = None
