@@ -4,13 +4,15 @@ Every batch has exactly `batch_size` rows. The last partial batch of a pass
 is padded by repeating real rows (valid values, so no NaN from padding) with
 sample weight 0 and `mask` 0, so one shape is compiled per fit.
 
-A chunk stacks K consecutive batches (leaves of shape `(K, batch_size,
-...)`) for a `lax.scan` of K steps. The final chunk of an epoch may hold
-fewer real steps; it is padded with fully-masked steps (mask and sample
-weights all zero) so there is ONE compiled chunk shape. `Chunk.step_mask`
-marks the real steps: the compiled step must skip the optimizer update on a
-masked step (a zero gradient still moves momentum-based optimizers and
-counts as an iteration), and `Chunk.num_steps` says how many to count.
+`ArrayIterator` decides the order: `epoch_plan` gives an epoch's batches as
+indices, which `DeviceFeed` gathers on the device; `batches` gathers them
+on the host. On the host path (generators, `*_on_batch`) a chunk stacks K
+consecutive batches (leaves of shape `(K, batch_size, ...)`); the final
+chunk of an epoch may hold fewer real steps, padded with fully-masked steps
+so there is ONE compiled chunk shape. Real steps come first and
+`Chunk.num_steps` counts them (`Chunk.step_mask` marks them): a masked step
+must leave the state untouched (a zero gradient still moves momentum-based
+optimizers and counts as an iteration).
 """
 
 from collections.abc import Iterable
