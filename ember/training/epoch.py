@@ -110,8 +110,9 @@ def plan_executions(model, function, step_fn, callbacks, state, source):
         step_fn: the step it runs (`model.train_step` or `test_step`).
         callbacks: the user's callbacks.
         state: the current state (to trace or time a step; not changed).
-        source: a `DeviceFeed`, or a `GeneratorIterator` (host chunks,
-            whose K is fixed: `AUTO_STEPS` for "auto" when rolled).
+        source: a `DeviceFeed`, or host chunks (`GeneratorIterator`,
+            `ArrayIterator`) whose K is fixed: `AUTO_STEPS` for "auto"
+            when rolled.
     """
     setting = model._steps_per_execution
     total = source.num_steps

@@ -19,10 +19,12 @@ from ember.callbacks import CallbackList
 from ember.callbacks import TerminateOnNaN
 from ember.training import epoch as epoch_lib
 from ember.training import prepare
+from ember.training.data import ArrayIterator
 from ember.training.data import DeviceFeed
 from ember.training.data import GeneratorIterator
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import fits_on_device
 from ember.training.data import is_generator
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
@@ -69,6 +71,14 @@ class _Runner:
             sizer=sizer,
             rollback=rollback,
         )
+
+
+def _array_source(data, batch_size, **kwargs):
+    """A `DeviceFeed`, or host batches when `data` is too big for the
+    device."""
+    if fits_on_device(data):
+        return DeviceFeed(data, batch_size, **kwargs)
+    return ArrayIterator(data, batch_size, **kwargs)
 
 
 def _check_generator_arguments(y, sample_weight, validation_split=0.0):
@@ -148,7 +158,7 @@ def fit(
     prepare.prepare(model, data, val_data)
 
     if source is None:
-        source = DeviceFeed(
+        source = _array_source(
             data,
             batch_size,
             shuffle=shuffle,
@@ -156,7 +166,7 @@ def fit(
             steps_per_epoch=steps_per_epoch,
         )
     if val_data is not None and val_source is None:
-        val_source = DeviceFeed(
+        val_source = _array_source(
             val_data,
             validation_batch_size or batch_size,
             steps_per_epoch=validation_steps,
@@ -236,7 +246,7 @@ def evaluate(
         source = None
     prepare.prepare(model, data)
     if source is None:
-        source = DeviceFeed(data, batch_size, steps_per_epoch=steps)
+        source = _array_source(data, batch_size, steps_per_epoch=steps)
     verbose = 1 if verbose == "auto" else int(verbose)
     callbacks = list(callbacks or [])
     callback_list = CallbackList(

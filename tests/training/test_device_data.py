@@ -224,3 +224,26 @@ def test_the_sizer_targets_the_execution_time():
     assert fresh(500) == 1  # the first execution compiles: time one step
     fresh.record(1, 1e-6)
     assert fresh(10_000) == epoch_lib._MAX_GROWTH
+
+
+def test_data_too_big_for_the_device_is_batched_on_the_host(monkeypatch):
+    x, y = _data(44)
+    results = []
+    for fits in (True, False):
+        monkeypatch.setattr(loop, "fits_on_device", lambda data, f=fits: f)
+        model = _mlp("adam", seed=2)
+        history = model.fit(
+            x,
+            y,
+            batch_size=8,
+            epochs=2,
+            validation_split=0.25,
+            shuffle=False,
+            verbose=0,
+        )
+        results.append((history.history, _weights(model)))
+    (device_logs, device_weights), (host_logs, host_weights) = results
+    for key in device_logs:
+        np.testing.assert_allclose(host_logs[key], device_logs[key], rtol=1e-5)
+    for a, b in zip(host_weights, device_weights, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

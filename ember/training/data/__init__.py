@@ -14,6 +14,7 @@ from ember.training.data.adapters import split_validation
 from ember.training.data.adapters import unpack_validation_data
 from ember.training.data.device import DeviceChunk
 from ember.training.data.device import DeviceFeed
+from ember.training.data.device import fits_on_device
 from ember.training.data.generators import GeneratorIterator
 from ember.training.data.generators import is_generator
 from ember.training.data.iterator import ArrayIterator

@@ -18,6 +18,23 @@ import numpy as np
 from ember.training.data.adapters import ArrayData
 from ember.training.data.iterator import ArrayIterator
 
+# In-memory data larger than this fraction of the device's free memory is
+# batched on the host instead (`fits_on_device`).
+DEVICE_FRACTION = 0.5
+
+
+def fits_on_device(data: ArrayData) -> bool:
+    """Whether `data` fits comfortably in the default device's free memory
+    (always true where the device reports no memory statistics, as the CPU
+    does: there device memory is host memory)."""
+    stats = jax.devices()[0].memory_stats() or {}
+    limit = stats.get("bytes_limit")
+    if not limit:
+        return True
+    free = limit - stats.get("bytes_in_use", 0)
+    size = sum(np.asarray(a).nbytes for a in jax.tree_util.tree_leaves(data))
+    return size <= DEVICE_FRACTION * free
+
 
 class DeviceChunk(NamedTuple):
     """One execution's view of device-resident data.

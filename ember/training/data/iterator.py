@@ -224,3 +224,7 @@ class ArrayIterator:
     def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):
         """The chunks of one epoch (see `stack_chunks`)."""
         return stack_chunks(self.batches(epoch), steps_per_chunk)
+
+    def first_chunk(self) -> Chunk:
+        """A one-step chunk of the first batch (to trace or time a step)."""
+        return next(stack_chunks(self.batches(0), 1))
