@@ -7,18 +7,59 @@ from ember.layers.activations.relu import ReLU
 from ember.layers.activations.softmax import Softmax
 from ember.layers.convolutional.conv1d import Conv1D
 from ember.layers.convolutional.conv1d import Conv1D as Convolution1D
+from ember.layers.convolutional.conv1d_transpose import Conv1DTranspose
+from ember.layers.convolutional.conv1d_transpose import (
+    Conv1DTranspose as Convolution1DTranspose,
+)
 from ember.layers.convolutional.conv2d import Conv2D
 from ember.layers.convolutional.conv2d import Conv2D as Convolution2D
+from ember.layers.convolutional.conv2d_transpose import Conv2DTranspose
+from ember.layers.convolutional.conv2d_transpose import (
+    Conv2DTranspose as Convolution2DTranspose,
+)
 from ember.layers.convolutional.conv3d import Conv3D
 from ember.layers.convolutional.conv3d import Conv3D as Convolution3D
+from ember.layers.convolutional.conv3d_transpose import Conv3DTranspose
+from ember.layers.convolutional.conv3d_transpose import (
+    Conv3DTranspose as Convolution3DTranspose,
+)
+from ember.layers.convolutional.depthwise_conv1d import DepthwiseConv1D
+from ember.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
+from ember.layers.convolutional.separable_conv1d import SeparableConv1D
+from ember.layers.convolutional.separable_conv1d import (
+    SeparableConv1D as SeparableConvolution1D,
+)
+from ember.layers.convolutional.separable_conv2d import SeparableConv2D
+from ember.layers.convolutional.separable_conv2d import (
+    SeparableConv2D as SeparableConvolution2D,
+)
 from ember.layers.core.activation import Activation
 from ember.layers.core.dense import Dense
+from ember.layers.core.einsum_dense import EinsumDense
+from ember.layers.core.embedding import Embedding
 from ember.layers.core.identity import Identity
 from ember.layers.core.input_layer import Input
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.core.lambda_layer import Lambda
+from ember.layers.core.masking import Masking
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
+from ember.layers.merging.add import Add
+from ember.layers.merging.add import add
+from ember.layers.merging.average import Average
+from ember.layers.merging.average import average
+from ember.layers.merging.concatenate import Concatenate
+from ember.layers.merging.concatenate import concatenate
+from ember.layers.merging.dot import Dot
+from ember.layers.merging.dot import dot
+from ember.layers.merging.maximum import Maximum
+from ember.layers.merging.maximum import maximum
+from ember.layers.merging.minimum import Minimum
+from ember.layers.merging.minimum import minimum
+from ember.layers.merging.multiply import Multiply
+from ember.layers.merging.multiply import multiply
+from ember.layers.merging.subtract import Subtract
+from ember.layers.merging.subtract import subtract
 from ember.layers.normalization.batch_normalization import BatchNormalization
 from ember.layers.normalization.group_normalization import GroupNormalization
 from ember.layers.normalization.layer_normalization import LayerNormalization
@@ -29,12 +70,45 @@ from ember.layers.pooling.average_pooling2d import AveragePooling2D
 from ember.layers.pooling.average_pooling2d import AveragePooling2D as AvgPool2D
 from ember.layers.pooling.average_pooling3d import AveragePooling3D
 from ember.layers.pooling.average_pooling3d import AveragePooling3D as AvgPool3D
+from ember.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from ember.layers.pooling.global_average_pooling1d import (
+    GlobalAveragePooling1D as GlobalAvgPool1D,
+)
+from ember.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from ember.layers.pooling.global_average_pooling2d import (
+    GlobalAveragePooling2D as GlobalAvgPool2D,
+)
+from ember.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D
+from ember.layers.pooling.global_average_pooling3d import (
+    GlobalAveragePooling3D as GlobalAvgPool3D,
+)
+from ember.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from ember.layers.pooling.global_max_pooling1d import (
+    GlobalMaxPooling1D as GlobalMaxPool1D,
+)
+from ember.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from ember.layers.pooling.global_max_pooling2d import (
+    GlobalMaxPooling2D as GlobalMaxPool2D,
+)
+from ember.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
+from ember.layers.pooling.global_max_pooling3d import (
+    GlobalMaxPooling3D as GlobalMaxPool3D,
+)
 from ember.layers.pooling.max_pooling1d import MaxPooling1D
 from ember.layers.pooling.max_pooling1d import MaxPooling1D as MaxPool1D
 from ember.layers.pooling.max_pooling2d import MaxPooling2D
 from ember.layers.pooling.max_pooling2d import MaxPooling2D as MaxPool2D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D as MaxPool3D
+from ember.layers.preprocessing.center_crop import CenterCrop
+from ember.layers.preprocessing.normalization import Normalization
+from ember.layers.preprocessing.random_contrast import RandomContrast
+from ember.layers.preprocessing.random_flip import RandomFlip
+from ember.layers.preprocessing.random_rotation import RandomRotation
+from ember.layers.preprocessing.random_translation import RandomTranslation
+from ember.layers.preprocessing.random_zoom import RandomZoom
+from ember.layers.preprocessing.rescaling import Rescaling
+from ember.layers.preprocessing.resizing import Resizing
 from ember.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )
@@ -45,5 +119,16 @@ from ember.layers.regularization.gaussian_noise import GaussianNoise
 from ember.layers.regularization.spatial_dropout1d import SpatialDropout1D
 from ember.layers.regularization.spatial_dropout2d import SpatialDropout2D
 from ember.layers.regularization.spatial_dropout3d import SpatialDropout3D
+from ember.layers.reshaping.cropping1d import Cropping1D
+from ember.layers.reshaping.cropping2d import Cropping2D
+from ember.layers.reshaping.cropping3d import Cropping3D
 from ember.layers.reshaping.flatten import Flatten
+from ember.layers.reshaping.permute import Permute
+from ember.layers.reshaping.repeat_vector import RepeatVector
 from ember.layers.reshaping.reshape import Reshape
+from ember.layers.reshaping.up_sampling1d import UpSampling1D
+from ember.layers.reshaping.up_sampling2d import UpSampling2D
+from ember.layers.reshaping.up_sampling3d import UpSampling3D
+from ember.layers.reshaping.zero_padding1d import ZeroPadding1D
+from ember.layers.reshaping.zero_padding2d import ZeroPadding2D
+from ember.layers.reshaping.zero_padding3d import ZeroPadding3D

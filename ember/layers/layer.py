@@ -184,6 +184,8 @@ class Layer(Operation):
         variable.constraint = constraint
         variable.overwrite_with_gradient = overwrite_with_gradient
         if trainable:
+            # A frozen layer's new weights are frozen too, until it thaws.
+            variable.trainable = self.trainable
             self._trainable_variables.append(variable)
         else:
             self._non_trainable_variables.append(variable)

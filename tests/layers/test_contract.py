@@ -30,6 +30,22 @@ SAMPLES = {
     ),
     "Conv2D": ({"filters": 4, "kernel_size": 3, "groups": 2}, (2, 5, 5, 2)),
     "Conv3D": ({"filters": 2, "kernel_size": 2, "strides": 2}, (1, 4, 4, 4, 1)),
+    "Conv1DTranspose": (
+        {"filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 1},
+        (2, 5, 3),
+    ),
+    "Conv2DTranspose": (
+        {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+        (2, 4, 4, 3),
+    ),
+    "Conv3DTranspose": ({"filters": 2, "kernel_size": 2}, (1, 3, 3, 3, 2)),
+    "DepthwiseConv1D": ({"kernel_size": 3, "depth_multiplier": 2}, (2, 6, 3)),
+    "DepthwiseConv2D": ({"kernel_size": 2, "strides": 2}, (2, 5, 5, 3)),
+    "SeparableConv1D": ({"filters": 4, "kernel_size": 3}, (2, 6, 3)),
+    "SeparableConv2D": (
+        {"filters": 2, "kernel_size": 3, "depth_multiplier": 2},
+        (2, 5, 5, 3),
+    ),
     "Dense": ({"units": 3, "activation": "relu"}, (2, 4)),
     "Dropout": ({"rate": 0.5, "seed": 1}, (2, 6)),
     "ActivityRegularization": ({"l1": 0.1, "l2": 0.01}, (2, 3)),
@@ -55,6 +71,56 @@ SAMPLES = {
     "MaxPooling2D": ({"pool_size": 3, "strides": 1}, (2, 4, 4, 3)),
     "MaxPooling3D": ({"padding": "same"}, (1, 3, 3, 3, 2)),
     "Reshape": ({"target_shape": (-1, 2)}, (2, 3, 4)),
+    "Add": ({}, [(2, 3), (2, 4, 3)]),
+    "Subtract": ({}, [(2, 3), (2, 3)]),
+    "Multiply": ({}, [(2, 3), (2, 1), (2, 3)]),
+    "Average": ({}, [(2, 3), (2, 3)]),
+    "Maximum": ({}, [(2, 3, 4), (2, 3, 4)]),
+    "Minimum": ({}, [(2, 3), (2, 3)]),
+    "Concatenate": ({"axis": 1}, [(2, 3, 4), (2, 2, 4)]),
+    "Dot": ({"axes": (1, 2), "normalize": True}, [(2, 3, 5), (2, 4, 3)]),
+    "Permute": ({"dims": (2, 1)}, (2, 3, 4)),
+    "RepeatVector": ({"n": 3}, (2, 4)),
+    "Cropping1D": ({"cropping": (1, 2)}, (2, 5, 3)),
+    "Cropping2D": ({"cropping": ((1, 0), (0, 2))}, (2, 4, 5, 3)),
+    "Cropping3D": ({"cropping": 1}, (1, 3, 4, 5, 2)),
+    "ZeroPadding1D": ({"padding": (1, 2)}, (2, 3, 2)),
+    "ZeroPadding2D": ({"padding": ((1, 0), (0, 2))}, (2, 3, 3, 2)),
+    "ZeroPadding3D": ({"padding": 1}, (1, 2, 2, 2, 2)),
+    "UpSampling1D": ({"size": 3}, (2, 3, 2)),
+    "UpSampling2D": ({"interpolation": "bilinear"}, (2, 3, 3, 2)),
+    "UpSampling3D": ({"size": (1, 2, 2)}, (1, 2, 2, 2, 2)),
+    "GlobalAveragePooling1D": ({"keepdims": True}, (2, 5, 3)),
+    "GlobalAveragePooling2D": ({}, (2, 4, 4, 3)),
+    "GlobalAveragePooling3D": ({}, (1, 3, 3, 3, 2)),
+    "GlobalMaxPooling1D": ({}, (2, 5, 3)),
+    "GlobalMaxPooling2D": ({"data_format": "channels_first"}, (2, 3, 4, 4)),
+    "GlobalMaxPooling3D": ({"keepdims": True}, (1, 3, 3, 3, 2)),
+    "Embedding": ({"input_dim": 10, "output_dim": 3}, (2, 4)),
+    "EinsumDense": (
+        {
+            "equation": "abc,cd->abd",
+            "output_shape": (None, 4),
+            "bias_axes": "d",
+        },
+        (2, 3, 5),
+    ),
+    "Masking": ({"mask_value": 0.0}, (2, 3, 4)),
+    "CenterCrop": ({"height": 2, "width": 3}, (2, 4, 5, 3)),
+    "Normalization": ({"axis": (1, 2)}, (4, 2, 3)),
+    "RandomContrast": ({"factor": 0.2, "seed": 1}, (2, 4, 4, 3)),
+    "RandomFlip": ({"seed": 1}, (2, 4, 4, 3)),
+    "RandomRotation": ({"factor": 0.1, "seed": 1}, (2, 5, 5, 3)),
+    "RandomTranslation": (
+        {"height_factor": 0.2, "width_factor": 0.1},
+        (2, 5, 4, 2),
+    ),
+    "RandomZoom": ({"height_factor": (-0.2, 0.3), "seed": 2}, (2, 4, 5, 3)),
+    "Rescaling": ({"scale": 0.5, "offset": 1.0}, (2, 3)),
+    "Resizing": (
+        {"height": 3, "width": 5, "crop_to_aspect_ratio": True},
+        (2, 4, 6, 3),
+    ),
 }
 
 
@@ -79,8 +145,23 @@ def _sample(cls):
             "SAMPLES in tests/layers/test_contract.py: add one."
         )
     kwargs, shape = SAMPLES[cls.__name__]
-    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    rng = np.random.default_rng(0)
+    # A list of shapes: a layer that takes a list of inputs (merging).
+    if isinstance(shape, list):
+        x = [rng.normal(size=s).astype("float32") for s in shape]
+    else:
+        x = rng.normal(size=shape).astype("float32")
     return cls(**kwargs), x
+
+
+def _symbolic_like(x):
+    if isinstance(x, list):
+        return [ember.Input(shape=v.shape[1:]) for v in x]
+    return ember.Input(shape=x.shape[1:])
+
+
+def _shape_of(x):
+    return [v.shape for v in x] if isinstance(x, list) else x.shape
 
 
 @pytest.mark.parametrize("cls", LAYER_CLASSES, ids=lambda c: c.__name__)
@@ -95,11 +176,11 @@ def test_config_round_trip(cls):
 @pytest.mark.parametrize("cls", LAYER_CLASSES, ids=lambda c: c.__name__)
 def test_symbolic_shape_equals_eager_shape(cls):
     layer, x = _sample(cls)
-    symbolic = layer(ember.Input(shape=x.shape[1:]))
+    symbolic = layer(_symbolic_like(x))
     eager = layer(x)
     assert symbolic.shape == (None, *eager.shape[1:])
     assert symbolic.dtype == eager.dtype
-    assert tuple(layer.compute_output_shape(x.shape)) == eager.shape
+    assert tuple(layer.compute_output_shape(_shape_of(x))) == eager.shape
 
 
 @pytest.mark.parametrize("cls", LAYER_CLASSES, ids=lambda c: c.__name__)

@@ -124,3 +124,17 @@ def test_config_round_trip_of_a_custom_layer():
     assert config["trainable"] is False
     clone = Scaled.from_config(config)
     assert clone.name == "scaled" and clone.factor == 3.0
+
+
+def test_a_frozen_layer_creates_frozen_weights_until_it_thaws():
+    model = ember.Sequential(
+        [
+            ember.Input(shape=(3,)),
+            ember.layers.Dense(2, trainable=False),
+            ember.layers.Dense(1),
+        ]
+    )
+    assert len(model.trainable_variables) == 2
+    assert len(model.non_trainable_variables) == 2
+    model.layers[0].trainable = True
+    assert len(model.trainable_variables) == 4

@@ -94,10 +94,6 @@ class PReLU(Layer):
         )
         axes = {a: input_shape[a] for a in range(1, rank) if a not in shared}
         self.input_spec = InputSpec(ndim=rank, axes=axes)
-        if not self.trainable:
-            # The base `add_weight` does not yet freeze the weights a frozen
-            # layer creates (Keras does); the setter does.
-            self.trainable = False
         self.built = True
 
     def call(self, inputs):

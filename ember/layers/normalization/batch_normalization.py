@@ -169,10 +169,6 @@ class BatchNormalization(Layer):
         self.input_spec = InputSpec(
             ndim=len(input_shape), axes={self.axis: dim}
         )
-        if not self.trainable:
-            # The base `add_weight` does not yet freeze the weights a frozen
-            # layer creates (Keras does); the setter does.
-            self.trainable = False
         self.built = True
 
     def _statistic(self, name: str, shape: tuple):

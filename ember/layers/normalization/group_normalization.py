@@ -142,10 +142,6 @@ class GroupNormalization(Layer):
                     autocast=False,
                 )
             setattr(self, name, weight)
-        if not self.trainable:
-            # The base `add_weight` does not yet freeze the weights a frozen
-            # layer creates (Keras does); the setter does.
-            self.trainable = False
         self.built = True
 
     def call(self, inputs):

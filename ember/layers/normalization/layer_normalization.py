@@ -130,10 +130,6 @@ class LayerNormalization(Layer):
                 constraint=self.beta_constraint,
                 autocast=False,
             )
-        if not self.trainable:
-            # The base `add_weight` does not yet freeze the weights a frozen
-            # layer creates (Keras does); the setter does.
-            self.trainable = False
         self.built = True
 
     def call(self, inputs):
