@@ -1,5 +1,7 @@
 """The device data path: plans, gathering, execution kinds, sizing."""
 
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -57,9 +59,9 @@ def test_epoch_plan_gathers_the_host_iterators_batches():
     # included, for every shuffle mode and across passes.
     x = np.arange(22, dtype="float32")
     data = adapt(x, x * 2, np.arange(22, dtype="float32") + 1)
-    for shuffle in (True, False, "batch"):
-        it = ArrayIterator(data, 4, shuffle, seed=3, steps_per_epoch=7)
-        for epoch in range(2):
+    for shuffle, steps in itertools.product((True, False, "batch"), (None, 7)):
+        it = ArrayIterator(data, 4, shuffle, seed=3, steps_per_epoch=steps)
+        for epoch in range(3):
             index, mask = it.epoch_plan(epoch)
             for step, batch in enumerate(it.batches(epoch)):
                 np.testing.assert_array_equal(x[index[step]], batch.x)

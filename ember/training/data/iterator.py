@@ -202,17 +202,37 @@ class ArrayIterator:
                     return
             pass_index += 1
 
+    def _pass_plan(self, pass_index: int) -> tuple:
+        order = self.pass_indices(pass_index)
+        size, full = self.batch_size, self.num_samples // self.batch_size
+        index = np.empty((self.batches_per_pass, size), np.int32)
+        mask = np.zeros((self.batches_per_pass, size), config.floatx())
+        index[:full] = order[: full * size].reshape(full, size)
+        mask[:full] = 1
+        rest = order[full * size :]
+        if len(rest):
+            index[-1] = np.resize(rest, size)
+            mask[-1, : len(rest)] = 1
+        return index, mask
+
     def epoch_plan(self, epoch: int = 0) -> tuple:
         """`(index, mask)` of one epoch, both `(num_steps, batch_size)`.
 
-        A short batch is padded as `make_batch` pads it: by repeating its
-        real rows, with mask 0 on the padding.
+        The batches of `step_indices`; a short batch is padded as
+        `make_batch` pads it: by repeating its real rows, with mask 0 on
+        the padding.
         """
-        index = np.empty((self.num_steps, self.batch_size), np.int32)
-        mask = np.zeros((self.num_steps, self.batch_size), config.floatx())
-        for step, rows in enumerate(self.step_indices(epoch)):
-            index[step] = np.resize(rows, self.batch_size)
-            mask[step, : len(rows)] = 1
+        if self.steps_per_epoch is None:
+            return self._pass_plan(epoch)
+        first = epoch * self.steps_per_epoch
+        pass_index, skip = divmod(first, self.batches_per_pass)
+        plans = []
+        while len(plans) * self.batches_per_pass < skip + self.num_steps:
+            plans.append(self._pass_plan(pass_index + len(plans)))
+        rows = slice(skip, skip + self.num_steps)
+        index, mask = (
+            np.concatenate(parts)[rows] for parts in zip(*plans, strict=True)
+        )
         return index, mask
 
     def batches(self, epoch: int = 0) -> Iterator[Batch]:
