@@ -5,6 +5,7 @@ out_channels)`; images are `channels_last` unless `data_format` (or
 `config.image_data_format()`) says otherwise.
 """
 
+import functools
 from collections.abc import Sequence
 
 import jax
@@ -346,6 +347,31 @@ def _tiled_max(x: jax.Array, pool: tuple, data_format: str) -> jax.Array:
     return jnp.max(x.reshape(shape), axis=axes)
 
 
+def _window_max(x: jax.Array, pool: tuple, data_format: str) -> jax.Array:
+    _, _, window, _ = _windows(x, pool, None, data_format)
+    return lax.reduce_window(x, -np.inf, lax.max, window, window, "VALID")
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2))
+def _max_pool_tiled(x: jax.Array, pool: tuple, data_format: str):
+    """Non-overlapping max pooling: `reduce_window` forward (XLA's fastest
+    on CPU), the reshape form's gradient backward (`reduce_window`'s own
+    gradient lowers to a select-and-scatter several times slower)."""
+    return _window_max(x, pool, data_format)
+
+
+def _max_pool_tiled_fwd(x, pool, data_format):
+    return _window_max(x, pool, data_format), x
+
+
+def _max_pool_tiled_bwd(pool, data_format, x, cotangent):
+    _, vjp = jax.vjp(lambda t: _tiled_max(t, pool, data_format), x)
+    return vjp(cotangent)
+
+
+_max_pool_tiled.defvjp(_max_pool_tiled_fwd, _max_pool_tiled_bwd)
+
+
 @symbolic_op
 def max_pool(
     inputs: ArrayLike,
@@ -370,6 +396,8 @@ def max_pool(
     x = _array(inputs)
     pool, stride, window, step = _windows(x, pool_size, strides, data_format)
     if pool == stride and _padding(padding) == "VALID":
+        if jnp.issubdtype(x.dtype, jnp.floating):
+            return _max_pool_tiled(x, pool, data_format)
         return _tiled_max(x, pool, data_format)
     # A Python scalar init value lets JAX see a max monoid, which it can
     # differentiate; an array init value cannot be differentiated.

@@ -51,18 +51,9 @@ def _fingerprint(layers: list, variables: list) -> list:
 
 
 def _new_non_trainable(new_state: Any, non_trainable: list) -> list:
-    """The non-trainable values after a `predict_step`.
-
-    Accepts Keras' return `(outputs, non_trainable_values)` and ember's
-    default `(outputs, (trainable, non_trainable, ...))`; anything else
-    leaves the values as they were.
-    """
-    if (
-        isinstance(new_state, tuple)
-        and len(new_state) >= 2
-        and isinstance(new_state[1], list | tuple)
-    ):
-        new_state = new_state[1]
+    """The non-trainable values a `predict_step` returned (Keras' form:
+    `(outputs, non_trainable_values)`); anything else leaves them as
+    they were."""
     if isinstance(new_state, list | tuple) and len(new_state) == len(
         non_trainable
     ):

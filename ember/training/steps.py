@@ -139,10 +139,10 @@ def test_step(model, state, data):
 
 
 def predict_step(model, state, data):
-    """The model's outputs for a batch."""
+    """The model's outputs for a batch: `(outputs, non_trainable)`.
+
+    `state` is `(trainable, non_trainable)`, as in Keras' JAX trainer.
+    """
     trainable, non_trainable = state[0], state[1]
     x, _, _ = unpack_x_y_sample_weight(data)
-    outputs, non_trainable = model.stateless_call(
-        trainable, non_trainable, x, training=False
-    )
-    return outputs, (trainable, non_trainable, *state[2:])
+    return model.stateless_call(trainable, non_trainable, x, training=False)
