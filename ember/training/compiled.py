@@ -95,7 +95,7 @@ def _keep_real(step_is_real, new, old):
     )
 
 
-def _straight(step_fn, state, chunk, k: int):
+def _straight(step_fn, state, chunk, k: int, track_bad: bool):
     """K steps in straight-line code; steps past `num_steps` are masked."""
     logs, first_bad = None, jnp.asarray(-1, "int32")
     for i in range(k):
@@ -103,12 +103,13 @@ def _straight(step_fn, state, chunk, k: int):
         real = i < chunk.num_steps
         state = _keep_real(real, new_state, state) if i else new_state
         logs = _keep_real(real, new_logs, logs) if i else new_logs
-        bad = real & (first_bad < 0) & _is_bad(new_logs)
-        first_bad = jnp.where(bad, i, first_bad)
+        if track_bad:
+            bad = real & (first_bad < 0) & _is_bad(new_logs)
+            first_bad = jnp.where(bad, i, first_bad)
     return ChunkLogs(logs, first_bad), state
 
 
-def _rolled(step_fn, state, chunk):
+def _rolled(step_fn, state, chunk, track_bad: bool):
     """A while loop over `chunk.num_steps` steps (a traced count)."""
 
     def one(i, state):
@@ -120,7 +121,9 @@ def _rolled(step_fn, state, chunk):
     def body(carry):
         i, state, _, first_bad = carry
         logs, state = one(i, state)
-        first_bad = jnp.where((first_bad < 0) & _is_bad(logs), i, first_bad)
+        if track_bad:
+            bad = (first_bad < 0) & _is_bad(logs)
+            first_bad = jnp.where(bad, i, first_bad)
         return i + 1, state, logs, first_bad
 
     carry = (jnp.asarray(0, "int32"), state, logs, jnp.asarray(-1, "int32"))
@@ -131,13 +134,15 @@ def _rolled(step_fn, state, chunk):
 
 
 def make_chunk_function(
-    step_fn: Callable, jit_compile: bool = True
+    step_fn: Callable, jit_compile: bool = True, track_bad: bool = False
 ) -> Callable:
     """`(state, chunk, unroll=0) -> (ChunkLogs, state)` running `step_fn`.
 
     Args:
         step_fn: `(state, (x, y, sample_weight)) -> (logs, state)`.
         jit_compile: False runs the same loop eagerly (`run_eagerly`).
+        track_bad: report the first step whose loss is not finite
+            (`ChunkLogs.first_bad`, else always -1), for `TerminateOnNaN`.
 
     The returned function takes a `Chunk` or a `DeviceChunk`; `unroll`
     (static) is 0 for a rolled loop over `chunk.num_steps` steps, or K for
@@ -149,10 +154,10 @@ def make_chunk_function(
         if not isinstance(chunk, DeviceChunk):
             length = jax.tree_util.tree_leaves(chunk.batch.mask)[0].shape[0]
             if unroll or length == 1:
-                return _straight(step_fn, state, chunk, length)
+                return _straight(step_fn, state, chunk, length, track_bad)
         if unroll:
-            return _straight(step_fn, state, chunk, unroll)
-        return _rolled(step_fn, state, chunk)
+            return _straight(step_fn, state, chunk, unroll, track_bad)
+        return _rolled(step_fn, state, chunk, track_bad)
 
     if not jit_compile:
         return _eager(run)

@@ -136,7 +136,7 @@ def plan_executions(model, function, step_fn, callbacks, state, source):
         first = source.first_chunk()
         key = (
             "k",
-            first.mask.shape[-1] if not host else first.batch.mask.shape,
+            first.index.shape[-1] if not host else first.batch.mask.shape,
         )
         if key not in learned:
             seconds = _time_one_step(step_fn, state, first)
@@ -268,7 +268,9 @@ def keeping_train_function(model):
     An outer `jax.jit` makes the inner one's donation a no-op."""
     if getattr(model, "_keeping_train_function", None) is None:
         inner = compiled.make_chunk_function(
-            model.train_step, jit_compile=not model._run_eagerly
+            model.train_step,
+            jit_compile=not model._run_eagerly,
+            track_bad=True,
         )
         model._keeping_train_function = (
             inner
