@@ -37,6 +37,8 @@ class SymbolicTensor:
 
     Layers and ops called on symbolic tensors return symbolic tensors; the
     calls are recorded so that `Model(inputs, outputs)` can replay them.
+    A tensor made by a masking layer (e.g. `Embedding(mask_zero=True)`)
+    carries the spec of its mask in `_keras_mask`.
 
     Args:
         shape: a tuple of ints or None, batch dimension included.
@@ -60,6 +62,10 @@ class SymbolicTensor:
         self.ragged = ragged
         self.name = name or naming.uniquify("keras_tensor")
         self._history: History | None = None
+        # The mask spec (a boolean SymbolicTensor) when a layer that
+        # produces or passes on masks made this tensor, as Keras'
+        # `_keras_mask`.
+        self._keras_mask: SymbolicTensor | None = None
 
     @property
     def ndim(self) -> int:

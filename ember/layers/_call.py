@@ -1,4 +1,5 @@
-"""The phases of `Layer.__call__`: convert, build, resolve `training`, call.
+"""The phases of `Layer.__call__`: convert, build, resolve `training`, masks,
+call.
 
 Also the stateless twin, the same call inside a state scope.
 
@@ -19,8 +20,10 @@ from ember.core.state_scope import StateScope
 from ember.core.symbolic import Node
 from ember.core.symbolic import SymbolicTensor
 from ember.core.symbolic import compute_output_spec
+from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
+from ember.layers import _masking
 from ember.layers._losses import add_activity_losses
 
 # The `training` flag of the outermost call, inherited by nested calls that
@@ -56,12 +59,13 @@ def convert_inputs(layer, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     def convert(x):
         return _convert_leaf(x, compute, autocast)
 
-    args = tuple(map_structure(convert, a) for a in args)
-    kwargs = {
+    converted_args = tuple(map_structure(convert, a) for a in args)
+    converted_kwargs = {
         k: v if k in _NOT_CONVERTED else map_structure(convert, v)
         for k, v in kwargs.items()
     }
-    return args, kwargs
+    _masking.carry_masks((args, kwargs), (converted_args, converted_kwargs))
+    return converted_args, converted_kwargs
 
 
 def shape_of(x) -> Any:
@@ -108,7 +112,24 @@ def resolve_training(layer, kwargs: dict) -> Any:
 
 
 def call_in_context(layer, args: tuple, kwargs: dict) -> Any:
-    """Runs `layer.call` with `training` resolved and the name scope set."""
+    """Runs `layer.call` with `training` resolved and the name scope set.
+
+    Masks propagate as in Keras (see `_masking`): the inputs' masks fill the
+    `mask` argument, and the outputs' masks are recorded for the next layer.
+    The outermost call opens the mask table; its own outputs' masks would
+    have no reader, so they are not computed.
+    """
+    with _masking.scope() as nested:
+        if not nested:
+            return _call(layer, args, kwargs)
+        kwargs, previous_mask = _masking.populate(layer, args, kwargs)
+        outputs = _call(layer, args, kwargs)
+        inputs = _masking.first_argument(layer, args, kwargs)
+        _masking.set_output_masks(layer, inputs, outputs, previous_mask)
+        return outputs
+
+
+def _call(layer, args: tuple, kwargs: dict) -> Any:
     training = resolve_training(layer, kwargs)
     kwargs = dict(kwargs)
     if layer._call_has_training_arg and training is not None:
@@ -176,8 +197,28 @@ def compute_spec(layer, args: tuple, kwargs: dict) -> Any:
 
 
 def symbolic_call(layer, args: tuple, kwargs: dict) -> Any:
-    """Computes symbolic outputs and records the call as a graph node."""
-    outputs = compute_spec(layer, args, kwargs)
+    """Computes symbolic outputs and records the call as a graph node.
+
+    The inputs' mask specs go into the same trace, which also returns the
+    outputs' mask specs; they are attached to the symbolic outputs.
+    """
+    leaves = flatten((args, kwargs))
+    positions = [i for i, x in enumerate(leaves) if is_symbolic(x)]
+    input_masks = [leaves[i]._keras_mask for i in positions]
+
+    def run(a, k, masks):
+        with _masking.scope():
+            traced = flatten((a, k))
+            for i, mask in zip(positions, masks, strict=True):
+                _masking.set_mask(traced[i], mask)
+            outputs = call_in_context(layer, a, k)
+            output_masks = [_masking.get_mask(x) for x in flatten(outputs)]
+        return outputs, output_masks
+
+    outputs, output_masks = compute_output_spec(run, args, kwargs, input_masks)
+    for tensor, mask in zip(flatten(outputs), output_masks, strict=True):
+        if is_symbolic(tensor):
+            tensor._keras_mask = mask
     Node(layer, args, kwargs, outputs)
     return outputs
 

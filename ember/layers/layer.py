@@ -89,7 +89,9 @@ class Layer(Operation):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self.input_spec = None
-        self.supports_masking = False
+        # As in Keras: defining `compute_mask` means supporting masks.
+        overrides = type(self).compute_mask is not Layer.compute_mask
+        self.supports_masking = overrides
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
         self._losses: list = []
@@ -355,9 +357,17 @@ class Layer(Operation):
         """Returns the output shape for an input shape, by tracing `call`."""
         return _call.output_shape(self, input_shape)
 
-    def compute_mask(self, inputs, previous_mask=None):
-        """Returns the output mask; by default passes `previous_mask` on."""
-        return previous_mask if self.supports_masking else None
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """Returns the mask of the outputs, given the inputs and their mask.
+
+        Called after each call inside a model when `supports_masking` is
+        True; the default passes the input mask on unchanged.
+
+        Args:
+            inputs: the call's first argument.
+            mask: the input mask (a structure like `inputs`), or None.
+        """
+        return mask
 
     def stateless_call(
         self,

@@ -5,6 +5,7 @@ from typing import Any
 from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
+from ember.layers import _masking
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -143,13 +144,27 @@ class Functional(Model):
             )
         return flat
 
-    def call(self, inputs: Any, training: bool | None = None):
-        """Replays the graph on `inputs` (arrays or symbolic tensors)."""
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None):
+        """Replays the graph on `inputs` (arrays or symbolic tensors).
+
+        Masks propagate from layer to layer as in Keras: a layer whose
+        `call` takes `mask` receives its input's mask, and layers that
+        support masking pass on (or make) masks for the next ones.
+
+        Args:
+            inputs: the inputs, in the structure the model was built with.
+            training: whether the call is part of training.
+            mask: optional masks of the inputs, in the same structure.
+        """
+        flat_inputs = self._flatten_inputs(inputs)
+        if mask is not None:
+            masks = _masking.flatten_masks(mask)
+            for value, input_mask in zip(flat_inputs, masks, strict=False):
+                if input_mask is not None:
+                    _masking.set_mask(value, input_mask)
         values = {
             id(t): v
-            for t, v in zip(
-                self._input_tensors, self._flatten_inputs(inputs), strict=True
-            )
+            for t, v in zip(self._input_tensors, flat_inputs, strict=True)
         }
 
         def lookup(x):

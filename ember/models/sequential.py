@@ -4,6 +4,7 @@ from typing import Any
 
 from ember.core import naming
 from ember.core.symbolic import is_symbolic
+from ember.layers import _masking
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.layer import Layer
 from ember.models.functional import Functional
@@ -120,8 +121,16 @@ class Sequential(Model):
         shape = tuple(args[0].shape)
         self.build((None,) + shape[1:])
 
-    def call(self, inputs: Any, training: bool | None = None):
-        """Runs the layers in order."""
+    def call(self, inputs: Any, training: bool | None = None, mask: Any = None):
+        """Runs the layers in order, masks propagating from one to the next.
+
+        Args:
+            inputs: the input array(s).
+            training: whether the call is part of training.
+            mask: an optional mask of the inputs.
+        """
+        if mask is not None:
+            _masking.set_mask(inputs, mask)
         x = inputs
         for layer in self.layers:
             x = layer(x, training=training)

@@ -98,6 +98,7 @@ class Dense(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
 
     def build(self, input_shape: tuple) -> None:
         """Creates the kernel `(input_dim, units)` and the bias `(units,)`."""

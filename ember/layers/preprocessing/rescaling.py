@@ -44,6 +44,7 @@ class Rescaling(Layer):
         self.scale = _plain(scale)
         self.offset = _plain(offset)
         self.built = True
+        self.supports_masking = True
 
     def call(self, inputs):
         dtype = self.compute_dtype
