@@ -249,3 +249,71 @@ def test_data_too_big_for_the_device_is_batched_on_the_host(monkeypatch):
         np.testing.assert_allclose(host_logs[key], device_logs[key], rtol=1e-5)
     for a, b in zip(host_weights, device_weights, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_straight_k_divides_the_epoch_so_no_step_is_masked():
+    x, y = _data(56)  # 7 steps of 8
+    model = _mlp("adam", steps_per_execution=3)
+    function = epoch_lib.train_function(model)
+    epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    state = epoch_lib.fresh_state(epoch_lib.variable_groups(model), model)
+    feed = DeviceFeed(adapt(x, y), 8)
+    plan = epoch_lib.plan_executions
+    assert plan(model, function, model.train_step, [], state, feed)[0] == 1
+    model.compile("adam", "mse", steps_per_execution="auto")
+    function = epoch_lib.train_function(model)
+    epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
+    assert plan(model, function, model.train_step, [], state, feed)[0] == 7
+    feed = DeviceFeed(adapt(x[:48], y[:48]), 8)  # 6 steps: K=6
+    assert plan(model, function, model.train_step, [], state, feed)[0] == 6
+
+
+def _batches(x, y, batch_size):
+    for start in range(0, len(x), batch_size):
+        yield x[start : start + batch_size], y[start : start + batch_size]
+
+
+def test_masked_straight_steps_leave_the_state_untouched():
+    # Host chunks of 3 steps over 7 batches: the last one holds 2 masked
+    # steps, which straight-line code must skip as the rolled loop does.
+    x, y = _data(52)
+    results = []
+    for straight in (False, True):
+        model = _mlp("adam", seed=5, steps_per_execution=3)
+        function = epoch_lib.train_function(model)
+        epoch_lib._LEARNED[function] = {"straight": straight}
+        model.fit(_batches(x, y, 8), verbose=0)
+        assert int(model.optimizer.iterations.numpy()) == 7
+        results.append(_weights(model))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_terminate_on_nan_rolls_back_straight_executions():
+    # The loss overflows inside an execution of 4 straight steps; the
+    # replay up to the bad step masks the rest.
+    x, y = _data(64)
+    results = []
+    for straight in (False, True):
+        model = _mlp(ember.optimizers.SGD(1.0), seed=1, steps_per_execution=4)
+        function = epoch_lib.keeping_train_function(model)
+        epoch_lib._LEARNED[function] = {"straight": straight}
+        model.fit(
+            x,
+            y * 1e17,
+            batch_size=8,
+            epochs=2,
+            shuffle=False,
+            callbacks=[ember.callbacks.TerminateOnNaN()],
+            verbose=0,
+        )
+        results.append(
+            (int(model.optimizer.iterations.numpy()), _weights(model))
+        )
+    (rolled_steps, rolled), (straight_steps, straight) = results
+    assert 0 < rolled_steps == straight_steps < 8
+    assert rolled_steps % 4  # inside an execution: the replay masks steps
+    for a, b in zip(rolled, straight, strict=True):
+        assert np.all(np.isfinite(b))
+        np.testing.assert_allclose(a, b, rtol=1e-5)
