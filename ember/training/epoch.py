@@ -34,7 +34,8 @@ from ember.callbacks.callback import overrides_batch_hooks
 from ember.training import compiled
 from ember.training.data import DeviceFeed
 
-# Steps per host chunk with "auto" on the host (generator) path.
+# Steps per host chunk with "auto" on the host path (generators, and arrays
+# too big for the device), whose chunks are stacked before they run.
 AUTO_STEPS = 16
 # An "auto" execution aims at this wall time.
 TARGET_SECONDS = 0.05
@@ -48,19 +49,9 @@ MAX_UNROLLED_STEPS = 8
 _MAX_GROWTH = 16
 
 # What "auto" learned per compiled function: whether it runs straight-line
-# code, and the seconds one step takes.
+# code, its K per batch shape, and the seconds one rolled step takes.
 _LEARNED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _FLOPS_PER_SECOND: float | None = None
-
-
-def steps_per_chunk(model, callbacks: list, num_steps: int | None) -> int:
-    """Steps per host chunk: 1 with per-batch hooks, else the setting
-    (`AUTO_STEPS` for "auto"), at most `num_steps` when known."""
-    setting = model._steps_per_execution
-    if any(overrides_batch_hooks(c) for c in callbacks):
-        return 1
-    k = AUTO_STEPS if setting == "auto" else int(setting)
-    return max(1, min(k, num_steps or k))
 
 
 class StepSizer:
