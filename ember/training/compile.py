@@ -49,6 +49,8 @@ class CompiledMetrics:
             else None
         )
         self.outputs: Outputs | None = None
+        # Input signature -> (Outputs, prediction shapes), for `prepare`.
+        self.spec_cache: dict = {}
         self.built = False
 
     def build(

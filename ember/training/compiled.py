@@ -194,20 +194,6 @@ def inspect_step(step_fn: Callable, state, chunk) -> tuple:
     return "stablehlo.convolution" in lowered.as_text(), flops
 
 
-def make_predict_function(step_fn: Callable, jit_compile: bool = True):
-    """`(state, chunk) -> outputs stacked per step` for predict."""
-
-    def run(state, chunk):
-        def body(state, batch):
-            outputs, _ = step_fn(state, (batch.x,))
-            return state, outputs
-
-        _, outputs = jax.lax.scan(body, state, chunk.batch, unroll=True)
-        return outputs
-
-    return jax.jit(run) if jit_compile else _eager(run)
-
-
 def _eager(fn: Callable) -> Callable:
     def run(*args, **kwargs):
         with jax.disable_jit():

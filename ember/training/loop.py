@@ -100,6 +100,12 @@ def _check_generator_arguments(y, sample_weight, validation_split=0.0):
         )
 
 
+def _progress(verbose) -> bool:
+    """Whether to show progress: `verbose` is "auto", 0, 1 or 2 (the
+    callbacks see it as given, as in Keras)."""
+    return verbose == "auto" or int(verbose) != 0
+
+
 def _ran_out(source) -> bool:
     if not getattr(source, "ran_out", False):
         return False
@@ -154,7 +160,6 @@ def fit(
     val_source, val_data = _validation_source(validation_data, validation_steps)
     if validation_data is None and validation_split:
         data, val_data = split_validation(data, validation_split)
-    verbose = 1 if verbose == "auto" else int(verbose)
     prepare.prepare(model, data, val_data)
 
     if source is None:
@@ -175,7 +180,7 @@ def fit(
     callback_list = CallbackList(
         user_callbacks,
         add_history=True,
-        add_progbar=verbose != 0,
+        add_progbar=_progress(verbose),
         model=model,
         verbose=verbose,
         epochs=epochs,
@@ -247,10 +252,14 @@ def evaluate(
     prepare.prepare(model, data)
     if source is None:
         source = _array_source(data, batch_size, steps_per_epoch=steps)
-    verbose = 1 if verbose == "auto" else int(verbose)
     callbacks = list(callbacks or [])
     callback_list = CallbackList(
-        callbacks, model=model, verbose=verbose, epochs=1
+        callbacks,
+        add_progbar=_progress(verbose),
+        model=model,
+        verbose=verbose,
+        epochs=1,
+        steps=source.num_steps,
     )
     runner = _Runner(
         model,

@@ -64,6 +64,23 @@ def build_from(model, data):
     return x
 
 
+def _output_specs(model, x) -> tuple:
+    """The model's `Outputs` and prediction shapes for inputs like `x`.
+
+    Traced once per input signature and compile (the cache lives on the
+    compiled metrics, which `compile` replaces).
+    """
+    leaves, treedef = jax.tree_util.tree_flatten(x)
+    key = (treedef, tuple((a.shape[1:], str(a.dtype)) for a in leaves))
+    cache = model._compiled_metrics.spec_cache
+    if key not in cache:
+        y_pred = jax.eval_shape(lambda inputs: model(inputs), x)
+        outputs = outputs_of(model, y_pred)
+        shapes = [p.shape for p in predictions(outputs, y_pred)]
+        cache[key] = (outputs, shapes)
+    return cache[key]
+
+
 def prepare(model, data, val_data=None) -> None:
     """Builds the model, the losses, metrics and optimizer from one batch.
 
@@ -71,10 +88,7 @@ def prepare(model, data, val_data=None) -> None:
     per output and that sparse labels fit the model's number of classes,
     before any weight changes.
     """
-    x = build_from(model, data)
-    y_pred = jax.eval_shape(lambda inputs: model(inputs), x)
-    outputs = outputs_of(model, y_pred)
-    pred_shapes = [p.shape for p in predictions(outputs, y_pred)]
+    outputs, pred_shapes = _output_specs(model, build_from(model, data))
     if data.y is None:
         raise ValueError(
             f'Model "{model.name}" was compiled with a loss, so training and '

@@ -174,10 +174,6 @@ def _fit_history(lib, weights, **fit_kwargs):
     )
 
 
-@pytest.mark.xfail(
-    reason="ember's History.params['verbose'] is 1 for verbose='auto'; "
-    "Keras keeps 'auto' (ember/training/loop.py converts it first)"
-)
 def test_history_params_keep_verbose_auto():
     weights = _mlp(ember).get_weights()
     mine = _fit_history(ember, weights, epochs=1, verbose="auto")
