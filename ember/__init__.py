@@ -13,6 +13,7 @@ from ember import models
 from ember import ops
 from ember import optimizers
 from ember import regularizers
+from ember import saving
 from ember import utils
 from ember.core.symbolic import Operation
 from ember.core.symbolic import SymbolicTensor as KerasTensor

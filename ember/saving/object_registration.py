@@ -1,0 +1,179 @@
+"""The registry of user classes and functions that configs may name.
+
+A saved config names a class by its registered name (`"Custom>MyLayer"`).
+Loading finds it here, in a `custom_object_scope`, or in the
+`custom_objects` passed to the loader; nothing is ever imported by name.
+"""
+
+import contextlib
+import inspect
+import threading
+from collections.abc import Callable
+from collections.abc import Iterator
+from typing import Any
+
+_GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
+_GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
+_SCOPE = threading.local()
+
+
+def _scope_stack() -> list[dict]:
+    if not hasattr(_SCOPE, "stack"):
+        _SCOPE.stack = []
+    return _SCOPE.stack
+
+
+class CustomObjectScope:
+    """Makes user objects visible to deserialization inside a `with` block.
+
+    Args:
+        custom_objects: a dict mapping names (the class name or the
+            registered name a config uses) to classes or functions.
+
+    Example:
+
+    >>> class MyLayer(ember.layers.Layer):
+    ...     pass
+    >>> with ember.saving.custom_object_scope({"MyLayer": MyLayer}):
+    ...     layer = ember.saving.deserialize_keras_object(
+    ...         {"class_name": "MyLayer", "config": {"name": "x"}})
+    >>> type(layer).__name__
+    'MyLayer'
+    """
+
+    def __init__(self, custom_objects: dict | None = None):
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self) -> "CustomObjectScope":
+        _scope_stack().append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        _scope_stack().pop()
+
+
+custom_object_scope = CustomObjectScope
+
+
+def get_custom_objects() -> dict[str, Any]:
+    """Returns the global dict of registered objects (mutable, as in Keras).
+
+    Adding an entry `get_custom_objects()["MyLayer"] = MyLayer` makes the
+    class loadable by that name everywhere.
+    """
+    return _GLOBAL_CUSTOM_OBJECTS
+
+
+def register_keras_serializable(
+    package: str = "Custom", name: str | None = None
+) -> Callable:
+    """Registers a class or function so configs can name it.
+
+    It is registered as `"<package>>name"` (`name` defaults to the class or
+    function's own name); configs written for it carry that registered
+    name, and loading finds it again without `custom_objects`.
+
+    Args:
+        package: the package part of the registered name.
+        name: the name part; the object's `__name__` when None.
+
+    Returns:
+        A decorator that registers its argument and returns it unchanged.
+
+    Example:
+
+    >>> @ember.saving.register_keras_serializable(package="demo")
+    ... class Scale(ember.layers.Layer):
+    ...     pass
+    >>> ember.saving.get_registered_name(Scale)
+    'demo>Scale'
+    """
+    if not isinstance(package, str) or ">" in package:
+        raise ValueError(
+            "Argument `package` must be a string without '>'. "
+            f"Received: package={package!r}"
+        )
+
+    def decorator(arg: Any) -> Any:
+        class_name = name if name is not None else arg.__name__
+        registered_name = f"{package}>{class_name}"
+        if inspect.isclass(arg) and not hasattr(arg, "get_config"):
+            raise ValueError(
+                f"Cannot register {arg.__name__}: classes passed to "
+                "`register_keras_serializable` must define `get_config()`."
+            )
+        _GLOBAL_CUSTOM_OBJECTS[registered_name] = arg
+        _GLOBAL_CUSTOM_NAMES[arg] = registered_name
+        return arg
+
+    return decorator
+
+
+def get_registered_name(obj: Any) -> str:
+    """Returns the name `obj` is registered under, else its `__name__`."""
+    if obj in _GLOBAL_CUSTOM_NAMES:
+        return _GLOBAL_CUSTOM_NAMES[obj]
+    return getattr(obj, "__name__", type(obj).__name__)
+
+
+def get_registered_object(
+    name: str,
+    custom_objects: dict | None = None,
+    module_objects: dict | None = None,
+) -> Any:
+    """Returns the object registered under `name`, or None.
+
+    Searched in order: the innermost `custom_object_scope` outwards, the
+    global registry, then `custom_objects`, then `module_objects`.
+
+    Args:
+        name: a registered name (`"Custom>MyLayer"`) or a plain name.
+        custom_objects: an optional dict of user objects.
+        module_objects: an optional dict of fallback objects.
+    """
+    for scope in reversed(_scope_stack()):
+        if name in scope:
+            return scope[name]
+    if name in _GLOBAL_CUSTOM_OBJECTS:
+        return _GLOBAL_CUSTOM_OBJECTS[name]
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if module_objects and name in module_objects:
+        return module_objects[name]
+    return None
+
+
+def _all_custom_names() -> list[str]:
+    names = list(_GLOBAL_CUSTOM_OBJECTS)
+    for scope in _scope_stack():
+        names.extend(scope)
+    return names
+
+
+# -- built-ins registered from packages saving may not import ---------------
+_BUILTIN_MODELS: dict[str, type] = {}
+
+
+def _register_builtin_model(cls: type, *aliases: str) -> None:
+    """Lets configs name a model class of `ember.models` (called there)."""
+    for alias in (cls.__name__, *aliases):
+        _BUILTIN_MODELS[alias] = cls
+
+
+# -- safe mode ----------------------------------------------------------------
+def in_safe_mode() -> bool | None:
+    """Whether deserialization runs in safe mode (None outside loading)."""
+    stack = getattr(_SCOPE, "safe_mode", None)
+    return stack[-1] if stack else None
+
+
+@contextlib.contextmanager
+def safe_mode_scope(safe_mode: bool) -> Iterator[None]:
+    """Sets the safe mode seen by `in_safe_mode` inside the block."""
+    if not hasattr(_SCOPE, "safe_mode"):
+        _SCOPE.safe_mode = []
+    _SCOPE.safe_mode.append(bool(safe_mode))
+    try:
+        yield
+    finally:
+        _SCOPE.safe_mode.pop()

@@ -1,0 +1,465 @@
+"""Objects to and from Keras 3's config dicts.
+
+`serialize_keras_object` writes `{"module", "class_name", "config",
+"registered_name", "build_config"?, "compile_config"?}` as Keras 3 does.
+`deserialize_keras_object` reads it back, finding classes only in ember's
+own built-in tables, the registry and the custom objects given: the
+`"module"` a file names is read as a hint to pick a table, never imported.
+"""
+
+import difflib
+import inspect
+import types
+from typing import Any
+
+import jax
+import numpy as np
+
+from ember.core.dtypes import standardize_dtype
+from ember.core.symbolic import SymbolicTensor
+from ember.saving import object_registration as registration
+
+# Keras' public module of each family, and where ember keeps it.
+_FAMILIES = (
+    ("keras.layers", "ember.layers"),
+    ("keras.losses", "ember.losses"),
+    ("keras.metrics", "ember.metrics"),
+    ("keras.optimizers.schedules", "ember.optimizers.schedules"),
+    ("keras.optimizers", "ember.optimizers"),
+    ("keras.initializers", "ember.initializers"),
+    ("keras.regularizers", "ember.regularizers"),
+    ("keras.activations", "ember.activations"),
+)
+_MODEL_MODULES = ("keras.models", "keras.src.models", "keras.src.engine")
+_CLASS_TABLES: dict[str, dict[str, type]] = {}
+_FUNCTION_TABLES: dict[str, dict[str, Any]] = {}
+
+
+def _tables() -> tuple[dict, dict]:
+    """Built-in classes and functions by Keras family, built once."""
+    if not _CLASS_TABLES:
+        import importlib
+
+        for keras_module, ember_module in _FAMILIES:
+            module = importlib.import_module(ember_module)
+            classes, functions = {}, {}
+            for name in dir(module):
+                if name.startswith("_"):
+                    continue
+                value = getattr(module, name)
+                if inspect.isclass(value):
+                    classes.setdefault(value.__name__, value)
+                    classes.setdefault(name, value)
+                elif isinstance(value, types.FunctionType):
+                    functions[name] = value
+            _CLASS_TABLES[keras_module] = classes
+            _FUNCTION_TABLES[keras_module] = functions
+    return _CLASS_TABLES, _FUNCTION_TABLES
+
+
+def _family_of(module: str | None) -> str | None:
+    """The Keras family a module name belongs to, e.g. `"keras.layers"`."""
+    if not module:
+        return None
+    if module.startswith(_MODEL_MODULES) or module == "keras":
+        return "keras.models"
+    short = module.replace("keras.src.", "keras.").replace("ember.", "keras.")
+    for keras_module, _ in _FAMILIES:
+        if short == keras_module or short.startswith(keras_module + "."):
+            return keras_module
+    return None
+
+
+def _builtin_module(obj: Any) -> str | None:
+    """The Keras module to write for a built-in ember object, else None."""
+    cls = obj if inspect.isclass(obj) else type(obj)
+    if cls in registration._BUILTIN_MODELS.values():
+        return (
+            "keras"
+            if cls.__name__ != "Functional"
+            else ("keras.src.models.functional")
+        )
+    classes, _ = _tables()
+    for keras_module, table in classes.items():
+        if table.get(cls.__name__) is cls:
+            return keras_module
+    return None
+
+
+# -- serialize ---------------------------------------------------------
+def serialize_keras_object(obj: Any) -> Any:
+    """Returns the Keras 3 config of `obj`, made of JSON-ready values.
+
+    Plain values stay as they are; lists, tuples and dicts are serialized
+    item by item; arrays become `__numpy__` / `__tensor__` dicts; functions
+    and objects with `get_config` become `{"module", "class_name",
+    "config", "registered_name"}` dicts, with `build_config` for built
+    layers.
+
+    Args:
+        obj: the object to serialize.
+
+    Returns:
+        The config.
+
+    Example:
+
+    >>> serialize_keras_object(ember.layers.Dense(2))["class_name"]
+    'Dense'
+    """
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode()}}
+    if isinstance(obj, SymbolicTensor):
+        return _serialize_symbolic(obj)
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray | jax.Array):
+        kind = "__numpy__" if isinstance(obj, np.ndarray) else "__tensor__"
+        return {
+            "class_name": kind,
+            "config": {
+                "value": np.asarray(obj).tolist(),
+                "dtype": standardize_dtype(obj.dtype),
+            },
+        }
+    if isinstance(obj, np.dtype):
+        return standardize_dtype(obj)
+    if isinstance(obj, list | tuple):
+        items = [serialize_keras_object(x) for x in obj]
+        return tuple(items) if isinstance(obj, tuple) else items
+    if isinstance(obj, dict):
+        return {k: serialize_keras_object(v) for k, v in obj.items()}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    if isinstance(obj, slice):
+        return {
+            "class_name": "__slice__",
+            "config": {
+                "start": serialize_keras_object(obj.start),
+                "stop": serialize_keras_object(obj.stop),
+                "step": serialize_keras_object(obj.step),
+            },
+        }
+    if isinstance(obj, types.FunctionType):
+        return _serialize_function(obj)
+    if inspect.isclass(obj):
+        return {
+            "module": _builtin_module(obj) or obj.__module__,
+            "class_name": "__class__",
+            "config": registration.get_registered_name(obj),
+            "registered_name": None,
+        }
+    if not hasattr(obj, "get_config"):
+        raise TypeError(
+            f"Cannot serialize {obj!r} (of type {type(obj).__name__}): it "
+            "has no `get_config()` method."
+        )
+    return _serialize_object(obj)
+
+
+def _serialize_symbolic(tensor: SymbolicTensor) -> dict:
+    history = tensor._history
+    return {
+        "class_name": "__keras_tensor__",
+        "config": {
+            "shape": tuple(tensor.shape),
+            "dtype": standardize_dtype(tensor.dtype),
+            "keras_history": (
+                None
+                if history is None
+                else [
+                    history.operation.name,
+                    history.node_index,
+                    history.tensor_index,
+                ]
+            ),
+        },
+    }
+
+
+def _serialize_function(fn: types.FunctionType) -> dict:
+    if fn.__name__ == "<lambda>":
+        raise ValueError(
+            "Cannot serialize a lambda: ember writes no Python bytecode. "
+            "Use a named function registered with "
+            "`ember.saving.register_keras_serializable()`."
+        )
+    if fn in registration._GLOBAL_CUSTOM_NAMES:
+        name = registration._GLOBAL_CUSTOM_NAMES[fn]
+        return {
+            "module": fn.__module__,
+            "class_name": "function",
+            "config": name,
+            "registered_name": name,
+        }
+    _, functions = _tables()
+    for keras_module, table in functions.items():
+        if table.get(fn.__name__) is fn:
+            module = (
+                "builtins"
+                if keras_module == "keras.activations"
+                else keras_module
+            )
+            return {
+                "module": module,
+                "class_name": "function",
+                "config": fn.__name__,
+                "registered_name": "function",
+            }
+    return {
+        "module": fn.__module__,
+        "class_name": "function",
+        "config": fn.__name__,
+        "registered_name": fn.__name__,
+    }
+
+
+def _serialize_object(obj: Any) -> dict:
+    cls = type(obj)
+    module = _builtin_module(obj)
+    registered = registration._GLOBAL_CUSTOM_NAMES.get(cls)
+    if module is not None and registered is None:
+        registered_name = None
+        if cls.__name__ == "Functional":
+            registered_name = "Functional"
+    else:
+        module = cls.__module__
+        registered_name = registered or cls.__name__
+    config = {
+        "module": module,
+        "class_name": cls.__name__,
+        "config": obj.get_config(),
+        "registered_name": registered_name,
+    }
+    build_config = _build_config(obj)
+    if build_config is not None:
+        config["build_config"] = build_config
+    compile_config = getattr(obj, "get_compile_config", None)
+    if callable(compile_config):
+        value = compile_config()
+        if value is not None:
+            config["compile_config"] = serialize_keras_object(value)
+    return config
+
+
+def _build_config(obj: Any) -> dict | None:
+    getter = getattr(obj, "get_build_config", None)
+    if callable(getter):
+        return getter()
+    shapes = getattr(obj, "_build_shapes_dict", None)
+    if shapes and getattr(obj, "built", False):
+        return {k: _shape_list(v) for k, v in shapes.items()}
+    return None
+
+
+def _shape_list(shape: Any) -> Any:
+    if isinstance(shape, tuple | list):
+        return [_shape_list(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _shape_list(v) for k, v in shape.items()}
+    return shape
+
+
+# -- deserialize -------------------------------------------------------
+def deserialize_keras_object(
+    config: Any,
+    custom_objects: dict | None = None,
+    safe_mode: bool = True,
+    **kwargs,
+) -> Any:
+    """Rebuilds the object a Keras 3 config describes.
+
+    Classes are looked up, in order, in `custom_objects`, the enclosing
+    `custom_object_scope`s, the objects registered with
+    `register_keras_serializable`, then ember's built-ins. The config's
+    `"module"` only chooses among the built-in families; it is never
+    imported.
+
+    Args:
+        config: what `serialize_keras_object` returned (or Keras wrote).
+        custom_objects: optional dict of names to user classes/functions.
+        safe_mode: when True (the default), configs that would run code
+            from the file (a lambda's bytecode) are refused.
+
+    Returns:
+        The object.
+
+    Raises:
+        ValueError: for a class or function that no table knows, naming
+            it and how to make it known.
+    """
+    del kwargs  # Keras' module_objects / printable_module_name: unused.
+    custom_objects = dict(custom_objects or {})
+    with registration.safe_mode_scope(safe_mode):
+        with registration.CustomObjectScope(custom_objects):
+            return _deserialize(config, custom_objects)
+
+
+def _deserialize(config: Any, custom_objects: dict) -> Any:
+    if config is None or isinstance(config, bool | int | float):
+        return config
+    if isinstance(config, str):
+        return config
+    if isinstance(config, list | tuple):
+        items = [_deserialize(x, custom_objects) for x in config]
+        return tuple(items) if isinstance(config, tuple) else items
+    if not isinstance(config, dict):
+        raise TypeError(f"Could not deserialize {config!r}.")
+    if "class_name" not in config or "config" not in config:
+        return {k: _deserialize(v, custom_objects) for k, v in config.items()}
+    class_name = config["class_name"]
+    inner = config["config"]
+    special = _deserialize_special(class_name, inner, custom_objects)
+    if special is not _NOT_SPECIAL:
+        return special
+    if class_name == "function":
+        return _find_function(config, custom_objects)
+    if class_name == "__class__":
+        return _find_class(
+            {**config, "class_name": inner, "registered_name": inner},
+            custom_objects,
+        )
+    cls = _find_class(config, custom_objects)
+    if not hasattr(cls, "from_config"):
+        raise TypeError(
+            f"Class {cls.__name__} has no `from_config()` method; it cannot "
+            "be built from a config."
+        )
+    accepts_custom = (
+        "custom_objects" in inspect.signature(cls.from_config).parameters
+    )
+    if accepts_custom:
+        obj = cls.from_config(inner, custom_objects=custom_objects)
+    else:
+        obj = cls.from_config(inner)
+    build_config = config.get("build_config")
+    if build_config and not getattr(obj, "built", True):
+        _build_from_config(obj, build_config)
+    compile_config = config.get("compile_config")
+    if compile_config and hasattr(obj, "compile_from_config"):
+        obj.compile_from_config(_deserialize(compile_config, custom_objects))
+    return obj
+
+
+_NOT_SPECIAL = object()
+
+
+def _deserialize_special(class_name: str, inner: Any, custom: dict) -> Any:
+    if class_name == "__tensor__":
+        return jax.numpy.asarray(inner["value"], dtype=inner["dtype"])
+    if class_name == "__numpy__":
+        return np.asarray(inner["value"], dtype=inner["dtype"])
+    if class_name == "__bytes__":
+        return inner["value"].encode()
+    if class_name == "__ellipsis__":
+        return Ellipsis
+    if class_name == "__slice__":
+        return slice(
+            _deserialize(inner["start"], custom),
+            _deserialize(inner["stop"], custom),
+            _deserialize(inner["step"], custom),
+        )
+    if class_name == "__keras_tensor__":
+        tensor = SymbolicTensor(tuple(inner["shape"]), dtype=inner["dtype"])
+        tensor._pre_serialization_keras_history = inner.get("keras_history")
+        return tensor
+    if class_name == "__lambda__":
+        raise ValueError(
+            "This config holds a Python lambda as bytecode. ember never "
+            "loads bytecode (in safe mode or not): register the function "
+            "with `ember.saving.register_keras_serializable()` and save "
+            "again, or pass it in `custom_objects`."
+        )
+    if class_name == "__typespec__":
+        raise ValueError("TensorFlow type specs are not supported by ember.")
+    return _NOT_SPECIAL
+
+
+def _lookup_custom(config: dict, custom_objects: dict) -> Any:
+    for key in (config.get("registered_name"), config.get("class_name")):
+        if isinstance(key, str) and key not in ("function", "__class__"):
+            found = registration.get_registered_object(key, custom_objects)
+            if found is not None:
+                return found
+    return None
+
+
+def _find_class(config: dict, custom_objects: dict) -> Any:
+    class_name = config["class_name"]
+    found = _lookup_custom(config, custom_objects)
+    if found is not None:
+        return found
+    family = _family_of(config.get("module"))
+    classes, _ = _tables()
+    models = registration._BUILTIN_MODELS
+    if family == "keras.models" or (family is None and class_name in models):
+        if class_name in models:
+            return models[class_name]
+    if family in classes and class_name in classes[family]:
+        return classes[family][class_name]
+    if family is None:
+        for table in classes.values():
+            if class_name in table:
+                return table[class_name]
+    known = [n for table in classes.values() for n in table] + list(models)
+    raise _unknown("class", class_name, config, known)
+
+
+def _find_function(config: dict, custom_objects: dict) -> Any:
+    name = config["config"]
+    found = _lookup_custom({"class_name": name, **config}, custom_objects)
+    if found is None and isinstance(name, str):
+        found = registration.get_registered_object(name, custom_objects)
+    if found is not None:
+        return found
+    family = _family_of(config.get("module"))
+    if config.get("module") == "builtins":
+        family = "keras.activations"
+    _, functions = _tables()
+    for key in [family] if family in functions else list(functions):
+        if name in functions[key]:
+            return functions[key][name]
+    known = [n for table in functions.values() for n in table]
+    raise _unknown("function", name, config, known)
+
+
+def _unknown(kind: str, name: Any, config: dict, known: list) -> ValueError:
+    module = config.get("module")
+    where = f" (module {module!r})" if module else ""
+    close = difflib.get_close_matches(str(name), sorted(set(known)), n=3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    return ValueError(
+        f"Could not deserialize {kind} {name!r}{where}: it is neither an "
+        "ember built-in nor a registered object, and ember never imports a "
+        "module named in a config. Register it with "
+        "`@ember.saving.register_keras_serializable()`, or pass it in "
+        f"`custom_objects={{{str(name)!r}: ...}}`.{hint}"
+    )
+
+
+def _build_from_config(obj: Any, build_config: dict) -> None:
+    builder = getattr(obj, "build_from_config", None)
+    if callable(builder):
+        builder(build_config)
+        return
+    if "input_shape" in build_config and len(build_config) == 1:
+        shape = _shape_tuple(build_config["input_shape"])
+        if shape is not None:
+            obj.build(shape)
+            obj._build_shapes_dict = {"input_shape": shape}
+            obj.built = True
+    else:
+        shapes = {k: _shape_tuple(v) for k, v in build_config.items()}
+        obj.build(**shapes)
+        obj._build_shapes_dict = shapes
+        obj.built = True
+
+
+def _shape_tuple(shape: Any) -> Any:
+    if isinstance(shape, list | tuple):
+        if all(d is None or isinstance(d, int) for d in shape):
+            return tuple(shape)
+        return [_shape_tuple(s) for s in shape]
+    return shape

@@ -1,0 +1,202 @@
+"""serialize_keras_object / deserialize_keras_object and the registry."""
+
+import json
+
+import numpy as np
+import pytest
+
+import ember
+from ember.saving import deserialize_keras_object
+from ember.saving import serialize_keras_object
+
+
+def _round_trip(obj, **kwargs):
+    config = json.loads(json.dumps(serialize_keras_object(obj)))
+    return config, deserialize_keras_object(config, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        ember.layers.Dense(3, activation="relu", name="d"),
+        ember.layers.Conv2D(4, 3, padding="same"),
+        ember.losses.MeanSquaredError(),
+        ember.losses.SparseCategoricalCrossentropy(from_logits=True),
+        ember.metrics.Accuracy(),
+        ember.optimizers.Adam(learning_rate=0.01),
+        ember.initializers.GlorotUniform(seed=3),
+        ember.regularizers.L2(0.5),
+    ],
+    ids=lambda obj: type(obj).__name__,
+)
+def test_builtin_objects_round_trip(obj):
+    config, restored = _round_trip(obj)
+    assert config["class_name"] == type(obj).__name__
+    assert config["registered_name"] is None
+    assert type(restored) is type(obj)
+    assert restored.get_config() == obj.get_config()
+
+
+def test_config_format_matches_keras_for_a_dense_layer():
+    config = serialize_keras_object(ember.layers.Dense(2))
+    assert config["module"] == "keras.layers"
+    assert config["config"]["kernel_initializer"] == {
+        "module": "keras.initializers",
+        "class_name": "GlorotUniform",
+        "config": {"seed": None, "input_axes": None, "output_axes": None},
+        "registered_name": None,
+    }
+
+
+def test_built_layer_writes_and_reads_build_config():
+    layer = ember.layers.Dense(2)
+    layer(np.zeros((1, 5), "float32"))
+    config, restored = _round_trip(layer)
+    assert config["build_config"] == {"input_shape": [1, 5]}
+    assert restored.built
+    assert restored.kernel.shape == (5, 2)
+
+
+def test_functions_and_plain_values():
+    assert serialize_keras_object(ember.activations.relu) == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "relu",
+        "registered_name": "function",
+    }
+    _, fn = _round_trip(ember.activations.relu)
+    assert fn is ember.activations.relu
+    value = {"a": [1, 2.5, "x", None], "b": (True, False)}
+    assert deserialize_keras_object(serialize_keras_object(value)) == value
+    array = np.arange(6, dtype="float32").reshape(2, 3)
+    _, restored = _round_trip(array)
+    np.testing.assert_array_equal(restored, array)
+    assert restored.dtype == np.float32
+
+
+def test_registered_class_round_trips_without_custom_objects():
+    @ember.saving.register_keras_serializable(package="test_pkg")
+    class Scale(ember.layers.Layer):
+        def __init__(self, factor=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.factor = factor
+
+        def call(self, inputs):
+            return inputs * self.factor
+
+        def get_config(self):
+            return {**super().get_config(), "factor": self.factor}
+
+    assert ember.saving.get_registered_name(Scale) == "test_pkg>Scale"
+    assert ember.saving.get_custom_objects()["test_pkg>Scale"] is Scale
+    assert ember.saving.get_registered_object("test_pkg>Scale") is Scale
+    config, restored = _round_trip(Scale(3.0))
+    assert config["registered_name"] == "test_pkg>Scale"
+    assert isinstance(restored, Scale)
+    assert restored.factor == 3.0
+
+
+def test_registered_function_round_trips():
+    @ember.saving.register_keras_serializable(package="test_pkg")
+    def my_activation(x):
+        return x * 2
+
+    config, restored = _round_trip(my_activation)
+    assert config["registered_name"] == "test_pkg>my_activation"
+    assert restored is my_activation
+
+
+class Doubler(ember.layers.Layer):
+    def call(self, inputs):
+        return inputs * 2
+
+
+def test_custom_objects_and_custom_object_scope():
+    config = serialize_keras_object(Doubler(name="dbl"))
+    config = json.loads(json.dumps(config))
+    assert config["registered_name"] == "Doubler"
+    with pytest.raises(ValueError, match="Doubler"):
+        deserialize_keras_object(config)
+    restored = deserialize_keras_object(
+        config, custom_objects={"Doubler": Doubler}
+    )
+    assert isinstance(restored, Doubler) and restored.name == "dbl"
+    with ember.saving.custom_object_scope({"Doubler": Doubler}):
+        assert isinstance(deserialize_keras_object(config), Doubler)
+    with ember.saving.CustomObjectScope({"Doubler": Doubler}) as scope:
+        assert scope.custom_objects == {"Doubler": Doubler}
+    with pytest.raises(ValueError, match="Doubler"):
+        deserialize_keras_object(config)
+
+
+def test_unknown_class_error_names_it_and_suggests_registration():
+    config = {
+        "module": "my_lib.layers",
+        "class_name": "FancyLayer",
+        "config": {},
+        "registered_name": "my_lib>FancyLayer",
+    }
+    with pytest.raises(ValueError) as info:
+        deserialize_keras_object(config)
+    message = str(info.value)
+    assert "FancyLayer" in message
+    assert "register_keras_serializable" in message
+    assert "custom_objects" in message
+
+
+def test_typo_in_builtin_name_suggests_the_closest():
+    config = {"module": "keras.layers", "class_name": "Dence", "config": {}}
+    with pytest.raises(ValueError, match="Did you mean 'Dense'"):
+        deserialize_keras_object(config)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"module": "os", "class_name": "system", "config": "echo hi"},
+        {
+            "module": "os",
+            "class_name": "function",
+            "config": "system",
+            "registered_name": "system",
+        },
+        {"module": "subprocess", "class_name": "Popen", "config": {}},
+        {"module": "builtins", "class_name": "eval", "config": "1"},
+    ],
+)
+def test_a_module_named_in_a_file_is_never_imported(config, monkeypatch):
+    import importlib
+
+    def refuse(name, *args, **kwargs):
+        raise AssertionError(f"imported {name}")
+
+    from ember.saving import serialization_lib
+
+    serialization_lib._tables()  # built-in tables first, then refuse imports
+    monkeypatch.setattr(importlib, "import_module", refuse)
+    with pytest.raises(ValueError, match="Could not deserialize"):
+        deserialize_keras_object(config)
+
+
+def test_lambda_bytecode_is_refused_even_outside_safe_mode():
+    config = {
+        "class_name": "__lambda__",
+        "config": {"value": "ZmFrZQ=="},
+    }
+    for safe_mode in (True, False):
+        with pytest.raises(ValueError, match="bytecode"):
+            deserialize_keras_object(config, safe_mode=safe_mode)
+    with pytest.raises(ValueError, match="lambda"):
+        serialize_keras_object(lambda x: x)
+
+
+def test_keras_module_paths_map_to_ember_tables():
+    config = {
+        "module": "keras.src.layers.core.dense",
+        "class_name": "Dense",
+        "config": {"units": 2},
+        "registered_name": None,
+    }
+    assert isinstance(deserialize_keras_object(config), ember.layers.Dense)
+    config = {"class_name": "Dense", "config": {"units": 2}}
+    assert isinstance(deserialize_keras_object(config), ember.layers.Dense)
