@@ -37,7 +37,9 @@ import numpy as np
 from ember.callbacks import CallbackList
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import is_generator
 from ember.training.predict_runner import runner_for
+from ember.training.steps import unpack_x_y_sample_weight
 
 # Larger inputs stay on the host on accelerators too, sliced per batch.
 _MAX_DEVICE_BYTES = 1 << 30
@@ -203,6 +205,8 @@ def predict(
     batch_size = check_batch_size(batch_size)
     if steps is not None:
         steps = check_batch_size(steps, None, "steps")
+    if is_generator(x):
+        return _predict_generator(model, x, verbose, steps, callbacks)
     x = _standardize(x)
     num_samples = _num_samples(x)
     if num_samples == 0:
@@ -257,6 +261,41 @@ def predict(
         callback_list.on_predict_end()
     if len(parts) == 1 and parts[0][1] is None:
         return _to_numpy(parts[0][0])
+    return _concatenate(parts)
+
+
+def _predict_generator(model, batches, verbose, steps, callbacks) -> Any:
+    """`predict` over a generator of batches (`x`, `(x,)` or `(x, y, ...)`,
+    whose `x` is used), batch by batch as it yields them."""
+    callback_list = _callback_list(model, callbacks, verbose, steps)
+    if callback_list is not None:
+        callback_list.on_predict_begin()
+    model.stop_predicting = False
+    runner, state, parts = None, None, []
+    for step, item in enumerate(batches):
+        if steps is not None and step >= steps:
+            break
+        x = _standardize(unpack_x_y_sample_weight(item)[0])
+        if runner is None:
+            _build(model, x)
+            runner = runner_for(model)
+            state = runner.state()
+        if callback_list is not None:
+            callback_list.on_predict_batch_begin(step)
+        outputs, state = runner.run(state, x)
+        parts.append((outputs, None))
+        if callback_list is not None:
+            callback_list.on_predict_batch_end(step, {"outputs": outputs})
+        if model.stop_predicting:
+            break
+    if runner is None:
+        raise ValueError(
+            f'Model "{model.name}" cannot predict: the generator yielded no '
+            "batches."
+        )
+    runner.write_back(state)
+    if callback_list is not None:
+        callback_list.on_predict_end()
     return _concatenate(parts)
 
 

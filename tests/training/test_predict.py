@@ -319,3 +319,19 @@ def test_compile_resets_the_compiled_step():
     model.compile(optimizer="sgd", loss="mse")
     model.predict(_x(2), verbose=0)
     assert model._predict_function is not first
+
+
+def test_predict_on_a_generator_concatenates_its_batches():
+    model = _mlp()
+    x = _x(10)
+
+    def batches():
+        yield x[:4]
+        yield (x[4:7],)
+        yield x[7:], np.zeros(3)
+
+    np.testing.assert_allclose(
+        model.predict(batches(), verbose=0), np.asarray(model(x)), rtol=1e-6
+    )
+    first_two = model.predict(batches(), steps=2, verbose=0)
+    np.testing.assert_allclose(first_two, np.asarray(model(x[:7])), rtol=1e-6)

@@ -19,24 +19,12 @@ from ember.training.data.iterator import Batch
 from ember.training.data.iterator import Chunk
 from ember.training.data.iterator import make_batch
 from ember.training.data.iterator import stack_chunks
+from ember.training.steps import unpack_x_y_sample_weight
 
 
 def is_generator(value: Any) -> bool:
     """Whether `value` is an iterator of batches (a Python generator)."""
     return hasattr(value, "__next__") and hasattr(value, "__iter__")
-
-
-def _unpack(item):
-    if isinstance(item, list):
-        item = tuple(item)
-    if not isinstance(item, tuple):
-        return item, None, None
-    if len(item) in (1, 2, 3):
-        return (*item, None, None)[:3]
-    raise ValueError(
-        "A generator must yield x, (x,), (x, y) or (x, y, sample_weight); "
-        f"it yielded a tuple of length {len(item)}."
-    )
 
 
 class GeneratorIterator:
@@ -77,7 +65,7 @@ class GeneratorIterator:
         return self.steps_per_epoch
 
     def _adapt(self, item) -> ArrayData:
-        x, y, sample_weight = _unpack(item)
+        x, y, sample_weight = unpack_x_y_sample_weight(item)
         data = adapt(x, y, sample_weight, self.class_weight)
         weighted = data.sample_weight is not None
         if self._weighted is None:
