@@ -1,5 +1,10 @@
 """ember.models: Model, Sequential and the functional graph."""
 
+from ember.models._model_config import model_from_json
 from ember.models.functional import Functional
 from ember.models.model import Model
 from ember.models.sequential import Sequential
+from ember.saving.object_registration import _register_builtin_model
+
+_register_builtin_model(Functional, "Model")
+_register_builtin_model(Sequential)

@@ -338,6 +338,39 @@ class Model(Layer):
             self.built = False
             raise
 
+    # -- saving ------------------------------------------------------------
+    def save(
+        self, filepath, overwrite: bool = True, zipped=None, **kwargs
+    ) -> None:
+        """Saves the model as a `.keras` archive (config, weights,
+        optimizer state), readable by Keras 3; see
+        `ember.saving.save_model`."""
+        from ember.saving import saving_api
+
+        saving_api.save_model(
+            self, filepath, overwrite=overwrite, zipped=zipped, **kwargs
+        )
+
+    def save_weights(
+        self, filepath, overwrite: bool = True, max_shard_size=None
+    ) -> None:
+        """Saves the weights to a `.weights.h5` file in Keras 3's layout;
+        see `ember.saving.save_weights`."""
+        from ember.saving import saving_api
+
+        saving_api.save_weights(
+            self, filepath, overwrite=overwrite, max_shard_size=max_shard_size
+        )
+
+    def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs):
+        """Loads weights from a `.weights.h5` or `.keras` file (written by
+        ember or Keras); see `ember.saving.load_weights`."""
+        from ember.saving import saving_api
+
+        saving_api.load_weights(
+            self, filepath, skip_mismatch=skip_mismatch, **kwargs
+        )
+
     def summary(
         self,
         line_length: int | None = None,

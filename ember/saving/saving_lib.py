@@ -1,0 +1,240 @@
+"""The `.keras` archive: a zip of `metadata.json`, `config.json` and
+`model.weights.h5`, in Keras 3's layout.
+
+Writing is atomic (a temporary file in the same folder, then a rename).
+Reading checks the archive before trusting it: member names must be
+plain relative paths, links are refused, each member's declared size is
+checked against the archive's size before it is read (a zip bomb is
+refused), and a missing member or malformed JSON raises a `ValueError`
+naming the member.
+"""
+
+import datetime
+import io
+import json
+import os
+import stat
+import zipfile
+from typing import Any
+
+from ember.saving import weights_h5
+
+METADATA_NAME = "metadata.json"
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.weights.h5"
+# The Keras version whose format these files follow.
+KERAS_VERSION = "3.15.1"
+
+# A member may declare at most this many bytes per byte of archive
+# (DEFLATE cannot exceed ~1032:1), past a floor any small file may reach.
+_MAX_EXPANSION = 1100
+_DECLARED_FLOOR_BYTES = 1 << 24
+
+
+def archive_bytes(config: dict, weights: bytes) -> bytes:
+    """The `.keras` archive of a serialized config and a weights file.
+
+    Args:
+        config: the model's serialized config (a JSON-able dict).
+        weights: the bytes of its `.weights.h5` file.
+
+    Returns:
+        The zip archive's bytes.
+    """
+    metadata = {
+        "keras_version": KERAS_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    buffer = io.BytesIO()
+    # Keras stores members uncompressed; so do we.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(METADATA_NAME, json.dumps(metadata))
+        zf.writestr(CONFIG_NAME, json.dumps(config))
+        zf.writestr(WEIGHTS_NAME, weights)
+    return buffer.getvalue()
+
+
+def write_archive(filepath: Any, config: dict, weights: bytes) -> None:
+    """Writes a `.keras` archive atomically.
+
+    Args:
+        filepath: where to write it.
+        config: the model's serialized config.
+        weights: the bytes of its `.weights.h5` file.
+    """
+    data = archive_bytes(config, weights)
+
+    def write(path: str) -> None:
+        with open(path, "wb") as f:
+            f.write(data)
+
+    weights_h5.atomic_write(filepath, write)
+
+
+def _check_member(info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    parts = name.replace("\\", "/").split("/")
+    if (
+        name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or ".." in parts
+    ):
+        raise ValueError(
+            f"Refusing to read the archive: member '{name}' has an absolute "
+            "path or leaves the archive's folder ('..')."
+        )
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise ValueError(
+            f"Refusing to read the archive: member '{name}' is a link."
+        )
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, archive_size: int) -> bytes:
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise ValueError(
+            f"Invalid .keras archive: the member '{name}' is missing. "
+            f"Members: {zf.namelist()}"
+        ) from None
+    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * archive_size)
+    if info.file_size > limit or (
+        info.file_size > _DECLARED_FLOOR_BYTES
+        and info.file_size > _MAX_EXPANSION * max(info.compress_size, 1)
+    ):
+        raise ValueError(
+            f"Refusing to read the archive: member '{name}' declares "
+            f"{info.file_size} bytes from {info.compress_size} stored "
+            f"(archive of {archive_size} bytes); it may be a zip bomb."
+        )
+    try:
+        with zf.open(info) as f:
+            data = f.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
+        raise ValueError(
+            f"Invalid .keras archive: member '{name}' cannot be read ({error})."
+        ) from error
+    if len(data) > info.file_size:
+        raise ValueError(
+            f"Invalid .keras archive: member '{name}' is larger than it "
+            "declares."
+        )
+    return data
+
+
+def _read_json(zf: zipfile.ZipFile, name: str, archive_size: int) -> dict:
+    data = _read_member(zf, name, archive_size)
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"Invalid .keras archive: member '{name}' is not valid JSON "
+            f"({error})."
+        ) from error
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"Invalid .keras archive: member '{name}' should hold a JSON "
+            f"object, not {type(value).__name__}."
+        )
+    return value
+
+
+def read_archive(source: Any) -> tuple[dict, dict, bytes]:
+    """Reads and checks a `.keras` archive.
+
+    Args:
+        source: a path, bytes, or a binary file object.
+
+    Returns:
+        `(config, metadata, weights)`: the two JSON dicts and the bytes of
+        `model.weights.h5`.
+    """
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    if hasattr(source, "read"):
+        source.seek(0, os.SEEK_END)
+        archive_size = source.tell()
+        source.seek(0)
+    else:
+        source = os.fspath(source)
+        archive_size = os.path.getsize(source)
+    try:
+        zf = zipfile.ZipFile(source, "r")
+    except zipfile.BadZipFile as error:
+        raise ValueError(
+            f"Invalid .keras archive {source!r}: not a zip file ({error})."
+        ) from error
+    with zf:
+        infos = zf.infolist()
+        names = [info.filename for info in infos]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                "Refusing to read the archive: it holds duplicate member "
+                f"names {sorted({n for n in names if names.count(n) > 1})}."
+            )
+        for info in infos:
+            _check_member(info)
+        total = sum(info.file_size for info in infos)
+        if total > max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * archive_size):
+            raise ValueError(
+                f"Refusing to read the archive: its members declare {total} "
+                f"bytes from an archive of {archive_size} bytes; it may be a "
+                "zip bomb."
+            )
+        metadata = _read_json(zf, METADATA_NAME, archive_size)
+        config = _read_json(zf, CONFIG_NAME, archive_size)
+        weights = _read_member(zf, WEIGHTS_NAME, archive_size)
+    return config, metadata, weights
+
+
+def save_model(model: Any, filepath: Any) -> None:
+    """Writes `model` as a `.keras` archive (config, weights, metadata).
+
+    Args:
+        model: the model.
+        filepath: a path ending in `.keras`.
+    """
+    from ember.saving.serialization_lib import serialize_keras_object
+
+    config = serialize_keras_object(model)
+    write_archive(filepath, config, weights_h5.weights_bytes(model))
+
+
+def load_model(
+    filepath: Any,
+    custom_objects: dict | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,
+) -> Any:
+    """Rebuilds a model from a `.keras` archive and loads its weights.
+
+    Args:
+        filepath: the archive (a path or a binary file object).
+        custom_objects: classes and functions the config may name, by name.
+        compile: whether to compile the model as it was when saved.
+        safe_mode: refuse to rebuild Lambda layers' code.
+
+    Returns:
+        The model.
+    """
+    from ember.saving.serialization_lib import deserialize_keras_object
+
+    config, _, weights = read_archive(filepath)
+    entries, _ = weights_h5.read_weights(weights)
+    if not compile:
+        config["compile_config"] = None
+    model = deserialize_keras_object(
+        config, custom_objects=custom_objects, safe_mode=safe_mode
+    )
+    optimizer = getattr(model, "optimizer", None)
+    if (
+        optimizer is not None
+        and not optimizer.built
+        and getattr(model, "built", False)
+        and entries.get("optimizer")
+    ):
+        # As Keras' compile on load: the slots exist before they load.
+        optimizer.build(model.trainable_variables)
+    weights_h5.load_entries(model, entries)
+    return model

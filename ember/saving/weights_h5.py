@@ -1,0 +1,491 @@
+"""The `.weights.h5` layout of Keras 3: write it, and read it safely.
+
+A model's state is stored as one HDF5 group per object that owns
+variables, at the object's path in the model's object tree: the model at
+the root (`vars/`), the layers of a functional or sequential model under
+`layers/<class name in snake case>` (`layers/conv2d`, `layers/conv2d_1`),
+the attributes of other layers and subclassed models under their
+attribute names (private ones last, as Keras orders them), and a compiled
+model's optimizer under `optimizer/`. Each object's variables are the
+datasets `0`, `1`, ... of its `vars` group, in Keras' order (trainable,
+then non-trainable). Files move both ways between ember and Keras.
+
+Loading reads and checks the whole file before any variable changes:
+links, external or virtual datasets and datasets that declare far more
+data than the file holds are refused.
+"""
+
+import io
+import math
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import h5py
+import jax.numpy as jnp
+import numpy as np
+
+from ember.core import naming
+from ember.layers import _tracking
+from ember.layers.layer import Layer
+from ember.optimizers.optax_optimizer import OptaxOptimizer
+from ember.optimizers.optimizer import Optimizer
+
+# A dataset may declare at most this many bytes per byte of file (DEFLATE
+# cannot exceed ~1032:1), past a floor that any small file may reach.
+_MAX_EXPANSION = 1100
+_DECLARED_FLOOR_BYTES = 1 << 24
+_MAX_DEPTH = 64
+
+# Attributes that hold bookkeeping rather than child objects: Sequential's
+# inner graph and stack, Functional's operations (Keras skips the same).
+_EXTRA_SKIPPED = frozenset(
+    {"_functional", "_stack", "operations", "_operations", "_model_layers"}
+)
+_SKIPPED: set[str] = set()
+
+
+# -- the object tree ----------------------------------------------------------
+def _skipped_attributes() -> set[str]:
+    """The attributes every layer has; like Keras, those are not walked."""
+    if not _SKIPPED:
+        reference = Layer(name="ember_saving_reference")
+        _SKIPPED.update(dir(reference))
+        _SKIPPED.update(_EXTRA_SKIPPED)
+    return _SKIPPED
+
+
+def _is_saveable(obj: Any) -> bool:
+    return isinstance(obj, Layer | Optimizer | OptaxOptimizer)
+
+
+def _is_graph_model(obj: Any) -> bool:
+    names = {cls.__name__ for cls in type(obj).__mro__}
+    return bool(names & {"Functional", "Sequential"})
+
+
+def _attribute_order(name: str) -> str:
+    return f"~{name}" if name.startswith("_") else name
+
+
+def _children(obj: Any) -> Iterator[tuple[str, Any]]:
+    """`(attribute, value)` pairs of a layer, in Keras' visiting order."""
+    if _is_graph_model(obj):
+        # The graph's own layers come first, so that attributes added by a
+        # subclass never take their paths.
+        yield "layers", obj.layers
+    skipped = _skipped_attributes()
+    for name in sorted(dir(obj), key=_attribute_order):
+        if name.startswith("__") or name in skipped:
+            continue
+        try:
+            value = getattr(obj, name)
+        except Exception:  # An attribute that fails to read is no child.
+            continue
+        yield name, value
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}/{name}" if path else name
+
+
+def _walk(obj, path, visited, found) -> None:
+    if id(obj) in visited:
+        return
+    visited.add(id(obj))
+    found.append((path, obj))
+    if not isinstance(obj, Layer):
+        return
+    for name, child in _children(obj):
+        if _is_saveable(child):
+            _walk(child, _join(path, name), visited, found)
+        elif isinstance(child, list | tuple | dict):
+            _walk_container(child, _join(path, name), visited, found, set())
+
+
+def _walk_container(container, path, visited, found, seen) -> None:
+    if id(container) in seen:
+        return
+    seen.add(id(container))
+    items = (
+        list(container.values()) if isinstance(container, dict) else container
+    )
+    used: dict[str, int] = {}
+    for item in items:
+        if _is_saveable(item):
+            name = _unique(naming.to_snake_case(type(item).__name__), used)
+            _walk(item, _join(path, name), visited, found)
+        elif isinstance(item, list | tuple | dict):
+            name = _unique("container", used)
+            _walk_container(item, _join(path, name), visited, found, seen)
+
+
+def _unique(name: str, used: dict[str, int]) -> str:
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+def saveables(model: Any) -> list[tuple[str, Any]]:
+    """`(path, object)` of every layer and optimizer under `model`.
+
+    Each object appears once, at the first path Keras would give it.
+    """
+    found: list[tuple[str, Any]] = []
+    _walk(model, "", set(), found)
+    return found
+
+
+def own_variables(obj: Any) -> list:
+    """The variables an object stores in its own `vars` group."""
+    if not isinstance(obj, Layer):
+        return list(obj.variables)
+    owned = _tracking.own_weights(obj)
+    # Keras keeps trainable and non-trainable variables in two lists.
+    non_trainable = {id(v) for v in obj._non_trainable_variables}
+    trainable_ids = {id(v) for v in obj._trainable_variables}
+    first = [
+        v
+        for v in owned
+        if id(v) in trainable_ids
+        or (id(v) not in non_trainable and v.trainable)
+    ]
+    first_ids = {id(v) for v in first}
+    return first + [v for v in owned if id(v) not in first_ids]
+
+
+# -- writing ------------------------------------------------------------------
+def _to_numpy(value: Any) -> np.ndarray:
+    return np.asarray(getattr(value, "value", value))
+
+
+def write_weights(model: Any, h5file: h5py.File) -> None:
+    """Writes `model`'s variables into an open, empty HDF5 file."""
+    for path, obj in saveables(model):
+        parent = h5file.require_group(path) if path else h5file
+        group = parent.create_group("vars")
+        name = getattr(obj, "name", None)
+        if isinstance(name, str):
+            group.attrs["name"] = name
+        if hasattr(obj, "save_own_variables"):
+            store: dict = {}
+            obj.save_own_variables(store)
+            values = [store[str(i)] for i in range(len(store))]
+        else:
+            values = own_variables(obj)
+        for i, value in enumerate(values):
+            array = _to_numpy(value)
+            if array.dtype == jnp.bfloat16:
+                dataset = group.create_dataset(str(i), data=array)
+                dataset.attrs["dtype"] = "bfloat16"
+            else:
+                group.create_dataset(str(i), data=array)
+
+
+def weights_bytes(model: Any) -> bytes:
+    """The `.weights.h5` file of `model`, in memory."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5file:
+        write_weights(model, h5file)
+    return buffer.getvalue()
+
+
+def atomic_write(filepath: str, write) -> None:
+    """Calls `write(temporary_path)`, then renames the result to
+    `filepath`: a crash mid-write leaves any previous file intact."""
+    filepath = os.fspath(filepath)
+    folder = os.path.dirname(os.path.abspath(filepath))
+    handle, temporary = tempfile.mkstemp(
+        dir=folder, prefix=f".{os.path.basename(filepath)}.", suffix=".tmp"
+    )
+    os.close(handle)
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(temporary, filepath)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def save_weights(model: Any, filepath: str) -> None:
+    """Writes `model`'s variables to a `.weights.h5` file, atomically.
+
+    Args:
+        model: a built model.
+        filepath: a path ending in `.weights.h5`.
+    """
+    if not getattr(model, "built", False):
+        raise ValueError(
+            f'Model "{model.name}" is not built yet, so it has no weights to '
+            "save. Call it on data or `build()` it first."
+        )
+
+    def write(path: str) -> None:
+        with h5py.File(path, "w") as h5file:
+            write_weights(model, h5file)
+
+    atomic_write(filepath, write)
+
+
+# -- reading ------------------------------------------------------------------
+def _link_kind(group: h5py.Group, name: str) -> Any:
+    return group.get(name, getlink=True)
+
+
+def _checked_dataset(dataset: h5py.Dataset, where: str, limit: int):
+    if dataset.external:
+        raise ValueError(
+            f"Refusing to read the weights file: dataset '{where}' is stored "
+            "in an external file."
+        )
+    if dataset.is_virtual:
+        raise ValueError(
+            f"Refusing to read the weights file: dataset '{where}' is a "
+            "virtual dataset."
+        )
+    if dataset.dtype.kind not in "biufcV" or dataset.dtype.names:
+        raise ValueError(
+            f"Invalid weights file: dataset '{where}' has dtype "
+            f"{dataset.dtype}, not a numeric array."
+        )
+    declared = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
+    if declared > limit:
+        raise ValueError(
+            f"Refusing to read the weights file: dataset '{where}' declares "
+            f"{declared} bytes, far more than the file's size allows."
+        )
+    value = np.asarray(dataset[()])
+    if dataset.attrs.get("dtype") == "bfloat16" and value.dtype.itemsize == 2:
+        value = value.view(jnp.bfloat16)
+    elif value.dtype.kind == "V":
+        raise ValueError(
+            f"Invalid weights file: dataset '{where}' holds opaque data."
+        )
+    return value
+
+
+def _read_group(group, path, limit, depth, entries, names) -> None:
+    if depth > _MAX_DEPTH:
+        raise ValueError(
+            f"Invalid weights file: groups nested deeper than {_MAX_DEPTH} "
+            f"levels at '{path}'."
+        )
+    for name in group:
+        where = _join(path, name)
+        link = _link_kind(group, name)
+        if not isinstance(link, h5py.HardLink):
+            raise ValueError(
+                f"Refusing to read the weights file: '{where}' is a "
+                f"{type(link).__name__}; only plain groups and datasets are "
+                "allowed."
+            )
+        child = group[name]
+        if name == "vars" and isinstance(child, h5py.Group):
+            values = {}
+            for key in child:
+                key_where = _join(where, key)
+                if not isinstance(_link_kind(child, key), h5py.HardLink):
+                    raise ValueError(
+                        "Refusing to read the weights file: "
+                        f"'{key_where}' is a link."
+                    )
+                dataset = child[key]
+                if not isinstance(dataset, h5py.Dataset):
+                    raise ValueError(
+                        f"Invalid weights file: '{key_where}' is not a dataset."
+                    )
+                values[key] = _checked_dataset(dataset, key_where, limit)
+            entries[path] = values
+            stored_name = child.attrs.get("name")
+            if isinstance(stored_name, bytes):
+                stored_name = stored_name.decode("utf-8", "replace")
+            names[path] = stored_name
+        elif isinstance(child, h5py.Group):
+            _read_group(child, where, limit, depth + 1, entries, names)
+
+
+def read_weights(source: Any) -> tuple[dict, dict]:
+    """Reads every `vars` group of a weights file, checked.
+
+    Args:
+        source: a path, or a file object or bytes of the HDF5 file.
+
+    Returns:
+        `(entries, names)`: `{path: {"0": array, ...}}` and the stored
+        object name of each path.
+    """
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    if isinstance(source, io.BytesIO):
+        size = len(source.getbuffer())
+    else:
+        source = os.fspath(source)
+        size = os.path.getsize(source)
+    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * size)
+    entries: dict = {}
+    names: dict = {}
+    try:
+        h5file = h5py.File(source, "r")
+    except OSError as error:
+        raise ValueError(
+            f"Invalid weights file {source!r}: not an HDF5 file ({error})."
+        ) from error
+    with h5file:
+        _read_group(h5file, "", limit, 0, entries, names)
+    return entries, names
+
+
+def _describe(obj: Any, path: str) -> str:
+    kind = "Optimizer" if not isinstance(obj, Layer) else "Layer"
+    return f"{kind} '{obj.name}' (path '{path or '/'}')"
+
+
+def _match(obj, path, variables, stored) -> str | None:
+    """Why `stored` cannot be loaded into `variables`, or None."""
+    if stored is None:
+        stored = {}
+    if len(stored) != len(variables):
+        return (
+            f"{_describe(obj, path)} has {len(variables)} variables "
+            f"{[tuple(v.shape) for v in variables]}, but the file has "
+            f"{len(stored)} at that path "
+            f"{[tuple(np.shape(stored[k])) for k in sorted(stored)]}."
+        )
+    for i, variable in enumerate(variables):
+        if str(i) not in stored:
+            return (
+                f"{_describe(obj, path)}: the file has no variable '{i}' at "
+                "that path."
+            )
+        shape = tuple(np.shape(stored[str(i)]))
+        if shape != tuple(variable.shape):
+            return (
+                f"{_describe(obj, path)}: variable {i} "
+                f"'{getattr(variable, 'path', variable.name)}' has shape "
+                f"{tuple(variable.shape)} in the model but {shape} in the "
+                "file."
+            )
+    return None
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(f"{prefix}/")
+
+
+def load_entries(
+    model: Any, entries: dict, skip_mismatch: bool = False
+) -> None:
+    """Assigns read weights to `model`'s variables, checking everything
+    before anything changes.
+
+    Args:
+        model: a built model.
+        entries: `{path: {"0": array, ...}}` from `read_weights`.
+        skip_mismatch: warn about and skip objects whose variables do not
+            match instead of raising.
+    """
+    problems: list[str] = []
+    assignments: list = []
+    matched: set[str] = set()
+    for path, obj in saveables(model):
+        stored = entries.get(path)
+        if stored is not None:
+            matched.add(path)
+        if not isinstance(obj, Layer):
+            _load_optimizer(obj, path, stored, assignments)
+            continue
+        if hasattr(obj, "load_own_variables"):
+            # A custom layer loads itself (Keras' hook); it runs last.
+            assignments.append((obj, dict(stored or {})))
+            continue
+        variables = own_variables(obj)
+        if not variables and not stored:
+            continue
+        problem = _match(obj, path, variables, stored)
+        if problem:
+            problems.append(problem)
+            continue
+        for i, variable in enumerate(variables):
+            assignments.append((variable, stored[str(i)]))
+    has_optimizer = any(not isinstance(o, Layer) for _, o in saveables(model))
+    for path, stored in entries.items():
+        if path in matched or not stored:
+            continue
+        if not has_optimizer and _under(path, "optimizer"):
+            # Keras ignores a saved optimizer when the model has none.
+            continue
+        problems.append(
+            f"The file has {len(stored)} variables at path '{path}' "
+            f"{[tuple(np.shape(stored[k])) for k in sorted(stored)]}, but "
+            f'model "{model.name}" has no layer there.'
+        )
+    if problems:
+        message = (
+            f'Weights could not be loaded into model "{model.name}":\n- '
+            + "\n- ".join(problems)
+        )
+        if not skip_mismatch:
+            raise ValueError(message)
+        warnings.warn(
+            message + "\nThese were skipped (skip_mismatch=True).",
+            stacklevel=3,
+        )
+    for target, value in assignments:
+        if isinstance(target, Layer):
+            target.load_own_variables(value)
+        else:
+            target.assign(value)
+
+
+def _load_optimizer(optimizer, path, stored, assignments) -> None:
+    variables = list(optimizer.variables)
+    if not stored:
+        return
+    if len(stored) != len(variables) or any(
+        tuple(np.shape(stored.get(str(i)))) != tuple(v.shape)
+        for i, v in enumerate(variables)
+    ):
+        # As Keras: an optimizer not built yet (or built differently)
+        # keeps its state, with a warning.
+        warnings.warn(
+            f"Skipping variable loading for optimizer '{optimizer.name}', "
+            f"because it has {len(variables)} variables whereas the saved "
+            f"optimizer has {len(stored)} variables."
+            + (
+                " This is likely because the optimizer has not been built yet."
+                if not optimizer.built
+                else ""
+            ),
+            stacklevel=4,
+        )
+        return
+    for i, variable in enumerate(variables):
+        assignments.append((variable, stored[str(i)]))
+
+
+def load_weights(
+    model: Any, filepath: Any, skip_mismatch: bool = False
+) -> None:
+    """Loads a `.weights.h5` file (path, bytes or file object) into
+    `model`.
+
+    Args:
+        model: a built model with the architecture that wrote the file.
+        filepath: the weights file.
+        skip_mismatch: warn about and skip layers whose variables do not
+            match instead of raising a `ValueError`.
+    """
+    if not getattr(model, "built", False):
+        raise ValueError(
+            f'Model "{model.name}" is not built yet, so it has no variables '
+            "to load weights into. Call it on data or `build()` it first."
+        )
+    entries, _ = read_weights(filepath)
+    load_entries(model, entries, skip_mismatch=skip_mismatch)
