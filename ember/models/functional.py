@@ -10,6 +10,7 @@ from ember.layers.core.input_layer import InputLayer
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.models import _graph
+from ember.models import _model_config
 from ember.models.model import Model
 
 
@@ -111,6 +112,35 @@ class Functional(Model):
     def output_shape(self):
         """The output shape(s)."""
         return map_structure(lambda t: t.shape, self._outputs_struct)
+
+    def get_config(self) -> dict:
+        """Returns the model's config in Keras 3's functional format.
+
+        The config holds the name, `trainable`, every layer's serialized
+        config with the calls (`inbound_nodes`) that connect it, and the
+        model's `input_layers` / `output_layers`.
+        """
+        return _model_config.functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """Rebuilds the model from `get_config()`'s (or Keras') config.
+
+        Args:
+            config: the config dict.
+            custom_objects: optional dict of names to user classes.
+        """
+        return _model_config.functional_from_config(
+            cls, config, custom_objects=custom_objects
+        )
+
+    def to_json(self, **kwargs) -> str:
+        """Returns the model's config as a JSON string.
+
+        Args:
+            **kwargs: passed to `json.dumps`.
+        """
+        return _model_config.to_json(self, **kwargs)
 
     def _flatten_inputs(self, inputs: Any) -> list:
         struct = self._inputs_struct

@@ -7,6 +7,7 @@ from ember.core.symbolic import is_symbolic
 from ember.layers import _masking
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.layer import Layer
+from ember.models import _model_config
 from ember.models.functional import Functional
 from ember.models.model import Model
 
@@ -169,14 +170,30 @@ class Sequential(Model):
         return self._functional
 
     def get_config(self) -> dict:
-        """Returns the name and the layers' configs."""
-        config = {"name": self.name, "trainable": self.trainable, "layers": []}
-        for layer in self._stack:
-            config["layers"].append(
-                {
-                    "module": "keras.layers",
-                    "class_name": type(layer).__name__,
-                    "config": layer.get_config(),
-                }
-            )
-        return config
+        """Returns the model's config in Keras 3's Sequential format.
+
+        The config holds the name, `trainable`, `dtype`, every layer's
+        serialized config (the `InputLayer` first once built) and, once
+        built, `build_input_shape`.
+        """
+        return _model_config.sequential_get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """Rebuilds the model from `get_config()`'s (or Keras') config.
+
+        Args:
+            config: the config dict.
+            custom_objects: optional dict of names to user classes.
+        """
+        return _model_config.sequential_from_config(
+            cls, config, custom_objects=custom_objects
+        )
+
+    def to_json(self, **kwargs) -> str:
+        """Returns the model's config as a JSON string.
+
+        Args:
+            **kwargs: passed to `json.dumps`.
+        """
+        return _model_config.to_json(self, **kwargs)

@@ -291,6 +291,10 @@ def deserialize_keras_object(
             it and how to make it known.
     """
     del kwargs  # Keras' module_objects / printable_module_name: unused.
+    outer = registration.in_safe_mode()
+    if outer is not None:
+        # Objects rebuilt while loading follow the loader's safe mode.
+        safe_mode = outer
     custom_objects = dict(custom_objects or {})
     with registration.safe_mode_scope(safe_mode):
         with registration.CustomObjectScope(custom_objects):

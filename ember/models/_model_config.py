@@ -1,0 +1,280 @@
+"""Functional and Sequential configs in Keras 3's format, and JSON I/O.
+
+A functional config lists every layer's serialized config with its
+`"inbound_nodes"`: the calls that belong to this model, each as `{"args",
+"kwargs"}` where symbolic tensors appear as `__keras_tensor__` dicts whose
+`keras_history` is `[layer_name, node_index, tensor_index]`. Node indices
+count only the calls inside this model, so a layer shared with another
+model is numbered from 0 here. `"input_layers"` / `"output_layers"` give
+the same triples in the structure of the model's inputs and outputs; there,
+as in Keras, a nested functional model's calls are numbered from 1.
+"""
+
+import json
+from typing import Any
+
+from ember.core.symbolic import FunctionOperation
+from ember.core.symbolic import SymbolicTensor
+from ember.core.symbolic import is_symbolic
+from ember.core.symbolic import map_structure
+from ember.layers.core.input_layer import InputLayer
+from ember.saving.serialization_lib import deserialize_keras_object
+from ember.saving.serialization_lib import serialize_keras_object
+
+
+def _own_index(operation, node_index: int, own: set[int]) -> int:
+    """The index of a call among the calls that belong to the model."""
+    nodes = operation._inbound_nodes[:node_index]
+    return sum(1 for node in nodes if id(node) in own)
+
+
+def _is_functional(operation) -> bool:
+    from ember.models.functional import Functional
+
+    return isinstance(operation, Functional)
+
+
+def functional_get_config(model) -> dict:
+    """The Keras 3 config of a functional model."""
+    own = {id(node) for node in model._nodes}
+
+    def tensor_config(tensor: SymbolicTensor) -> dict:
+        operation, node_index, tensor_index = tensor._history
+        config = serialize_keras_object(tensor)
+        config["config"]["keras_history"] = [
+            operation.name,
+            _own_index(operation, node_index, own),
+            tensor_index,
+        ]
+        return config
+
+    def node_config(node) -> dict:
+        def convert(x):
+            return tensor_config(x) if is_symbolic(x) else x
+
+        args = map_structure(convert, list(node.call_args))
+        kwargs = map_structure(convert, node.call_kwargs)
+        return {
+            "args": serialize_keras_object(args),
+            "kwargs": serialize_keras_object(kwargs),
+        }
+
+    layers = []
+    names: set[str] = set()
+    for operation in model._operations:
+        if isinstance(operation, FunctionOperation):
+            raise ValueError(
+                f'Model "{model.name}" cannot be serialized: it applies the '
+                f'op "{operation.name}" directly to symbolic tensors, and '
+                "ember does not serialize bare ops yet. Wrap it in a layer "
+                "(a registered Layer subclass) instead."
+            )
+        if operation.name in names:
+            raise ValueError(
+                f'Model "{model.name}" has two layers named '
+                f'"{operation.name}"; layer names must be unique to save it.'
+            )
+        names.add(operation.name)
+        layer_config = serialize_keras_object(operation)
+        layer_config["name"] = operation.name
+        layer_config["inbound_nodes"] = [
+            node_config(node)
+            for node in operation._inbound_nodes
+            if id(node) in own and not node.is_input
+        ]
+        layers.append(layer_config)
+
+    def endpoint(tensor: SymbolicTensor) -> list:
+        operation, node_index, tensor_index = tensor._history
+        index = _own_index(operation, node_index, own)
+        if _is_functional(operation):
+            index += 1
+        return [operation.name, index, tensor_index]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": map_structure(endpoint, model._inputs_struct),
+        "output_layers": map_structure(endpoint, model._outputs_struct),
+    }
+
+
+class _NotReady(Exception):
+    """A call's inputs come from a call that has not been replayed yet."""
+
+
+def _output_of(created: dict, name: str, node_index: int, tensor_index: int):
+    if name not in created:
+        raise ValueError(
+            f"Invalid functional config: no layer named {name!r} among "
+            f"{sorted(created)}."
+        )
+    layer = created[name]
+    if len(layer._inbound_nodes) <= node_index:
+        raise _NotReady
+    return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+
+
+def _node_arguments(node_data: Any, created: dict) -> tuple[list, dict]:
+    if isinstance(node_data, list):
+        # Keras 2 files: a list of [name, node_index, tensor_index, kwargs].
+        tensors = [_output_of(created, *entry[:3]) for entry in node_data]
+        kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
+        return [tensors[0] if len(tensors) == 1 else tensors], dict(kwargs)
+    args = deserialize_keras_object(node_data.get("args", []))
+    kwargs = deserialize_keras_object(node_data.get("kwargs", {}))
+
+    def revive(x):
+        history = getattr(x, "_pre_serialization_keras_history", None)
+        if isinstance(x, SymbolicTensor) and history is not None:
+            return _output_of(created, *history)
+        return x
+
+    return map_structure(revive, list(args)), map_structure(revive, kwargs)
+
+
+def _is_endpoint(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], int)
+    )
+
+
+def functional_from_config(
+    cls, config: dict, custom_objects: dict | None = None
+):
+    """Rebuilds a functional model (of class `cls`) from its config."""
+    created: dict[str, Any] = {}
+    pending: dict[str, list] = {}
+    for layer_data in config["layers"]:
+        layer = deserialize_keras_object(
+            layer_data, custom_objects=custom_objects
+        )
+        name = layer_data.get("name", layer.name)
+        created[name] = layer
+        pending[name] = list(layer_data.get("inbound_nodes", []))
+
+    # Calls are replayed in the listed order, postponing any whose inputs
+    # come from a call not yet made (a layer shared at several depths).
+    while any(pending.values()):
+        progressed = False
+        for name, nodes in pending.items():
+            while nodes:
+                try:
+                    args, kwargs = _node_arguments(nodes[0], created)
+                except _NotReady:
+                    break
+                created[name](*args, **kwargs)
+                nodes.pop(0)
+                progressed = True
+        if not progressed:
+            stuck = sorted(name for name, nodes in pending.items() if nodes)
+            raise ValueError(
+                "Invalid functional config: the graph has a cycle or "
+                f"refers to calls that do not exist, at layers {stuck}."
+            )
+
+    def endpoint(value: Any):
+        if _is_endpoint(value):
+            name, node_index, tensor_index = value
+            layer = created.get(name)
+            if layer is not None and _is_functional(layer):
+                node_index -= 1
+            if isinstance(layer, InputLayer):
+                node_index = 0
+            try:
+                return _output_of(created, name, node_index, tensor_index)
+            except _NotReady:
+                raise ValueError(
+                    f"Invalid functional config: layer {name!r} has no "
+                    f"call {node_index}."
+                ) from None
+        if isinstance(value, dict):
+            return {k: endpoint(v) for k, v in value.items()}
+        return [endpoint(v) for v in value]
+
+    return cls(
+        inputs=endpoint(config["input_layers"]),
+        outputs=endpoint(config["output_layers"]),
+        name=config.get("name"),
+        trainable=config.get("trainable", True),
+    )
+
+
+def sequential_get_config(model) -> dict:
+    """The Keras 3 config of a Sequential model."""
+    config = {
+        "name": model.name,
+        "trainable": model.trainable,
+        "dtype": {
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": model.dtype_policy},
+            "registered_name": None,
+        },
+        "layers": [serialize_keras_object(x) for x in model._stack],
+    }
+    if model.built and model._functional is not None:
+        shape = model._functional.inputs[0].shape
+        config["build_input_shape"] = list(shape)
+    return config
+
+
+def sequential_from_config(
+    cls, config: dict, custom_objects: dict | None = None
+):
+    """Rebuilds a Sequential model (of class `cls`) from its config."""
+    layer_configs = config["layers"] if isinstance(config, dict) else config
+    model = cls(
+        name=config.get("name") if isinstance(config, dict) else None,
+        trainable=(
+            config.get("trainable", True) if isinstance(config, dict) else True
+        ),
+    )
+    for layer_config in layer_configs:
+        layer = deserialize_keras_object(
+            layer_config, custom_objects=custom_objects
+        )
+        model.add(layer, rebuild=False)
+    model._maybe_rebuild()
+    shape = (
+        config.get("build_input_shape") if isinstance(config, dict) else None
+    )
+    if not model.built and shape is not None:
+        model.build(tuple(shape))
+    return model
+
+
+def to_json(model, **kwargs) -> str:
+    """Returns the model's config as a JSON string (Keras' `to_json`).
+
+    Args:
+        model: the model.
+        **kwargs: passed to `json.dumps`.
+    """
+    return json.dumps(serialize_keras_object(model), **kwargs)
+
+
+def model_from_json(json_string: str, custom_objects: dict | None = None):
+    """Builds a model, without weights, from `model.to_json()`'s string.
+
+    Args:
+        json_string: the JSON config, as `to_json` (ember's or Keras')
+            writes it.
+        custom_objects: optional dict of names to user classes/functions.
+
+    Returns:
+        The model, with freshly initialized weights.
+
+    Example:
+
+    >>> model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(2)])
+    >>> clone = ember.models.model_from_json(model.to_json())
+    >>> clone.output_shape
+    (None, 2)
+    """
+    config = json.loads(json_string)
+    return deserialize_keras_object(config, custom_objects=custom_objects)
