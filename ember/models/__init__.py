@@ -5,6 +5,8 @@ from ember.models.functional import Functional
 from ember.models.model import Model
 from ember.models.sequential import Sequential
 from ember.saving.object_registration import _register_builtin_model
+from ember.saving.saving_api import load_model
+from ember.saving.saving_api import save_model
 
 _register_builtin_model(Functional, "Model")
 _register_builtin_model(Sequential)

@@ -25,10 +25,13 @@ WEIGHTS_NAME = "model.weights.h5"
 # The Keras version whose format these files follow.
 KERAS_VERSION = "3.15.1"
 
-# A member may declare at most this many bytes per byte of archive
-# (DEFLATE cannot exceed ~1032:1), past a floor any small file may reach.
-_MAX_EXPANSION = 1100
+# Past a floor any small file may reach, a member may declare at most
+# `_MAX_RATIO` bytes per byte it stores (Keras and ember store members
+# uncompressed, so genuine archives stay near 1:1) and the archive at most
+# `_MAX_EXPANSION` bytes per byte of archive (DEFLATE tops out near 1032:1).
 _DECLARED_FLOOR_BYTES = 1 << 24
+_MAX_RATIO = 100
+_MAX_EXPANSION = 1100
 
 
 def archive_bytes(config: dict, weights: bytes) -> bytes:
@@ -90,6 +93,20 @@ def _check_member(info: zipfile.ZipInfo) -> None:
         )
 
 
+def _check_size(info: zipfile.ZipInfo, archive_size: int) -> None:
+    name = info.filename
+    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * archive_size)
+    if info.file_size > limit or (
+        info.file_size > _DECLARED_FLOOR_BYTES
+        and info.file_size > _MAX_RATIO * max(info.compress_size, 1)
+    ):
+        raise ValueError(
+            f"Refusing to read the archive: member '{name}' declares "
+            f"{info.file_size} bytes from {info.compress_size} stored "
+            f"(archive of {archive_size} bytes); it may be a zip bomb."
+        )
+
+
 def _read_member(zf: zipfile.ZipFile, name: str, archive_size: int) -> bytes:
     try:
         info = zf.getinfo(name)
@@ -98,16 +115,7 @@ def _read_member(zf: zipfile.ZipFile, name: str, archive_size: int) -> bytes:
             f"Invalid .keras archive: the member '{name}' is missing. "
             f"Members: {zf.namelist()}"
         ) from None
-    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * archive_size)
-    if info.file_size > limit or (
-        info.file_size > _DECLARED_FLOOR_BYTES
-        and info.file_size > _MAX_EXPANSION * max(info.compress_size, 1)
-    ):
-        raise ValueError(
-            f"Refusing to read the archive: member '{name}' declares "
-            f"{info.file_size} bytes from {info.compress_size} stored "
-            f"(archive of {archive_size} bytes); it may be a zip bomb."
-        )
+    _check_size(info, archive_size)
     try:
         with zf.open(info) as f:
             data = f.read(info.file_size + 1)
@@ -175,6 +183,7 @@ def read_archive(source: Any) -> tuple[dict, dict, bytes]:
             )
         for info in infos:
             _check_member(info)
+            _check_size(info, archive_size)
         total = sum(info.file_size for info in infos)
         if total > max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * archive_size):
             raise ValueError(
