@@ -1,0 +1,78 @@
+"""`.keras` archives move both ways: Keras saves, ember loads the same
+model (architecture and weights), and the reverse."""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import json
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+
+import ember
+from tests.compat.test_keras_weights import BUILDERS
+from tests.compat.test_keras_weights import _inputs
+from tests.compat.test_keras_weights import _predict
+from tests.compat.test_keras_weights import _randomize
+
+pytestmark = [
+    pytest.mark.compat,
+    # Keras' own saving converts its variables with a numpy 1 call.
+    pytest.mark.filterwarnings(
+        "ignore:__array__ implementation doesn't accept a copy keyword"
+        ":DeprecationWarning"
+    ),
+]
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_keras_saves_ember_loads(tmp_path, name):
+    source = BUILDERS[name](keras)
+    _randomize(source)
+    path = tmp_path / "k.keras"
+    source.save(path)
+    restored = ember.saving.load_model(path)
+    assert isinstance(restored, ember.Model)
+    assert [type(la).__name__ for la in restored.layers] == [
+        type(la).__name__ for la in source.layers
+    ]
+    x = _inputs(name)
+    np.testing.assert_allclose(
+        _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_ember_saves_keras_loads(tmp_path, name):
+    source = BUILDERS[name](ember)
+    _randomize(source)
+    path = tmp_path / "e.keras"
+    source.save(path)
+    with zipfile.ZipFile(path) as zf:
+        metadata = json.loads(zf.read("metadata.json"))
+    assert metadata["keras_version"].startswith("3.")
+    restored = keras.saving.load_model(path)
+    assert [type(la).__name__ for la in restored.layers] == [
+        type(la).__name__ for la in source.layers
+    ]
+    x = _inputs(name)
+    np.testing.assert_allclose(
+        _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
+    )
+
+
+def test_trained_keras_model_loads_into_ember(tmp_path):
+    source = BUILDERS["cnn"](keras)
+    source.compile(optimizer="adam", loss="mse")
+    x = _inputs("cnn")
+    y = np.random.default_rng(3).normal(size=(4, 5)).astype("float32")
+    source.fit(x, y, epochs=2, batch_size=2, verbose=0)
+    path = tmp_path / "k.keras"
+    source.save(path)
+    restored = ember.models.load_model(path, compile=False)
+    np.testing.assert_allclose(
+        _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
+    )
