@@ -6,8 +6,11 @@ Loading finds it here, in a `custom_object_scope`, or in the
 """
 
 import contextlib
+import difflib
+import importlib
 import inspect
 import threading
+import types
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -177,3 +180,139 @@ def safe_mode_scope(safe_mode: bool) -> Iterator[None]:
         yield
     finally:
         _SCOPE.safe_mode.pop()
+
+
+# -- built-in tables and lookup by name --------------------------------
+# Keras' public module of each family, and where ember keeps it.
+_FAMILIES = (
+    ("keras.layers", "ember.layers"),
+    ("keras.losses", "ember.losses"),
+    ("keras.metrics", "ember.metrics"),
+    ("keras.optimizers.schedules", "ember.optimizers.schedules"),
+    ("keras.optimizers", "ember.optimizers"),
+    ("keras.initializers", "ember.initializers"),
+    ("keras.regularizers", "ember.regularizers"),
+    ("keras.activations", "ember.activations"),
+)
+_MODEL_MODULES = ("keras.models", "keras.src.models", "keras.src.engine")
+_CLASS_TABLES: dict[str, dict[str, type]] = {}
+_FUNCTION_TABLES: dict[str, dict[str, Any]] = {}
+
+
+def builtin_tables() -> tuple[dict, dict]:
+    """Built-in classes and functions by Keras family, built once."""
+    if not _CLASS_TABLES:
+        for keras_module, ember_module in _FAMILIES:
+            module = importlib.import_module(ember_module)
+            classes, functions = {}, {}
+            for name in dir(module):
+                if name.startswith("_"):
+                    continue
+                value = getattr(module, name)
+                if inspect.isclass(value):
+                    classes.setdefault(value.__name__, value)
+                    classes.setdefault(name, value)
+                elif isinstance(value, types.FunctionType):
+                    functions[name] = value
+            _CLASS_TABLES[keras_module] = classes
+            _FUNCTION_TABLES[keras_module] = functions
+    return _CLASS_TABLES, _FUNCTION_TABLES
+
+
+def _family_of(module: str | None) -> str | None:
+    """The Keras family a module name belongs to, e.g. `"keras.layers"`."""
+    if not module:
+        return None
+    if module.startswith(_MODEL_MODULES) or module == "keras":
+        return "keras.models"
+    short = module.replace("keras.src.", "keras.").replace("ember.", "keras.")
+    for keras_module, _ in _FAMILIES:
+        if short == keras_module or short.startswith(keras_module + "."):
+            return keras_module
+    return None
+
+
+def builtin_module(obj: Any) -> str | None:
+    """The Keras module to write for a built-in ember object, else None."""
+    cls = obj if inspect.isclass(obj) else type(obj)
+    if cls in _BUILTIN_MODELS.values():
+        if cls.__name__ == "Functional":
+            return "keras.src.models.functional"
+        return "keras"
+    classes, _ = builtin_tables()
+    for keras_module, table in classes.items():
+        if table.get(cls.__name__) is cls:
+            return keras_module
+    return None
+
+
+def _lookup_custom(config: dict, custom_objects: dict) -> Any:
+    for key in (config.get("registered_name"), config.get("class_name")):
+        if isinstance(key, str) and key not in ("function", "__class__"):
+            found = get_registered_object(key, custom_objects)
+            if found is not None:
+                return found
+    return None
+
+
+def find_class(config: dict, custom_objects: dict) -> Any:
+    """The class a config names: custom objects first, then built-ins.
+
+    The config's `"module"` only picks the built-in family searched; a
+    module outside Keras' families finds no built-in.
+
+    Raises:
+        ValueError: naming the class and how to make it known.
+    """
+    class_name = config["class_name"]
+    found = _lookup_custom(config, custom_objects)
+    if found is not None:
+        return found
+    family = _family_of(config.get("module"))
+    classes, _ = builtin_tables()
+    models = _BUILTIN_MODELS
+    if family == "keras.models" or (family is None and class_name in models):
+        if class_name in models:
+            return models[class_name]
+    if family in classes and class_name in classes[family]:
+        return classes[family][class_name]
+    if not config.get("module"):
+        # Older configs name no module: any built-in family may hold it.
+        for table in classes.values():
+            if class_name in table:
+                return table[class_name]
+    known = [n for table in classes.values() for n in table] + list(models)
+    raise _unknown("class", class_name, config, known)
+
+
+def find_function(config: dict, custom_objects: dict) -> Any:
+    """The function a `"class_name": "function"` config names."""
+    name = config["config"]
+    found = _lookup_custom({"class_name": name, **config}, custom_objects)
+    if found is None and isinstance(name, str):
+        found = get_registered_object(name, custom_objects)
+    if found is not None:
+        return found
+    family = _family_of(config.get("module"))
+    if config.get("module") == "builtins":
+        family = "keras.activations"
+    _, functions = builtin_tables()
+    for key in [family] if family in functions else list(functions):
+        if name in functions[key]:
+            return functions[key][name]
+    known = [n for table in functions.values() for n in table]
+    raise _unknown("function", name, config, known)
+
+
+def _unknown(kind: str, name: Any, config: dict, known: list) -> ValueError:
+    module = config.get("module")
+    where = f" (module {module!r})" if module else ""
+    close = difflib.get_close_matches(str(name), sorted(set(known)), n=3)
+    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+    return ValueError(
+        f"Could not deserialize {kind} {name!r}{where}: it is neither an "
+        "ember built-in nor a registered object, and ember never imports a "
+        "module named in a config. Register it with "
+        "`@ember.saving.register_keras_serializable()`, or pass it in "
+        f"`custom_objects={{{str(name)!r}: ...}}`.{hint}"
+    )

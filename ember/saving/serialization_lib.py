@@ -7,7 +7,6 @@ own built-in tables, the registry and the custom objects given: the
 `"module"` a file names is read as a hint to pick a table, never imported.
 """
 
-import difflib
 import inspect
 import types
 from typing import Any
@@ -18,72 +17,6 @@ import numpy as np
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import SymbolicTensor
 from ember.saving import object_registration as registration
-
-# Keras' public module of each family, and where ember keeps it.
-_FAMILIES = (
-    ("keras.layers", "ember.layers"),
-    ("keras.losses", "ember.losses"),
-    ("keras.metrics", "ember.metrics"),
-    ("keras.optimizers.schedules", "ember.optimizers.schedules"),
-    ("keras.optimizers", "ember.optimizers"),
-    ("keras.initializers", "ember.initializers"),
-    ("keras.regularizers", "ember.regularizers"),
-    ("keras.activations", "ember.activations"),
-)
-_MODEL_MODULES = ("keras.models", "keras.src.models", "keras.src.engine")
-_CLASS_TABLES: dict[str, dict[str, type]] = {}
-_FUNCTION_TABLES: dict[str, dict[str, Any]] = {}
-
-
-def _tables() -> tuple[dict, dict]:
-    """Built-in classes and functions by Keras family, built once."""
-    if not _CLASS_TABLES:
-        import importlib
-
-        for keras_module, ember_module in _FAMILIES:
-            module = importlib.import_module(ember_module)
-            classes, functions = {}, {}
-            for name in dir(module):
-                if name.startswith("_"):
-                    continue
-                value = getattr(module, name)
-                if inspect.isclass(value):
-                    classes.setdefault(value.__name__, value)
-                    classes.setdefault(name, value)
-                elif isinstance(value, types.FunctionType):
-                    functions[name] = value
-            _CLASS_TABLES[keras_module] = classes
-            _FUNCTION_TABLES[keras_module] = functions
-    return _CLASS_TABLES, _FUNCTION_TABLES
-
-
-def _family_of(module: str | None) -> str | None:
-    """The Keras family a module name belongs to, e.g. `"keras.layers"`."""
-    if not module:
-        return None
-    if module.startswith(_MODEL_MODULES) or module == "keras":
-        return "keras.models"
-    short = module.replace("keras.src.", "keras.").replace("ember.", "keras.")
-    for keras_module, _ in _FAMILIES:
-        if short == keras_module or short.startswith(keras_module + "."):
-            return keras_module
-    return None
-
-
-def _builtin_module(obj: Any) -> str | None:
-    """The Keras module to write for a built-in ember object, else None."""
-    cls = obj if inspect.isclass(obj) else type(obj)
-    if cls in registration._BUILTIN_MODELS.values():
-        return (
-            "keras"
-            if cls.__name__ != "Functional"
-            else ("keras.src.models.functional")
-        )
-    classes, _ = _tables()
-    for keras_module, table in classes.items():
-        if table.get(cls.__name__) is cls:
-            return keras_module
-    return None
 
 
 # -- serialize ---------------------------------------------------------
@@ -146,7 +79,7 @@ def serialize_keras_object(obj: Any) -> Any:
         return _serialize_function(obj)
     if inspect.isclass(obj):
         return {
-            "module": _builtin_module(obj) or obj.__module__,
+            "module": registration.builtin_module(obj) or obj.__module__,
             "class_name": "__class__",
             "config": registration.get_registered_name(obj),
             "registered_name": None,
@@ -194,7 +127,7 @@ def _serialize_function(fn: types.FunctionType) -> dict:
             "config": name,
             "registered_name": name,
         }
-    _, functions = _tables()
+    _, functions = registration.builtin_tables()
     for keras_module, table in functions.items():
         if table.get(fn.__name__) is fn:
             module = (
@@ -218,7 +151,7 @@ def _serialize_function(fn: types.FunctionType) -> dict:
 
 def _serialize_object(obj: Any) -> dict:
     cls = type(obj)
-    module = _builtin_module(obj)
+    module = registration.builtin_module(obj)
     registered = registration._GLOBAL_CUSTOM_NAMES.get(cls)
     if module is not None and registered is None:
         registered_name = None
@@ -319,13 +252,13 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
     if special is not _NOT_SPECIAL:
         return special
     if class_name == "function":
-        return _find_function(config, custom_objects)
+        return registration.find_function(config, custom_objects)
     if class_name == "__class__":
-        return _find_class(
+        return registration.find_class(
             {**config, "class_name": inner, "registered_name": inner},
             custom_objects,
         )
-    cls = _find_class(config, custom_objects)
+    cls = registration.find_class(config, custom_objects)
     if not hasattr(cls, "from_config"):
         raise TypeError(
             f"Class {cls.__name__} has no `from_config()` method; it cannot "
@@ -379,68 +312,6 @@ def _deserialize_special(class_name: str, inner: Any, custom: dict) -> Any:
     if class_name == "__typespec__":
         raise ValueError("TensorFlow type specs are not supported by ember.")
     return _NOT_SPECIAL
-
-
-def _lookup_custom(config: dict, custom_objects: dict) -> Any:
-    for key in (config.get("registered_name"), config.get("class_name")):
-        if isinstance(key, str) and key not in ("function", "__class__"):
-            found = registration.get_registered_object(key, custom_objects)
-            if found is not None:
-                return found
-    return None
-
-
-def _find_class(config: dict, custom_objects: dict) -> Any:
-    class_name = config["class_name"]
-    found = _lookup_custom(config, custom_objects)
-    if found is not None:
-        return found
-    family = _family_of(config.get("module"))
-    classes, _ = _tables()
-    models = registration._BUILTIN_MODELS
-    if family == "keras.models" or (family is None and class_name in models):
-        if class_name in models:
-            return models[class_name]
-    if family in classes and class_name in classes[family]:
-        return classes[family][class_name]
-    if family is None:
-        for table in classes.values():
-            if class_name in table:
-                return table[class_name]
-    known = [n for table in classes.values() for n in table] + list(models)
-    raise _unknown("class", class_name, config, known)
-
-
-def _find_function(config: dict, custom_objects: dict) -> Any:
-    name = config["config"]
-    found = _lookup_custom({"class_name": name, **config}, custom_objects)
-    if found is None and isinstance(name, str):
-        found = registration.get_registered_object(name, custom_objects)
-    if found is not None:
-        return found
-    family = _family_of(config.get("module"))
-    if config.get("module") == "builtins":
-        family = "keras.activations"
-    _, functions = _tables()
-    for key in [family] if family in functions else list(functions):
-        if name in functions[key]:
-            return functions[key][name]
-    known = [n for table in functions.values() for n in table]
-    raise _unknown("function", name, config, known)
-
-
-def _unknown(kind: str, name: Any, config: dict, known: list) -> ValueError:
-    module = config.get("module")
-    where = f" (module {module!r})" if module else ""
-    close = difflib.get_close_matches(str(name), sorted(set(known)), n=3)
-    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-    return ValueError(
-        f"Could not deserialize {kind} {name!r}{where}: it is neither an "
-        "ember built-in nor a registered object, and ember never imports a "
-        "module named in a config. Register it with "
-        "`@ember.saving.register_keras_serializable()`, or pass it in "
-        f"`custom_objects={{{str(name)!r}: ...}}`.{hint}"
-    )
 
 
 def _build_from_config(obj: Any, build_config: dict) -> None:
