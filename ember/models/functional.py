@@ -134,6 +134,13 @@ class Functional(Model):
             cls, config, custom_objects=custom_objects
         )
 
+    def get_build_config(self) -> dict:
+        """Returns `{"input_shape": None}`: the graph fixes the shapes."""
+        return {"input_shape": None}
+
+    def build_from_config(self, config: dict) -> None:
+        """Does nothing: a functional model is built when made."""
+
     def to_json(self, **kwargs) -> str:
         """Returns the model's config as a JSON string.
 

@@ -190,6 +190,18 @@ class Sequential(Model):
             cls, config, custom_objects=custom_objects
         )
 
+    def get_build_config(self) -> dict | None:
+        """Returns `{"input_shape": ...}` once built, else None."""
+        if self._functional is None:
+            return None
+        return {"input_shape": list(self._functional.inputs[0].shape)}
+
+    def build_from_config(self, config: dict) -> None:
+        """Builds the model for `config["input_shape"]` if not built."""
+        shape = config.get("input_shape")
+        if not self.built and shape is not None:
+            self.build(tuple(shape))
+
     def to_json(self, **kwargs) -> str:
         """Returns the model's config as a JSON string.
 

@@ -46,6 +46,10 @@ def test_mlp_round_trip_keeps_names_and_predictions():
     history = config["layers"][1]["inbound_nodes"][0]["args"][0]
     assert history["class_name"] == "__keras_tensor__"
     assert history["config"]["keras_history"] == ["features", 0, 0]
+    serialized = ember.saving.serialize_keras_object(model)
+    assert serialized["module"] == "keras.src.models.functional"
+    assert serialized["registered_name"] == "Functional"
+    assert serialized["build_config"] == {"input_shape": None}
     clone = _rebuild(model)
     assert isinstance(clone, ember.models.Functional)
     assert [layer.name for layer in clone.layers] == [
@@ -145,6 +149,8 @@ def test_sequential_config_format_and_round_trip():
         "Dense",
         "Dense",
     ]
+    serialized = ember.saving.serialize_keras_object(model)
+    assert serialized["build_config"] == {"input_shape": [None, 3]}
     clone = _rebuild(model)
     assert isinstance(clone, ember.Sequential)
     assert clone.name == "stack"
