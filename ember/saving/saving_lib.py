@@ -14,6 +14,7 @@ import io
 import json
 import os
 import stat
+import warnings
 import zipfile
 from typing import Any
 
@@ -206,6 +207,13 @@ def save_model(model: Any, filepath: Any) -> None:
     """
     from ember.saving.serialization_lib import serialize_keras_object
 
+    if not getattr(model, "built", False):
+        warnings.warn(
+            f'Model "{model.name}" is saved before it was built, so the '
+            "file holds no weights for it. Call it on data or `build()` it "
+            "first.",
+            stacklevel=3,
+        )
     config = serialize_keras_object(model)
     write_archive(filepath, config, weights_h5.weights_bytes(model))
 

@@ -154,3 +154,26 @@ def test_keras_file_with_wrong_shapes_is_refused(tmp_path):
     target = ember.Sequential([ember.Input((4,)), ember.layers.Dense(2)])
     with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 3\)"):
         target.load_weights(path)
+
+
+@pytest.mark.parametrize("direction", ["keras_to_ember", "ember_to_keras"])
+def test_bfloat16_weights_move_both_ways(tmp_path, direction):
+    source_lib, target_lib = (
+        (keras, ember) if direction == "keras_to_ember" else (ember, keras)
+    )
+
+    def build(lib):
+        return lib.Sequential(
+            [lib.Input((4,)), lib.layers.Dense(3, dtype="bfloat16")]
+        )
+
+    source = build(source_lib)
+    path = tmp_path / "bf16.weights.h5"
+    source.save_weights(path)
+    target = build(target_lib)
+    target.load_weights(path)
+    for a, b in zip(source.weights, target.weights, strict=True):
+        assert str(b.dtype) == "bfloat16"
+        np.testing.assert_array_equal(
+            np.asarray(b.numpy(), "float32"), np.asarray(a.numpy(), "float32")
+        )

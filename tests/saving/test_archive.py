@@ -247,3 +247,10 @@ def test_killed_save_leaves_a_loadable_file(tmp_path):
     assert entries
     entries, _ = weights_h5.read_weights(weights)
     assert entries
+
+
+def test_saving_an_unbuilt_model_warns(tmp_path):
+    pytest.importorskip("ember.saving.serialization_lib")
+    model = ember.Sequential([ember.layers.Dense(3)])
+    with pytest.warns(UserWarning, match="before it was built"):
+        model.save(tmp_path / "m.keras")
