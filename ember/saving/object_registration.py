@@ -246,7 +246,8 @@ def builtin_module(obj: Any) -> str | None:
     return None
 
 
-def _lookup_custom(config: dict, custom_objects: dict) -> Any:
+def lookup_custom(config: dict, custom_objects: dict) -> Any:
+    """The user class a config names (registered or custom), or None."""
     for key in (config.get("registered_name"), config.get("class_name")):
         if isinstance(key, str) and key not in ("function", "__class__"):
             found = get_registered_object(key, custom_objects)
@@ -265,7 +266,7 @@ def find_class(config: dict, custom_objects: dict) -> Any:
         ValueError: naming the class and how to make it known.
     """
     class_name = config["class_name"]
-    found = _lookup_custom(config, custom_objects)
+    found = lookup_custom(config, custom_objects)
     if found is not None:
         return found
     family = _family_of(config.get("module"))
@@ -285,12 +286,30 @@ def find_class(config: dict, custom_objects: dict) -> Any:
     raise _unknown("class", class_name, config, known)
 
 
+def find_custom_function(config: dict, custom_objects: dict) -> Any:
+    """The user function a `"class_name": "function"` config names, or
+    None when it names no registered or custom function."""
+    name = config.get("config")
+    if not isinstance(name, str):
+        return None
+    for key in (config.get("registered_name"), name):
+        if isinstance(key, str) and key != "function":
+            found = get_registered_object(key, custom_objects)
+            if found is not None:
+                return found
+    # Layers write a registered function under its plain name.
+    matches = [
+        obj
+        for key, obj in _GLOBAL_CUSTOM_OBJECTS.items()
+        if key.split(">")[-1] == name and not inspect.isclass(obj)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
 def find_function(config: dict, custom_objects: dict) -> Any:
     """The function a `"class_name": "function"` config names."""
     name = config["config"]
-    found = _lookup_custom({"class_name": name, **config}, custom_objects)
-    if found is None and isinstance(name, str):
-        found = get_registered_object(name, custom_objects)
+    found = find_custom_function(config, custom_objects)
     if found is not None:
         return found
     family = _family_of(config.get("module"))

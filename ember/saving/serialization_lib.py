@@ -243,7 +243,7 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
         items = [_deserialize(x, custom_objects) for x in config]
         return tuple(items) if isinstance(config, tuple) else items
     if not isinstance(config, dict):
-        raise TypeError(f"Could not deserialize {config!r}.")
+        return config  # Already an object (e.g. rebuilt by the caller).
     if "class_name" not in config or "config" not in config:
         return {k: _deserialize(v, custom_objects) for k, v in config.items()}
     class_name = config["class_name"]
@@ -264,6 +264,8 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
             f"Class {cls.__name__} has no `from_config()` method; it cannot "
             "be built from a config."
         )
+    if isinstance(inner, dict):
+        inner = _with_custom_values(inner, custom_objects)
     accepts_custom = (
         "custom_objects" in inspect.signature(cls.from_config).parameters
     )
@@ -278,6 +280,30 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
     if compile_config and hasattr(obj, "compile_from_config"):
         obj.compile_from_config(_deserialize(compile_config, custom_objects))
     return obj
+
+
+def _with_custom_values(inner: dict, custom_objects: dict) -> dict:
+    """`inner` with its user objects (functions, initializers...) built.
+
+    A layer resolves the nested objects of its config itself, through the
+    built-in tables of its own package, which cannot see the registry or
+    `custom_objects`; user objects are therefore built here first.
+    """
+    result = dict(inner)
+    for key, value in inner.items():
+        if not (
+            isinstance(value, dict)
+            and "class_name" in value
+            and "config" in value
+        ):
+            continue
+        if value["class_name"] == "function":
+            found = registration.find_custom_function(value, custom_objects)
+            if found is not None:
+                result[key] = found
+        elif registration.lookup_custom(value, custom_objects) is not None:
+            result[key] = _deserialize(value, custom_objects)
+    return result
 
 
 _NOT_SPECIAL = object()

@@ -204,3 +204,28 @@ def test_keras_module_paths_map_to_ember_tables():
     assert isinstance(deserialize_keras_object(config), ember.layers.Dense)
     config = {"class_name": "Dense", "config": {"units": 2}}
     assert isinstance(deserialize_keras_object(config), ember.layers.Dense)
+
+
+def test_user_objects_nested_in_a_layer_config_are_found():
+    @ember.saving.register_keras_serializable(package="test_nested")
+    def triple(x):
+        return x * 3
+
+    class OnesInit(ember.initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return ember.ops.ones(shape, dtype=dtype)
+
+        def get_config(self):
+            return {}
+
+    layer = ember.layers.Dense(
+        2, activation=triple, kernel_initializer=OnesInit()
+    )
+    config = json.loads(json.dumps(serialize_keras_object(layer)))
+    restored = deserialize_keras_object(
+        config, custom_objects={"OnesInit": OnesInit}
+    )
+    assert restored.activation is triple
+    assert isinstance(restored.kernel_initializer, OnesInit)
+    out = restored(np.ones((1, 3), "float32"))
+    np.testing.assert_allclose(out, np.full((1, 2), 9.0))
