@@ -37,7 +37,7 @@ def save_model(
 
     Args:
         model: the model.
-        filepath: a path ending in `.keras`.
+        filepath: a path ending in `.keras`, or a binary file object.
         overwrite: when False and the file exists, ask first.
         zipped: only the zipped archive is supported (None or True).
 
@@ -56,6 +56,9 @@ def save_model(
             "ember saves models only as zipped `.keras` archives. "
             "Received: zipped=False"
         )
+    if hasattr(filepath, "write"):
+        saving_lib.save_model(model, filepath)
+        return
     filepath = os.fspath(filepath)
     if not filepath.endswith(".keras"):
         raise ValueError(

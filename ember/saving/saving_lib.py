@@ -203,7 +203,7 @@ def save_model(model: Any, filepath: Any) -> None:
 
     Args:
         model: the model.
-        filepath: a path ending in `.keras`.
+        filepath: a path ending in `.keras`, or a binary file object.
     """
     from ember.saving.serialization_lib import serialize_keras_object
 
@@ -215,7 +215,11 @@ def save_model(model: Any, filepath: Any) -> None:
             stacklevel=3,
         )
     config = serialize_keras_object(model)
-    write_archive(filepath, config, weights_h5.weights_bytes(model))
+    weights = weights_h5.weights_bytes(model)
+    if hasattr(filepath, "write"):
+        filepath.write(archive_bytes(config, weights))
+        return
+    write_archive(filepath, config, weights)
 
 
 def load_model(

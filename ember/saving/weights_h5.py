@@ -338,7 +338,12 @@ def read_weights(source: Any) -> tuple[dict, dict]:
             f"Invalid weights file {source!r}: not an HDF5 file ({error})."
         ) from error
     with h5file:
-        _read_group(h5file, "", limit, 0, entries, names)
+        try:
+            _read_group(h5file, "", limit, 0, entries, names)
+        except (KeyError, OSError, RuntimeError, TypeError) as error:
+            raise ValueError(
+                f"Invalid weights file: it cannot be read ({error})."
+            ) from error
     return entries, names
 
 
@@ -448,8 +453,8 @@ def _load_optimizer(optimizer, path, stored, assignments) -> None:
     variables = list(optimizer.variables)
     if not stored:
         return
-    if len(stored) != len(variables) or any(
-        tuple(np.shape(stored.get(str(i)))) != tuple(v.shape)
+    if set(stored) != {str(i) for i in range(len(variables))} or any(
+        tuple(np.shape(stored[str(i)])) != tuple(v.shape)
         for i, v in enumerate(variables)
     ):
         # As Keras: an optimizer not built yet (or built differently)

@@ -254,3 +254,15 @@ def test_saving_an_unbuilt_model_warns(tmp_path):
     model = ember.Sequential([ember.layers.Dense(3)])
     with pytest.warns(UserWarning, match="before it was built"):
         model.save(tmp_path / "m.keras")
+
+
+def test_save_to_and_load_from_a_file_object():
+    pytest.importorskip("ember.saving.serialization_lib")
+    model = _model()
+    buffer = io.BytesIO()
+    model.save(buffer)
+    restored = ember.saving.load_model(io.BytesIO(buffer.getvalue()))
+    x = np.ones((2, 4), "float32")
+    np.testing.assert_allclose(
+        restored.predict(x, verbose=0), model.predict(x, verbose=0)
+    )

@@ -283,3 +283,26 @@ def test_garbage_and_odd_contents_are_value_errors(tmp_path):
         model.load_weights(path)
     with pytest.raises(ValueError, match="File not found"):
         model.load_weights(tmp_path / "missing.weights.h5")
+
+
+def test_truncated_file_is_a_value_error(tmp_path):
+    model = _cnn()
+    path = tmp_path / "m.weights.h5"
+    model.save_weights(path)
+    data = path.read_bytes()
+    for size in (len(data) // 2, len(data) - 100, 2000):
+        path.write_bytes(data[:size])
+        with pytest.raises(ValueError, match="weights file"):
+            model.load_weights(path)
+
+
+def test_optimizer_entries_with_odd_keys_are_skipped_with_a_warning(tmp_path):
+    model = _cnn()
+    model.compile(optimizer="adam", loss="mse")
+    model.optimizer.build(model.trainable_variables)
+    path = tmp_path / "m.weights.h5"
+    model.save_weights(path)
+    with h5py.File(path, "a") as f:
+        f["optimizer/vars"].move("0", "x")
+    with pytest.warns(UserWarning, match="Skipping variable loading"):
+        model.load_weights(path)
