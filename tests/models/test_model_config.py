@@ -184,3 +184,45 @@ def test_bare_op_in_graph_is_a_clear_error():
     model = ember.Model(inputs, layers.Dense(2)(inputs) + 1.0)
     with pytest.raises(ValueError, match="op"):
         model.get_config()
+
+
+def test_reads_a_keras_2_functional_config():
+    dense = {
+        "name": "dense",
+        "trainable": True,
+        "dtype": "float32",
+        "units": 2,
+        "activation": "relu",
+        "use_bias": True,
+        "kernel_initializer": {"class_name": "Ones", "config": {}},
+        "bias_initializer": {"class_name": "Zeros", "config": {}},
+    }
+    config = {
+        "class_name": "Model",
+        "config": {
+            "name": "legacy",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "config": {
+                        "batch_input_shape": [None, 3],
+                        "dtype": "float32",
+                        "name": "input_1",
+                    },
+                    "name": "input_1",
+                    "inbound_nodes": [],
+                },
+                {
+                    "class_name": "Dense",
+                    "config": dense,
+                    "name": "dense",
+                    "inbound_nodes": [[["input_1", 0, 0, {}]]],
+                },
+            ],
+            "input_layers": [["input_1", 0, 0]],
+            "output_layers": [["dense", 0, 0]],
+        },
+    }
+    model = ember.models.model_from_json(json.dumps(config))
+    assert model.name == "legacy"
+    np.testing.assert_allclose(model.predict(np.ones((1, 3)), verbose=0), 3.0)
