@@ -57,8 +57,27 @@ def _nested(lib):
     return lib.Sequential([lib.Input((5,)), inner, lib.layers.Dense(2)])
 
 
+def _branching(lib):
+    # Two inputs, parallel branches and a shared layer: the layers' order
+    # (and so each Dense's path) must be Keras'.
+    a = lib.Input((5,), name="a")
+    b = lib.Input((3,), name="b")
+    shared = lib.layers.Dense(4)
+    x = shared(lib.layers.Dense(3)(a))
+    y = lib.layers.Dense(2)(b)
+    z = lib.layers.Concatenate()([lib.layers.Dense(2)(a), y])
+    z = shared(lib.layers.Dense(3)(z))
+    outputs = lib.layers.Dense(2)(lib.layers.Add()([x, z]))
+    return lib.Model([a, b], outputs)
+
+
 def _inputs(name):
     rng = np.random.default_rng(1)
+    if name == "branching":
+        return [
+            rng.normal(size=(4, 5)).astype("float32"),
+            rng.normal(size=(4, 3)).astype("float32"),
+        ]
     if name == "cnn":
         return rng.normal(size=(4, 8, 8, 1)).astype("float32")
     if name == "embedding":
@@ -66,7 +85,12 @@ def _inputs(name):
     return rng.normal(size=(4, 5)).astype("float32")
 
 
-BUILDERS = {"cnn": _cnn, "embedding": _embedding, "nested": _nested}
+BUILDERS = {
+    "branching": _branching,
+    "cnn": _cnn,
+    "embedding": _embedding,
+    "nested": _nested,
+}
 
 
 def _randomize(model):
