@@ -201,3 +201,37 @@ def test_bfloat16_weights_move_both_ways(tmp_path, direction):
         np.testing.assert_array_equal(
             np.asarray(b.numpy(), "float32"), np.asarray(a.numpy(), "float32")
         )
+
+
+def _subclassed(lib):
+    class Sub(lib.Model):
+        def __init__(self):
+            super().__init__()
+            self.zz = lib.layers.Dense(3)
+            self.blocks = [lib.layers.Dense(4), lib.layers.Dense(4)]
+            self.norm = lib.layers.BatchNormalization()
+
+        def call(self, x, training=False):
+            x = self.blocks[1](self.blocks[0](x))
+            return self.zz(self.norm(x, training=training))
+
+    model = Sub()
+    model(np.zeros((1, 5), "float32"))
+    return model
+
+
+@pytest.mark.parametrize("direction", ["keras_to_ember", "ember_to_keras"])
+def test_subclassed_model_weights_move_both_ways(tmp_path, direction):
+    source_lib, target_lib = (
+        (keras, ember) if direction == "keras_to_ember" else (ember, keras)
+    )
+    source = _subclassed(source_lib)
+    _randomize(source)
+    path = tmp_path / "sub.weights.h5"
+    source.save_weights(path)
+    target = _subclassed(target_lib)
+    target.load_weights(path)
+    x = _inputs("nested")
+    np.testing.assert_allclose(
+        np.asarray(target(x)), np.asarray(source(x)), rtol=1e-5, atol=1e-5
+    )
