@@ -278,7 +278,8 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
         _build_from_config(obj, build_config)
     compile_config = config.get("compile_config")
     if compile_config and hasattr(obj, "compile_from_config"):
-        obj.compile_from_config(_deserialize(compile_config, custom_objects))
+        # As in Keras, the model deserializes its compile config itself.
+        obj.compile_from_config(compile_config)
     return obj
 
 

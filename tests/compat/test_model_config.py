@@ -2,6 +2,7 @@
 
 import json
 import os
+import warnings
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -146,3 +147,17 @@ def test_functional_config_matches_keras_on_a_shared_layer_model():
     ours = json.loads(json.dumps(build(ember).get_config()))
     theirs = json.loads(json.dumps(build(keras).get_config()))
     assert ours == theirs
+
+
+def test_ember_reads_a_compiled_keras_model_json():
+    model = _token_model(keras)
+    model.compile(optimizer="adam", loss="mse")
+    with warnings.catch_warnings():
+        # Keras reads its learning rate through numpy 2's deprecated path.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        text = model.to_json()
+    assert "compile_config" in text
+    clone = ember.models.model_from_json(text)
+    assert [layer.name for layer in clone.layers] == [
+        layer.name for layer in model.layers
+    ]
