@@ -35,6 +35,18 @@ _MAX_RATIO = 100
 _MAX_EXPANSION = 1100
 
 
+def _write_zip(target: Any, config: dict, weights: bytes) -> None:
+    metadata = {
+        "keras_version": KERAS_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    }
+    # Keras stores members uncompressed; so do we.
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(METADATA_NAME, json.dumps(metadata))
+        zf.writestr(CONFIG_NAME, json.dumps(config))
+        zf.writestr(WEIGHTS_NAME, weights)
+
+
 def archive_bytes(config: dict, weights: bytes) -> bytes:
     """The `.keras` archive of a serialized config and a weights file.
 
@@ -45,34 +57,23 @@ def archive_bytes(config: dict, weights: bytes) -> bytes:
     Returns:
         The zip archive's bytes.
     """
-    metadata = {
-        "keras_version": KERAS_VERSION,
-        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
-    }
     buffer = io.BytesIO()
-    # Keras stores members uncompressed; so do we.
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
-        zf.writestr(METADATA_NAME, json.dumps(metadata))
-        zf.writestr(CONFIG_NAME, json.dumps(config))
-        zf.writestr(WEIGHTS_NAME, weights)
+    _write_zip(buffer, config, weights)
     return buffer.getvalue()
 
 
 def write_archive(filepath: Any, config: dict, weights: bytes) -> None:
-    """Writes a `.keras` archive atomically.
+    """Writes a `.keras` archive atomically: into a temporary file in the
+    same folder, renamed over `filepath` once complete.
 
     Args:
         filepath: where to write it.
         config: the model's serialized config.
         weights: the bytes of its `.weights.h5` file.
     """
-    data = archive_bytes(config, weights)
-
-    def write(path: str) -> None:
-        with open(path, "wb") as f:
-            f.write(data)
-
-    weights_h5.atomic_write(filepath, write)
+    weights_h5.atomic_write(
+        filepath, lambda path: _write_zip(path, config, weights)
+    )
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:
