@@ -342,9 +342,22 @@ class Model(Layer):
     def save(
         self, filepath, overwrite: bool = True, zipped=None, **kwargs
     ) -> None:
-        """Saves the model as a `.keras` archive (config, weights,
-        optimizer state), readable by Keras 3; see
-        `ember.saving.save_model`."""
+        """Saves the model as a `.keras` archive that Keras 3 can read.
+
+        The archive holds the config (architecture and compile arguments),
+        the weights and optimizer state, and metadata. The write is atomic:
+        an interrupted save leaves any previous file intact.
+
+        Args:
+            filepath: a path ending in `.keras`, or a binary file object.
+            overwrite: when False and the file exists, ask first.
+            zipped: only zipped archives are written (None or True).
+
+        Example:
+
+        >>> model.save("model.keras")  # doctest: +SKIP
+        >>> model = ember.saving.load_model("model.keras")  # doctest: +SKIP
+        """
         from ember.saving import saving_api
 
         saving_api.save_model(
@@ -354,8 +367,16 @@ class Model(Layer):
     def save_weights(
         self, filepath, overwrite: bool = True, max_shard_size=None
     ) -> None:
-        """Saves the weights to a `.weights.h5` file in Keras 3's layout;
-        see `ember.saving.save_weights`."""
+        """Saves the weights (and optimizer state) to a `.weights.h5` file.
+
+        The file follows Keras 3's layout, so Keras loads it into the same
+        architecture. The write is atomic.
+
+        Args:
+            filepath: a path ending in `.weights.h5`.
+            overwrite: when False and the file exists, ask first.
+            max_shard_size: sharding is not supported (must be None).
+        """
         from ember.saving import saving_api
 
         saving_api.save_weights(
@@ -363,8 +384,19 @@ class Model(Layer):
         )
 
     def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs):
-        """Loads weights from a `.weights.h5` or `.keras` file (written by
-        ember or Keras); see `ember.saving.load_weights`."""
+        """Loads weights from a `.weights.h5` or `.keras` file written by
+        ember or Keras.
+
+        Weights are matched by the model's structure, as in Keras (layers
+        by their place in the model, variables by order), and checked
+        before any variable changes.
+
+        Args:
+            filepath: the `.weights.h5` or `.keras` file.
+            skip_mismatch: warn about and skip layers whose weights are
+                missing, extra or of another shape, instead of raising a
+                `ValueError`.
+        """
         from ember.saving import saving_api
 
         saving_api.load_weights(
