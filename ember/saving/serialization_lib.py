@@ -59,6 +59,11 @@ def serialize_keras_object(obj: Any) -> Any:
         }
     if isinstance(obj, np.dtype):
         return standardize_dtype(obj)
+    if inspect.isclass(obj) and (
+        issubclass(obj, np.generic)
+        or isinstance(getattr(obj, "dtype", None), np.dtype)
+    ):
+        return standardize_dtype(obj)  # np.float32, jnp.bfloat16...
     if isinstance(obj, list | tuple):
         items = [serialize_keras_object(x) for x in obj]
         return tuple(items) if isinstance(obj, tuple) else items

@@ -2,6 +2,7 @@
 
 import json
 
+import jax
 import numpy as np
 import pytest
 
@@ -68,6 +69,9 @@ def test_functions_and_plain_values():
     assert fn is ember.activations.relu
     value = {"a": [1, 2.5, "x", None], "b": (True, False)}
     assert deserialize_keras_object(serialize_keras_object(value)) == value
+    assert serialize_keras_object(np.dtype("int32")) == "int32"
+    assert serialize_keras_object(np.float16) == "float16"
+    assert serialize_keras_object(jax.numpy.bfloat16) == "bfloat16"
     array = np.arange(6, dtype="float32").reshape(2, 3)
     _, restored = _round_trip(array)
     np.testing.assert_array_equal(restored, array)
