@@ -194,6 +194,27 @@ def weights_bytes(model: Any) -> bytes:
     return buffer.getvalue()
 
 
+def _file_mode(filepath: str) -> int:
+    if os.path.exists(filepath):
+        return os.stat(filepath).st_mode & 0o7777
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux reports the umask without changing it (os.umask would set it
+    # for every thread, for a moment).
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
 def atomic_write(filepath: str, write) -> None:
     """Calls `write(temporary_path)`, then renames the result to
     `filepath`: a crash mid-write leaves any previous file intact."""
@@ -207,6 +228,9 @@ def atomic_write(filepath: str, write) -> None:
         write(temporary)
         with open(temporary, "rb+") as f:
             os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain
+        # `open` would, or the mode of the file it replaces.
+        os.chmod(temporary, _file_mode(filepath))
         os.replace(temporary, filepath)
     except BaseException:
         if os.path.exists(temporary):

@@ -306,3 +306,25 @@ def test_optimizer_entries_with_odd_keys_are_skipped_with_a_warning(tmp_path):
         f["optimizer/vars"].move("0", "x")
     with pytest.warns(UserWarning, match="Skipping variable loading"):
         model.load_weights(path)
+
+
+def test_saved_file_has_the_usual_permissions(tmp_path):
+    model, path = _model_and_file(tmp_path)
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"")
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+    os.chmod(path, 0o640)
+    model.save_weights(path)
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_overwrite_false_asks_first(tmp_path, monkeypatch):
+    model, path = _model_and_file(tmp_path)
+    before = path.read_bytes()
+    model.layers[0].kernel.assign(np.ones((2, 3)))
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    model.save_weights(path, overwrite=False)
+    assert path.read_bytes() == before
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    model.save_weights(path, overwrite=False)
+    assert path.read_bytes() != before
