@@ -161,3 +161,33 @@ def test_ember_reads_a_compiled_keras_model_json():
     assert [layer.name for layer in clone.layers] == [
         layer.name for layer in model.layers
     ]
+
+
+def _layer_cases():
+    layers = ember.layers
+    return [
+        layers.Dense(3, activation="relu"),
+        layers.Conv2D(2, 3, padding="same"),
+        layers.BatchNormalization(momentum=0.9),
+        layers.Embedding(5, 2, mask_zero=True),
+        layers.LayerNormalization(),
+        layers.Dropout(0.3),
+        layers.MaxPooling2D(),
+        layers.DepthwiseConv2D(3),
+        layers.EinsumDense("ab,bc->ac", output_shape=3),
+        layers.Concatenate(axis=1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "layer", _layer_cases(), ids=lambda layer: type(layer).__name__
+)
+def test_layer_dicts_read_by_keras_give_back_the_same_dict(layer):
+    ours = json.loads(json.dumps(ember.saving.serialize_keras_object(layer)))
+    theirs = keras.saving.serialize_keras_object(
+        keras.saving.deserialize_keras_object(ours)
+    )
+    assert json.loads(json.dumps(theirs)) == ours
+    back = ember.saving.deserialize_keras_object(theirs)
+    assert type(back) is type(layer)
+    assert back.get_config() == layer.get_config()
