@@ -1,5 +1,6 @@
 """Model: a Layer with the training and inspection API."""
 
+import warnings
 from typing import Any
 
 from ember.core.symbolic import SymbolicTensor
@@ -128,7 +129,61 @@ class Model(Layer):
         self._test_function = None
         self._predict_function = None
         self.stop_training = False
+        self._compile_args = {
+            "optimizer": optimizer,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+            "run_eagerly": bool(run_eagerly),
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
         self.compiled = True
+
+    def get_compile_config(self) -> dict | None:
+        """The arguments given to `compile`, for saving (None if not
+        compiled). They are serialized by `ember.saving`, as in Keras.
+
+        ember's default `steps_per_execution="auto"` is written as Keras'
+        default, 1 (the steps compute the same numbers for any value).
+        """
+        if not getattr(self, "compiled", False):
+            return None
+        config = dict(self._compile_args)
+        if config["steps_per_execution"] == "auto":
+            config["steps_per_execution"] = 1
+        if config["jit_compile"] == "auto":
+            config["jit_compile"] = True
+        return config
+
+    def compile_from_config(self, config: dict) -> None:
+        """Compiles the model from `get_compile_config()`'s (serialized)
+        output, and builds the optimizer's variables when the model is
+        built, so that saved optimizer state can be loaded into them.
+
+        A saved `steps_per_execution` of 1 (Keras' default) becomes
+        ember's default, `"auto"`.
+        """
+        from ember.saving import deserialize_keras_object
+
+        if type(self).compile is not Model.compile:
+            warnings.warn(
+                f'Model "{self.name}" overrides `compile()`, so it was not '
+                "compiled from the saved config: call `compile()` after "
+                "loading, or override `compile_from_config()`.",
+                stacklevel=2,
+            )
+            return
+        config = {
+            key: deserialize_keras_object(value)
+            for key, value in config.items()
+        }
+        if config.get("steps_per_execution") == 1:
+            config["steps_per_execution"] = "auto"
+        self.compile(**config)
+        if self.built and not self.optimizer.built:
+            self.optimizer.build(self.trainable_variables)
 
     @property
     def metrics(self) -> list:

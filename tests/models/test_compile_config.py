@@ -1,0 +1,85 @@
+"""Model.get_compile_config / compile_from_config, and fit resuming from
+a saved .keras file."""
+
+import numpy as np
+import pytest
+
+import ember
+from ember import layers
+
+
+def _model(compile_kwargs=None):
+    ember.utils.set_random_seed(0)
+    model = ember.Sequential(
+        [
+            ember.Input(shape=(3,)),
+            layers.Dense(4, activation="relu"),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(
+        **(
+            compile_kwargs
+            or {
+                "optimizer": ember.optimizers.Adam(0.01),
+                "loss": "mse",
+                "metrics": ["mae"],
+            }
+        )
+    )
+    return model
+
+
+def _data():
+    x = np.random.default_rng(0).normal(size=(40, 3)).astype("float32")
+    return x, x.sum(axis=1, keepdims=True)
+
+
+def test_compile_config_round_trips_through_serialization():
+    model = _model(
+        {
+            "optimizer": "rmsprop",
+            "loss": "mse",
+            "loss_weights": 2.0,
+            "metrics": ["mae", ember.metrics.RootMeanSquaredError()],
+        }
+    )
+    config = ember.saving.serialize_keras_object(model.get_compile_config())
+    assert config["steps_per_execution"] == 1  # Keras' default
+    assert config["metrics"][0] == "mae"
+    fresh = _model()
+    fresh.compile_from_config(config)
+    assert type(fresh.optimizer).__name__ == "RMSprop"
+    assert fresh._steps_per_execution == "auto"
+    logs = fresh.evaluate(*_data(), verbose=0, return_dict=True)
+    assert set(logs) == {"loss", "mae", "root_mean_squared_error"}
+
+
+def test_an_uncompiled_model_has_no_compile_config():
+    model = ember.Sequential([ember.Input(shape=(3,)), layers.Dense(1)])
+    assert model.get_compile_config() is None
+
+
+def test_fit_resumes_exactly_from_a_saved_file(tmp_path):
+    x, y = _data()
+    straight = _model()
+    straight.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    first = _model()
+    first.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    first.save(tmp_path / "half.keras")
+    resumed = ember.saving.load_model(tmp_path / "half.keras")
+    assert int(np.asarray(resumed.optimizer.iterations.numpy())) == 5
+    resumed.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(straight.get_weights(), resumed.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_a_custom_compile_is_not_replayed():
+    class Custom(ember.Sequential):
+        def compile(self, **kwargs):
+            super().compile(**kwargs)
+
+    model = Custom([ember.Input(shape=(3,)), layers.Dense(1)])
+    with pytest.warns(UserWarning, match="overrides `compile"):
+        model.compile_from_config({"optimizer": "sgd", "loss": "mse"})
+    assert not getattr(model, "compiled", False)
