@@ -76,3 +76,20 @@ def test_trained_keras_model_loads_into_ember(tmp_path):
     np.testing.assert_allclose(
         _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("direction", ["keras_to_ember", "ember_to_keras"])
+def test_load_weights_from_the_other_librarys_archive(tmp_path, direction):
+    source_lib, target_lib = (
+        (keras, ember) if direction == "keras_to_ember" else (ember, keras)
+    )
+    source = BUILDERS["nested"](source_lib)
+    _randomize(source)
+    path = tmp_path / "m.keras"
+    source.save(path)
+    target = BUILDERS["nested"](target_lib)
+    target.load_weights(path)
+    x = _inputs("nested")
+    np.testing.assert_allclose(
+        _predict(target, x), _predict(source, x), rtol=1e-5, atol=1e-5
+    )
