@@ -313,10 +313,15 @@ def find_function(config: dict, custom_objects: dict) -> Any:
     if found is not None:
         return found
     family = _family_of(config.get("module"))
-    if config.get("module") == "builtins":
-        family = "keras.activations"
     _, functions = builtin_tables()
-    for key in [family] if family in functions else list(functions):
+    if family in functions:
+        order = [family]
+    elif config.get("module") in (None, "builtins"):
+        # Activations first: "relu" is an activation before a metric.
+        order = ["keras.activations", *functions]
+    else:
+        order = []
+    for key in order:
         if name in functions[key]:
             return functions[key][name]
     known = [n for table in functions.values() for n in table]

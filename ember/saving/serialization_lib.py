@@ -133,15 +133,11 @@ def _serialize_function(fn: types.FunctionType) -> dict:
             "registered_name": name,
         }
     _, functions = registration.builtin_tables()
-    for keras_module, table in functions.items():
+    for table in functions.values():
         if table.get(fn.__name__) is fn:
-            module = (
-                "builtins"
-                if keras_module == "keras.activations"
-                else keras_module
-            )
+            # Keras writes "builtins" for every function it exports.
             return {
-                "module": module,
+                "module": "builtins",
                 "class_name": "function",
                 "config": fn.__name__,
                 "registered_name": "function",

@@ -67,6 +67,9 @@ def test_functions_and_plain_values():
     }
     _, fn = _round_trip(ember.activations.relu)
     assert fn is ember.activations.relu
+    config, fn = _round_trip(ember.losses.mean_squared_error)
+    assert config["module"] == "builtins"
+    assert fn is ember.losses.mean_squared_error
     value = {"a": [1, 2.5, "x", None], "b": (True, False)}
     assert deserialize_keras_object(serialize_keras_object(value)) == value
     assert serialize_keras_object(np.dtype("int32")) == "int32"
