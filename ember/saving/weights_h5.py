@@ -172,18 +172,18 @@ def write_weights(model: Any, h5file: h5py.File) -> None:
         if isinstance(name, str):
             group.attrs["name"] = name
         if hasattr(obj, "save_own_variables"):
+            # Keras' hook: the object fills a dict of named arrays itself.
             store: dict = {}
             obj.save_own_variables(store)
-            values = [store[str(i)] for i in range(len(store))]
         else:
-            values = own_variables(obj)
-        for i, value in enumerate(values):
+            store = {str(i): v for i, v in enumerate(own_variables(obj))}
+        for key, value in store.items():
             array = _to_numpy(value)
             if array.dtype == jnp.bfloat16:
-                dataset = group.create_dataset(str(i), data=array)
+                dataset = group.create_dataset(key, data=array)
                 dataset.attrs["dtype"] = "bfloat16"
             else:
-                group.create_dataset(str(i), data=array)
+                group.create_dataset(key, data=array)
 
 
 def weights_bytes(model: Any) -> bytes:

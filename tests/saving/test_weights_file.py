@@ -328,3 +328,31 @@ def test_overwrite_false_asks_first(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: "y")
     model.save_weights(path, overwrite=False)
     assert path.read_bytes() != before
+
+
+def test_layers_may_save_and_load_their_own_state(tmp_path):
+    class Scaled(ember.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.table = np.zeros(3, "float32")
+
+        def call(self, x):
+            return x * self.table.sum()
+
+        def save_own_variables(self, store):
+            store["table"] = self.table
+
+        def load_own_variables(self, store):
+            self.table = np.asarray(store["table"])
+
+    def build():
+        return ember.Sequential([ember.Input((3,)), Scaled()])
+
+    model = build()
+    model.layers[0].table = np.array([1.0, 2.0, 3.0], "float32")
+    path = tmp_path / "m.weights.h5"
+    model.save_weights(path)
+    assert "layers/scaled/vars/table" in _tree(path)
+    other = build()
+    other.load_weights(path)
+    np.testing.assert_array_equal(other.layers[0].table, [1.0, 2.0, 3.0])
