@@ -93,3 +93,31 @@ def test_load_weights_from_the_other_librarys_archive(tmp_path, direction):
     np.testing.assert_allclose(
         _predict(target, x), _predict(source, x), rtol=1e-5, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("direction", ["keras_to_ember", "ember_to_keras"])
+def test_sequential_built_on_first_call_moves_both_ways(tmp_path, direction):
+    source_lib, target_lib = (
+        (keras, ember) if direction == "keras_to_ember" else (ember, keras)
+    )
+    x = np.random.default_rng(4).normal(size=(2, 3)).astype("float32")
+
+    def build(lib):
+        model = lib.Sequential([lib.layers.Dense(4), lib.layers.Dense(2)])
+        model(x)
+        return model
+
+    source = build(source_lib)
+    weights_path = tmp_path / "m.weights.h5"
+    source.save_weights(weights_path)
+    target = build(target_lib)
+    target.load_weights(weights_path)
+    np.testing.assert_allclose(
+        np.asarray(target(x)), np.asarray(source(x)), rtol=1e-6
+    )
+    archive_path = tmp_path / "m.keras"
+    source.save(archive_path)
+    restored = target_lib.saving.load_model(archive_path)
+    np.testing.assert_allclose(
+        np.asarray(restored(x)), np.asarray(source(x)), rtol=1e-6
+    )
