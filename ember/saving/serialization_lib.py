@@ -267,13 +267,13 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
         )
     if isinstance(inner, dict):
         inner = _with_custom_values(inner, custom_objects)
-    accepts_custom = (
-        "custom_objects" in inspect.signature(cls.from_config).parameters
-    )
-    if accepts_custom:
-        obj = cls.from_config(inner, custom_objects=custom_objects)
-    else:
-        obj = cls.from_config(inner)
+    params = inspect.signature(cls.from_config).parameters
+    extra = {}
+    if "custom_objects" in params:
+        extra["custom_objects"] = custom_objects
+    if "safe_mode" in params:
+        extra["safe_mode"] = registration.in_safe_mode()
+    obj = cls.from_config(inner, **extra)
     build_config = config.get("build_config")
     if build_config and not getattr(obj, "built", True):
         _build_from_config(obj, build_config)

@@ -226,3 +226,15 @@ def test_reads_a_keras_2_functional_config():
     model = ember.models.model_from_json(json.dumps(config))
     assert model.name == "legacy"
     np.testing.assert_allclose(model.predict(np.ones((1, 3)), verbose=0), 3.0)
+
+
+def test_lambda_bytecode_in_a_model_file_is_refused():
+    inputs = ember.Input(shape=(2,))
+    model = ember.Model(inputs, layers.Lambda(lambda x: x * 2)(inputs))
+    text = model.to_json()
+    assert "__lambda__" in text
+    for safe_mode in (True, False):
+        with pytest.raises(ValueError, match="bytecode"):
+            ember.saving.deserialize_keras_object(
+                json.loads(text), safe_mode=safe_mode
+            )
