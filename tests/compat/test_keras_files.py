@@ -17,6 +17,7 @@ from tests.compat.test_keras_weights import BUILDERS
 from tests.compat.test_keras_weights import _inputs
 from tests.compat.test_keras_weights import _predict
 from tests.compat.test_keras_weights import _randomize
+from tests.compat.test_keras_weights import _trained
 
 pytestmark = [
     pytest.mark.compat,
@@ -120,4 +121,28 @@ def test_sequential_built_on_first_call_moves_both_ways(tmp_path, direction):
     restored = target_lib.saving.load_model(archive_path)
     np.testing.assert_allclose(
         np.asarray(restored(x)), np.asarray(source(x)), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "source_lib, target_lib",
+    [(keras, ember), (ember, keras), (ember, ember)],
+    ids=["keras_to_ember", "ember_to_keras", "ember_to_ember"],
+)
+def test_compiled_model_keeps_its_optimizer_state(
+    tmp_path, source_lib, target_lib
+):
+    source = _trained(source_lib)
+    path = tmp_path / "m.keras"
+    source.save(path)
+    restored = target_lib.saving.load_model(path)
+    assert type(restored.optimizer).__name__ == "Adam"
+    source_vars = source.optimizer.variables
+    restored_vars = restored.optimizer.variables
+    assert len(restored_vars) == len(source_vars)
+    for a, b in zip(source_vars, restored_vars, strict=True):
+        np.testing.assert_allclose(np.asarray(b), np.asarray(a), rtol=1e-6)
+    x = _inputs("cnn")
+    np.testing.assert_allclose(
+        _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
     )
