@@ -267,3 +267,21 @@ def test_save_to_and_load_from_a_file_object():
     np.testing.assert_allclose(
         restored.predict(x, verbose=0), model.predict(x, verbose=0)
     )
+
+
+def test_training_resumes_exactly_after_load_model(tmp_path):
+    pytest.importorskip("ember.saving.serialization_lib")
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(8, 4)).astype("float32")
+    y = rng.normal(size=(8, 3)).astype("float32")
+    model = _model()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, batch_size=4, shuffle=False, verbose=0)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    restored = ember.saving.load_model(path)
+    assert int(restored.optimizer.iterations.numpy()) == 2
+    for m in (model, restored):
+        m.fit(x, y, batch_size=4, shuffle=False, verbose=0)
+    for a, b in zip(model.weights, restored.weights, strict=True):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-6)
