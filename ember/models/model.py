@@ -141,6 +141,22 @@ class Model(Layer):
         }
         self.compiled = True
 
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """Rebuilds a model from its config: a functional config (with
+        `layers`, `input_layers` and `output_layers`) gives a functional
+        model of this class, as in Keras; otherwise the config holds the
+        constructor's arguments."""
+        if all(
+            key in config for key in ("layers", "input_layers", "output_layers")
+        ):
+            from ember.models import _model_config
+
+            return _model_config.functional_from_config(
+                cls, config, custom_objects=custom_objects
+            )
+        return super().from_config(config)
+
     def get_compile_config(self) -> dict | None:
         """The arguments given to `compile`, for saving (None if not
         compiled). They are serialized by `ember.saving`, as in Keras.

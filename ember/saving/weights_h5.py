@@ -15,15 +15,17 @@ links, external or virtual datasets and datasets that declare far more
 data than the file holds are refused.
 """
 
+from __future__ import annotations
+
 import io
 import math
 import os
 import tempfile
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from typing import Any
 
-import h5py
 import jax.numpy as jnp
 import numpy as np
 
@@ -32,6 +34,9 @@ from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
+
+if TYPE_CHECKING:
+    import h5py
 
 # A dataset may declare at most this many bytes per byte of file (DEFLATE
 # cannot exceed ~1032:1), past a floor that any small file may reach.
@@ -188,6 +193,8 @@ def write_weights(model: Any, h5file: h5py.File) -> None:
 
 def weights_bytes(model: Any) -> bytes:
     """The `.weights.h5` file of `model`, in memory."""
+    import h5py
+
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5file:
         write_weights(model, h5file)
@@ -245,6 +252,8 @@ def save_weights(model: Any, filepath: str) -> None:
         model: a built model.
         filepath: a path ending in `.weights.h5`.
     """
+    import h5py
+
     if not getattr(model, "built", False):
         raise ValueError(
             f'Model "{model.name}" is not built yet, so it has no weights to '
@@ -252,6 +261,7 @@ def save_weights(model: Any, filepath: str) -> None:
         )
 
     def write(path: str) -> None:
+
         with h5py.File(path, "w") as h5file:
             write_weights(model, h5file)
 
@@ -296,6 +306,8 @@ def _checked_dataset(dataset: h5py.Dataset, where: str, limit: int):
 
 
 def _read_group(group, path, limit, depth, entries, names) -> None:
+    import h5py
+
     if depth > _MAX_DEPTH:
         raise ValueError(
             f"Invalid weights file: groups nested deeper than {_MAX_DEPTH} "
@@ -345,6 +357,8 @@ def read_weights(source: Any) -> tuple[dict, dict]:
         `(entries, names)`: `{path: {"0": array, ...}}` and the stored
         object name of each path.
     """
+    import h5py
+
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     if isinstance(source, io.BytesIO):

@@ -238,3 +238,12 @@ def test_lambda_bytecode_in_a_model_file_is_refused():
             ember.saving.deserialize_keras_object(
                 json.loads(text), safe_mode=safe_mode
             )
+
+
+def test_model_from_config_rebuilds_a_functional_config():
+    inputs = ember.Input(shape=(3,))
+    model = ember.Model(inputs, ember.layers.Dense(2)(inputs))
+    clone = ember.Model.from_config(model.get_config())
+    clone.set_weights(model.get_weights())
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(clone(x), model(x), rtol=1e-6)
