@@ -4,5 +4,6 @@ from ember.callbacks.callback import Callback
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.callbacks.callback_list import CallbackList
 from ember.callbacks.history import History
+from ember.callbacks.model_checkpoint import ModelCheckpoint
 from ember.callbacks.progbar_logger import ProgbarLogger
 from ember.callbacks.terminate_on_nan import TerminateOnNaN
