@@ -1,6 +1,7 @@
 """ember.models: Model, Sequential and the functional graph."""
 
 from ember.models._model_config import model_from_json
+from ember.models.cloning import clone_model
 from ember.models.functional import Functional
 from ember.models.model import Model
 from ember.models.sequential import Sequential
