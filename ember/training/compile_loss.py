@@ -22,6 +22,7 @@ from ember.losses.loss import Loss
 from ember.losses.loss import LossFunctionWrapper
 from ember.training import steps
 from ember.training.outputs import Outputs
+from ember.training.outputs import identifiers
 
 _AUTO_CROSSENTROPY = ("crossentropy", "ce")
 
@@ -34,14 +35,6 @@ def target_kind(y_shape: tuple, pred_shape: tuple) -> str:
         tuple(y_shape)[-1:] == (1,) and tuple(pred_shape)[-1:] != (1,)
     )
     return "sparse" if sparse else "categorical"
-
-
-def _leaves(argument: Any) -> list:
-    if isinstance(argument, dict):
-        return [x for v in argument.values() for x in _leaves(v)]
-    if isinstance(argument, (list, tuple)):
-        return [x for v in argument for x in _leaves(v)]
-    return [argument]
 
 
 def get_loss(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Loss:
@@ -93,8 +86,8 @@ class CompileLoss:
                 f"loss_weights={loss_weights!r}"
             )
         # Unknown names fail here, in compile, not at the first fit.
-        for identifier in _leaves(loss):
-            if identifier is not None and not (
+        for identifier in identifiers(loss):
+            if not (
                 isinstance(identifier, str)
                 and identifier.lower() in _AUTO_CROSSENTROPY
             ):

@@ -23,6 +23,7 @@ from ember.metrics.metric import Metric
 from ember.training import steps
 from ember.training.compile_loss import target_kind
 from ember.training.outputs import Outputs
+from ember.training.outputs import identifiers
 
 _ACCURACY_NAMES = ("accuracy", "acc")
 _ACCURACIES = {
@@ -38,14 +39,6 @@ def _check_argument(value: Any, what: str) -> None:
             f"`{what}` must be a list, tuple or dict. Received: "
             f"{what}={value!r} of type {type(value).__name__}"
         )
-
-
-def _leaves(argument: Any) -> list:
-    if isinstance(argument, dict):
-        return [x for v in argument.values() for x in _leaves(v)]
-    if isinstance(argument, (list, tuple)):
-        return [x for v in argument for x in _leaves(v)]
-    return [] if argument is None else [argument]
 
 
 def get_metric(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Metric:
@@ -90,7 +83,7 @@ class CompileMetrics(Metric):
         _check_argument(metrics, "metrics")
         _check_argument(weighted_metrics, "weighted_metrics")
         # Unknown names fail here, in compile, not at the first fit.
-        for identifier in _leaves(metrics) + _leaves(weighted_metrics):
+        for identifier in identifiers(metrics) + identifiers(weighted_metrics):
             if isinstance(identifier, str) and (
                 identifier.lower() not in _ACCURACY_NAMES
             ):
@@ -129,7 +122,7 @@ class CompileMetrics(Metric):
         if not argument:
             return [[] for _ in range(len(outputs))]
         if outputs.single:
-            per_output = [_leaves(argument)]
+            per_output = [identifiers(argument)]
         elif isinstance(argument, dict) or len(argument) == len(outputs):
             per_output = outputs.per_output(argument, what)
         else:
@@ -142,7 +135,7 @@ class CompileMetrics(Metric):
         return [
             [
                 get_metric(m, y_shapes[index], pred_shapes[index])
-                for m in _leaves(entry)
+                for m in identifiers(entry)
             ]
             for index, entry in enumerate(per_output)
         ]

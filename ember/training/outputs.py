@@ -104,6 +104,15 @@ class Outputs(NamedTuple):
         return [argument] * len(self)
 
 
+def identifiers(argument: Any) -> list:
+    """Every non-None entry of a (nested) list or dict compile argument."""
+    if isinstance(argument, dict):
+        return [x for v in argument.values() for x in identifiers(v)]
+    if isinstance(argument, (list, tuple)):
+        return [x for v in argument for x in identifiers(v)]
+    return [] if argument is None else [argument]
+
+
 def outputs_of(model, y_pred: Any) -> Outputs:
     """The `Outputs` of `model`, from (the shapes of) one prediction."""
     if not isinstance(y_pred, (list, tuple, dict)):
