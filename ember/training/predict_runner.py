@@ -26,19 +26,6 @@ from typing import Any
 import jax
 
 
-def _all_layers(model) -> list:
-    """`model` and all its nested sublayers, each once."""
-    found, seen, stack = [], set(), [model]
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        found.append(layer)
-        stack.extend(reversed(layer._layers))
-    return found
-
-
 def _fingerprint(layers: list, variables: list) -> list:
     """What the variable lists were found from (see the module docstring)."""
     parts: list = []
@@ -144,7 +131,7 @@ class PredictRunner:
             self.function = self._make_function()
             self._bytes_per_sample = {}
         self._trainable, self._non_trainable = trainable, non_trainable
-        self._layers = _all_layers(model)
+        self._layers = [model, *model._flatten_layers()]
         # Holding the attribute values keeps their ids from being reused
         # by new objects while the fingerprint refers to them.
         self._held = [tuple(layer.__dict__.values()) for layer in self._layers]
