@@ -10,15 +10,13 @@ model's optimizer under `optimizer/`. Each object's variables are the
 datasets `0`, `1`, ... of its `vars` group, in Keras' order (trainable,
 then non-trainable). Files move both ways between ember and Keras.
 
-Loading reads and checks the whole file before any variable changes:
-links, external or virtual datasets and datasets that declare far more
-data than the file holds are refused.
+Loading reads and checks the whole file (`weights_reading`) before any
+variable changes, then matches its entries to the model's variables.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import os
 import tempfile
 import warnings
@@ -34,15 +32,11 @@ from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
+from ember.saving.weights_reading import join_path
+from ember.saving.weights_reading import read_weights
 
 if TYPE_CHECKING:
     import h5py
-
-# A dataset may declare at most this many bytes per byte of file (DEFLATE
-# cannot exceed ~1032:1), past a floor that any small file may reach.
-_MAX_EXPANSION = 1100
-_DECLARED_FLOOR_BYTES = 1 << 24
-_MAX_DEPTH = 64
 
 # Attributes that hold bookkeeping rather than child objects: Sequential's
 # inner graph and stack, Functional's operations (Keras skips the same).
@@ -92,10 +86,6 @@ def _children(obj: Any) -> Iterator[tuple[str, Any]]:
         yield name, value
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}/{name}" if path else name
-
-
 def _walk(obj, path, visited, found) -> None:
     if id(obj) in visited:
         return
@@ -105,9 +95,9 @@ def _walk(obj, path, visited, found) -> None:
         return
     for name, child in _children(obj):
         if _is_saveable(child):
-            _walk(child, _join(path, name), visited, found)
+            _walk(child, join_path(path, name), visited, found)
         elif isinstance(child, list | tuple | dict):
-            _walk_container(child, _join(path, name), visited, found, set())
+            _walk_container(child, join_path(path, name), visited, found, set())
 
 
 def _walk_container(container, path, visited, found, seen) -> None:
@@ -121,10 +111,10 @@ def _walk_container(container, path, visited, found, seen) -> None:
     for item in items:
         if _is_saveable(item):
             name = _unique(naming.to_snake_case(type(item).__name__), used)
-            _walk(item, _join(path, name), visited, found)
+            _walk(item, join_path(path, name), visited, found)
         elif isinstance(item, list | tuple | dict):
             name = _unique("container", used)
-            _walk_container(item, _join(path, name), visited, found, seen)
+            _walk_container(item, join_path(path, name), visited, found, seen)
 
 
 def _unique(name: str, used: dict[str, int]) -> str:
@@ -266,123 +256,6 @@ def save_weights(model: Any, filepath: str) -> None:
             write_weights(model, h5file)
 
     atomic_write(filepath, write)
-
-
-# -- reading ------------------------------------------------------------------
-def _link_kind(group: h5py.Group, name: str) -> Any:
-    return group.get(name, getlink=True)
-
-
-def _checked_dataset(dataset: h5py.Dataset, where: str, limit: int):
-    if dataset.external:
-        raise ValueError(
-            f"Refusing to read the weights file: dataset '{where}' is stored "
-            "in an external file."
-        )
-    if dataset.is_virtual:
-        raise ValueError(
-            f"Refusing to read the weights file: dataset '{where}' is a "
-            "virtual dataset."
-        )
-    if dataset.dtype.kind not in "biufcV" or dataset.dtype.names:
-        raise ValueError(
-            f"Invalid weights file: dataset '{where}' has dtype "
-            f"{dataset.dtype}, not a numeric array."
-        )
-    declared = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
-    if declared > limit:
-        raise ValueError(
-            f"Refusing to read the weights file: dataset '{where}' declares "
-            f"{declared} bytes, far more than the file's size allows."
-        )
-    value = np.asarray(dataset[()])
-    if dataset.attrs.get("dtype") == "bfloat16" and value.dtype.itemsize == 2:
-        value = value.view(jnp.bfloat16)
-    elif value.dtype.kind == "V":
-        raise ValueError(
-            f"Invalid weights file: dataset '{where}' holds opaque data."
-        )
-    return value
-
-
-def _read_group(group, path, limit, depth, entries, names) -> None:
-    import h5py
-
-    if depth > _MAX_DEPTH:
-        raise ValueError(
-            f"Invalid weights file: groups nested deeper than {_MAX_DEPTH} "
-            f"levels at '{path}'."
-        )
-    for name in group:
-        where = _join(path, name)
-        link = _link_kind(group, name)
-        if not isinstance(link, h5py.HardLink):
-            raise ValueError(
-                f"Refusing to read the weights file: '{where}' is a "
-                f"{type(link).__name__}; only plain groups and datasets are "
-                "allowed."
-            )
-        child = group[name]
-        if name == "vars" and isinstance(child, h5py.Group):
-            values = {}
-            for key in child:
-                key_where = _join(where, key)
-                if not isinstance(_link_kind(child, key), h5py.HardLink):
-                    raise ValueError(
-                        "Refusing to read the weights file: "
-                        f"'{key_where}' is a link."
-                    )
-                dataset = child[key]
-                if not isinstance(dataset, h5py.Dataset):
-                    raise ValueError(
-                        f"Invalid weights file: '{key_where}' is not a dataset."
-                    )
-                values[key] = _checked_dataset(dataset, key_where, limit)
-            entries[path] = values
-            stored_name = child.attrs.get("name")
-            if isinstance(stored_name, bytes):
-                stored_name = stored_name.decode("utf-8", "replace")
-            names[path] = stored_name
-        elif isinstance(child, h5py.Group):
-            _read_group(child, where, limit, depth + 1, entries, names)
-
-
-def read_weights(source: Any) -> tuple[dict, dict]:
-    """Reads every `vars` group of a weights file, checked.
-
-    Args:
-        source: a path, or a file object or bytes of the HDF5 file.
-
-    Returns:
-        `(entries, names)`: `{path: {"0": array, ...}}` and the stored
-        object name of each path.
-    """
-    import h5py
-
-    if isinstance(source, bytes | bytearray):
-        source = io.BytesIO(source)
-    if isinstance(source, io.BytesIO):
-        size = len(source.getbuffer())
-    else:
-        source = os.fspath(source)
-        size = os.path.getsize(source)
-    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * size)
-    entries: dict = {}
-    names: dict = {}
-    try:
-        h5file = h5py.File(source, "r")
-    except OSError as error:
-        raise ValueError(
-            f"Invalid weights file {source!r}: not an HDF5 file ({error})."
-        ) from error
-    with h5file:
-        try:
-            _read_group(h5file, "", limit, 0, entries, names)
-        except (KeyError, OSError, RuntimeError, TypeError) as error:
-            raise ValueError(
-                f"Invalid weights file: it cannot be read ({error})."
-            ) from error
-    return entries, names
 
 
 def _describe(obj: Any, path: str) -> str:
