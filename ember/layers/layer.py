@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.core import naming
@@ -183,7 +184,7 @@ class Layer(Operation):
                 name=name or naming.uniquify("variable"),
             )
         variable.regularizer = regularizer
-        variable.constraint = constraint
+        variable.constraint = constraints.get(constraint)
         variable.overwrite_with_gradient = overwrite_with_gradient
         if trainable:
             # A frozen layer's new weights are frozen too, until it thaws.

@@ -192,6 +192,7 @@ _FAMILIES = (
     ("keras.optimizers", "ember.optimizers"),
     ("keras.initializers", "ember.initializers"),
     ("keras.regularizers", "ember.regularizers"),
+    ("keras.constraints", "ember.constraints"),
     ("keras.activations", "ember.activations"),
 )
 _MODEL_MODULES = ("keras.models", "keras.src.models", "keras.src.engine")

@@ -4,10 +4,10 @@ from typing import Any
 
 import jax
 
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -54,7 +54,9 @@ class PReLU(Layer):
         self.alpha_regularizer = resolve(
             regularizers.get, alpha_regularizer, self, "alpha_regularizer"
         )
-        self.alpha_constraint = alpha_constraint
+        self.alpha_constraint = resolve(
+            constraints.get, alpha_constraint, self, "alpha_constraint"
+        )
         if shared_axes is None:
             self.shared_axes = None
         elif isinstance(shared_axes, list | tuple):
@@ -115,7 +117,9 @@ class PReLU(Layer):
                 "alpha_regularizer": regularizers.serialize(
                     self.alpha_regularizer
                 ),
-                "alpha_constraint": serialize_optional(self.alpha_constraint),
+                "alpha_constraint": constraints.serialize(
+                    self.alpha_constraint
+                ),
                 "shared_axes": self.shared_axes,
             }
         )

@@ -5,6 +5,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import ops
 from ember import regularizers
@@ -129,8 +130,12 @@ class BaseConv(Layer):
         self.bias_regularizer = resolve(
             regularizers.get, bias_regularizer, self, "bias_regularizer"
         )
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = resolve(
+            constraints.get, kernel_constraint, self, "kernel_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
         self.input_spec = InputSpec(ndim=rank + 2)
 
     @property
@@ -260,8 +265,10 @@ class BaseConv(Layer):
                 "activity_regularizer": serialize_optional(
                     self.activity_regularizer
                 ),
-                "kernel_constraint": serialize_optional(self.kernel_constraint),
-                "bias_constraint": serialize_optional(self.bias_constraint),
+                "kernel_constraint": constraints.serialize(
+                    self.kernel_constraint
+                ),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config

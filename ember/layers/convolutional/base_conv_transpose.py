@@ -5,6 +5,7 @@ from typing import Any
 import numpy as np
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import ops
 from ember import regularizers
@@ -151,8 +152,12 @@ class BaseConvTranspose(Layer):
         self.bias_regularizer = resolve(
             regularizers.get, bias_regularizer, self, "bias_regularizer"
         )
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = resolve(
+            constraints.get, kernel_constraint, self, "kernel_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
@@ -239,8 +244,10 @@ class BaseConvTranspose(Layer):
                 "activity_regularizer": serialize_optional(
                     self.activity_regularizer
                 ),
-                "kernel_constraint": serialize_optional(self.kernel_constraint),
-                "bias_constraint": serialize_optional(self.bias_constraint),
+                "kernel_constraint": constraints.serialize(
+                    self.kernel_constraint
+                ),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config

@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import ops
 from ember import regularizers
@@ -94,8 +95,12 @@ class BaseDepthwiseConv(Layer):
         self.bias_regularizer = resolve(
             regularizers.get, bias_regularizer, self, "bias_regularizer"
         )
-        self.depthwise_constraint = depthwise_constraint
-        self.bias_constraint = bias_constraint
+        self.depthwise_constraint = resolve(
+            constraints.get, depthwise_constraint, self, "depthwise_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
@@ -182,10 +187,10 @@ class BaseDepthwiseConv(Layer):
                 "activity_regularizer": serialize_optional(
                     self.activity_regularizer
                 ),
-                "depthwise_constraint": serialize_optional(
+                "depthwise_constraint": constraints.serialize(
                     self.depthwise_constraint
                 ),
-                "bias_constraint": serialize_optional(self.bias_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
         return config

@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import ops
 from ember import regularizers
@@ -95,9 +96,15 @@ class BaseSeparableConv(Layer):
             setattr(self, name, resolve(initializers.get, init, self, name))
             name = f"{kind}_regularizer"
             setattr(self, name, resolve(regularizers.get, reg, self, name))
-        self.depthwise_constraint = depthwise_constraint
-        self.pointwise_constraint = pointwise_constraint
-        self.bias_constraint = bias_constraint
+        self.depthwise_constraint = resolve(
+            constraints.get, depthwise_constraint, self, "depthwise_constraint"
+        )
+        self.pointwise_constraint = resolve(
+            constraints.get, pointwise_constraint, self, "pointwise_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
         self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
@@ -191,7 +198,7 @@ class BaseSeparableConv(Layer):
             self.activity_regularizer
         )
         for kind in ("depthwise", "pointwise", "bias"):
-            config[f"{kind}_constraint"] = serialize_optional(
+            config[f"{kind}_constraint"] = constraints.serialize(
                 getattr(self, f"{kind}_constraint")
             )
         return config

@@ -5,10 +5,10 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -95,8 +95,12 @@ class Dense(Layer):
         self.bias_regularizer = resolve(
             regularizers.get, bias_regularizer, self, "bias_regularizer"
         )
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = resolve(
+            constraints.get, kernel_constraint, self, "kernel_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -158,8 +162,10 @@ class Dense(Layer):
                 "bias_regularizer": regularizers.serialize(
                     self.bias_regularizer
                 ),
-                "kernel_constraint": serialize_optional(self.kernel_constraint),
-                "bias_constraint": serialize_optional(self.bias_constraint),
+                "kernel_constraint": constraints.serialize(
+                    self.kernel_constraint
+                ),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "quantization_config": None,
             }
         )

@@ -6,11 +6,11 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import activations
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.initializers.variance_scaling_initializers import VarianceScaling
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.core._einsum_shapes import analyze
 from ember.layers.core._einsum_shapes import split_equation
 from ember.layers.input_spec import InputSpec
@@ -110,8 +110,12 @@ class EinsumDense(Layer):
         self.bias_regularizer = resolve(
             regularizers.get, bias_regularizer, self, "bias_regularizer"
         )
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self.kernel_constraint = resolve(
+            constraints.get, kernel_constraint, self, "kernel_constraint"
+        )
+        self.bias_constraint = resolve(
+            constraints.get, bias_constraint, self, "bias_constraint"
+        )
 
     def _where(self) -> str:
         return f'EinsumDense "{self.name}"'
@@ -191,8 +195,10 @@ class EinsumDense(Layer):
                 "activity_regularizer": regularizers.serialize(
                     self.activity_regularizer
                 ),
-                "kernel_constraint": serialize_optional(self.kernel_constraint),
-                "bias_constraint": serialize_optional(self.bias_constraint),
+                "kernel_constraint": constraints.serialize(
+                    self.kernel_constraint
+                ),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "quantization_config": None,
             }
         )

@@ -5,10 +5,10 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.layer import Layer
 
 
@@ -100,7 +100,12 @@ class Embedding(Layer):
             self,
             "embeddings_regularizer",
         )
-        self.embeddings_constraint = embeddings_constraint
+        self.embeddings_constraint = resolve(
+            constraints.get,
+            embeddings_constraint,
+            self,
+            "embeddings_constraint",
+        )
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
         # Indices are not floats to cast; float inputs are cast to int32.
@@ -156,7 +161,7 @@ class Embedding(Layer):
                 "activity_regularizer": regularizers.serialize(
                     self.activity_regularizer
                 ),
-                "embeddings_constraint": serialize_optional(
+                "embeddings_constraint": constraints.serialize(
                     self.embeddings_constraint
                 ),
                 "mask_zero": self.mask_zero,

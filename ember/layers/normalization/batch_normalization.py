@@ -5,11 +5,11 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.core import config as ember_config
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.layers.normalization._axes import positive_axes
@@ -120,8 +120,12 @@ class BatchNormalization(Layer):
             ("gamma_regularizer", gamma_regularizer),
         ):
             setattr(self, arg, resolve(regularizers.get, value, self, arg))
-        self.beta_constraint = beta_constraint
-        self.gamma_constraint = gamma_constraint
+        self.beta_constraint = resolve(
+            constraints.get, beta_constraint, self, "beta_constraint"
+        )
+        self.gamma_constraint = resolve(
+            constraints.get, gamma_constraint, self, "gamma_constraint"
+        )
         self.renorm = renorm
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum
@@ -301,8 +305,10 @@ class BatchNormalization(Layer):
             config[name] = regularizers.serialize(getattr(self, name))
         config.update(
             {
-                "beta_constraint": serialize_optional(self.beta_constraint),
-                "gamma_constraint": serialize_optional(self.gamma_constraint),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(
+                    self.gamma_constraint
+                ),
                 "synchronized": self.synchronized,
                 "renorm": self.renorm,
                 "renorm_clipping": self.renorm_clipping,

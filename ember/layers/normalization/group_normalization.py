@@ -5,10 +5,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.layers.normalization._axes import positive_axes
@@ -94,8 +94,12 @@ class GroupNormalization(Layer):
         self.gamma_regularizer = resolve(
             regularizers.get, gamma_regularizer, self, "gamma_regularizer"
         )
-        self.beta_constraint = beta_constraint
-        self.gamma_constraint = gamma_constraint
+        self.beta_constraint = resolve(
+            constraints.get, beta_constraint, self, "beta_constraint"
+        )
+        self.gamma_constraint = resolve(
+            constraints.get, gamma_constraint, self, "gamma_constraint"
+        )
         self.supports_masking = True
         self.autocast = False
         self.gamma = None
@@ -194,8 +198,10 @@ class GroupNormalization(Layer):
                 "gamma_regularizer": regularizers.serialize(
                     self.gamma_regularizer
                 ),
-                "beta_constraint": serialize_optional(self.beta_constraint),
-                "gamma_constraint": serialize_optional(self.gamma_constraint),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(
+                    self.gamma_constraint
+                ),
             }
         )
         return config
