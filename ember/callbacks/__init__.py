@@ -1,5 +1,6 @@
 """Callbacks: hooks called by `fit`, `evaluate` and `predict`."""
 
+from ember.callbacks.backup_and_restore import BackupAndRestore
 from ember.callbacks.callback import Callback
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.callbacks.callback_list import CallbackList

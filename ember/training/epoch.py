@@ -209,6 +209,7 @@ def run_epoch(
     unroll: int = 0,
     sizer: StepSizer | None = None,
     rollback: bool = False,
+    first_step: int = 0,
 ) -> dict:
     """Runs `function` over `chunks` (one epoch); returns the last logs.
 
@@ -223,10 +224,12 @@ def run_epoch(
         rollback: with a non-donating `function`, an execution whose loss
             becomes non-finite is undone back to the last finite step and
             the epoch stops there (`TerminateOnNaN`).
+        first_step: the index of the first step in `chunks` (a resumed
+            epoch starts past the steps already done).
     """
     groups = variable_groups(model)
     state = fresh_state(groups, model)
-    logs, step = {}, 0
+    logs, step = {}, first_step
     for chunk in chunks:
         getattr(callbacks, f"on_{hook}_batch_begin")(step)
         num_steps = int(chunk.num_steps)

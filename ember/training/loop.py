@@ -44,7 +44,7 @@ class _Runner:
         self.callbacks = list(callbacks)
         self._plan = None
 
-    def run(self, epoch: int, callback_list, hook: str, rollback=False):
+    def run(self, epoch: int, callback_list, hook: str, rollback=False, skip=0):
         model = self.model
         if self._plan is None:
             groups = epoch_lib.variable_groups(model)
@@ -58,9 +58,12 @@ class _Runner:
             )
         unroll, sizer = self._plan
         if isinstance(self.source, DeviceFeed):
-            chunks = self.source.chunks(epoch, sizer)
+            chunks = self.source.chunks(epoch, sizer, skip)
+        elif isinstance(self.source, ArrayIterator):
+            chunks = self.source.chunks(epoch, sizer.fixed, skip)
         else:
             chunks = self.source.chunks(epoch, sizer.fixed)
+            skip = 0
         return epoch_lib.run_epoch(
             model,
             self.function,
@@ -70,6 +73,7 @@ class _Runner:
             unroll=unroll,
             sizer=sizer,
             rollback=rollback,
+            first_step=skip,
         )
 
 
@@ -98,6 +102,37 @@ def _check_generator_arguments(y, sample_weight, validation_split=0.0):
             "`validation_split` is only supported for in-memory arrays; "
             "received a generator. Pass `validation_data` instead."
         )
+
+
+def _shuffle_owner(source) -> ArrayIterator | None:
+    """The `ArrayIterator` whose `seed` orders `source`'s epochs."""
+    source = getattr(source, "iterator", source)
+    return source if isinstance(source, ArrayIterator) else None
+
+
+def _resume_point(model, initial_epoch: int, source) -> tuple[int, int]:
+    """`(epoch, steps done in it)` to start from, as left on the model by a
+    callback's `on_train_begin` (`BackupAndRestore`).
+
+    `model._initial_epoch` is Keras' attribute for this; ember adds
+    `_initial_step` (steps of that epoch already done, skipped for array
+    data) and `_resume_data_seed` (the shuffle seed of the interrupted
+    fit). All three are cleared: they apply to this fit only.
+    """
+    epoch = model._initial_epoch
+    step = model._initial_step or 0
+    seed = model._resume_data_seed
+    model._initial_epoch = model._initial_step = None
+    model._resume_data_seed = None
+    owner = _shuffle_owner(source)
+    if seed is not None and owner is not None:
+        owner.seed = int(seed)
+    if epoch is None:
+        return initial_epoch, 0
+    epoch, step = int(epoch), int(step)
+    if source.num_steps and step >= source.num_steps:
+        return epoch + 1, 0  # Saved after the epoch's last step.
+    return epoch, step
 
 
 def _progress(verbose) -> bool:
@@ -202,11 +237,17 @@ def fit(
             model, epoch_lib.test_function(model), model.test_step, val_source
         )
     model.stop_training = False
+    owner = _shuffle_owner(source)
+    model._fit_data_seed = owner.seed if owner is not None else None
     logs = {}
     callback_list.on_train_begin()
+    initial_epoch, skip = _resume_point(model, initial_epoch, source)
     for epoch in range(initial_epoch, epochs):
         callback_list.on_epoch_begin(epoch)
-        logs = train.run(epoch, callback_list, "train", rollback=rollback)
+        logs = train.run(
+            epoch, callback_list, "train", rollback=rollback, skip=skip
+        )
+        skip = 0
         if _ran_out(source):
             model.stop_training = True
             if not logs:

@@ -19,6 +19,15 @@ from ember.training.compile_loss import CompileLoss
 class Trainer:
     """The training half of `Model` (a mixin: `Model(Trainer, Layer)`)."""
 
+    # Where the next `fit` starts, set by a callback in `on_train_begin`
+    # (`BackupAndRestore`) and cleared by that fit; see `loop.fit`.
+    _initial_epoch = None
+    _initial_step = None
+    _resume_data_seed = None
+    # The shuffle seed of the running fit (None for generators/no shuffle
+    # source), for callbacks that record it.
+    _fit_data_seed = None
+
     def compile(
         self,
         optimizer: Any = "rmsprop",

@@ -102,7 +102,7 @@ class DeviceFeed:
         return DeviceChunk(self.arrays, index, mask, np.int32(0), np.int32(1))
 
     def chunks(
-        self, epoch: int, num_steps: Callable[[int], int]
+        self, epoch: int, num_steps: Callable[[int], int], skip: int = 0
     ) -> Iterator[DeviceChunk]:
         """The executions of one epoch.
 
@@ -110,9 +110,10 @@ class DeviceFeed:
             epoch: the epoch (selects the shuffle).
             num_steps: called before each execution with the number of
                 steps left; returns how many this execution runs.
+            skip: steps of the epoch already done (a resumed fit).
         """
         index, mask = self.plan(epoch)
-        start, total = 0, self.num_steps
+        start, total = skip, self.num_steps
         while start < total:
             count = max(1, min(int(num_steps(total - start)), total - start))
             yield DeviceChunk(

@@ -15,6 +15,7 @@ must leave the state untouched (a zero gradient still moves momentum-based
 optimizers and counts as an iteration).
 """
 
+import itertools
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
@@ -241,9 +242,11 @@ class ArrayIterator:
             rows = jax.tree_util.tree_map(lambda a, i=index: a[i], self.data)
             yield make_batch(*rows, self.batch_size)
 
-    def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):
-        """The chunks of one epoch (see `stack_chunks`)."""
-        return stack_chunks(self.batches(epoch), steps_per_chunk)
+    def chunks(self, epoch: int = 0, steps_per_chunk: int = 1, skip: int = 0):
+        """The chunks of one epoch (see `stack_chunks`), without its first
+        `skip` batches (already done by a fit that is resumed)."""
+        batches = itertools.islice(self.batches(epoch), skip, None)
+        return stack_chunks(batches, steps_per_chunk)
 
     def first_chunk(self) -> Chunk:
         """A one-step chunk of the first batch (to trace or time a step)."""
