@@ -17,8 +17,6 @@ variable changes, then matches its entries to the model's variables.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -32,6 +30,7 @@ from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
+from ember.saving.atomic import atomic_write
 from ember.saving.weights_reading import join_path
 from ember.saving.weights_reading import read_weights
 
@@ -189,50 +188,6 @@ def weights_bytes(model: Any) -> bytes:
     with h5py.File(buffer, "w") as h5file:
         write_weights(model, h5file)
     return buffer.getvalue()
-
-
-def _file_mode(filepath: str) -> int:
-    if os.path.exists(filepath):
-        return os.stat(filepath).st_mode & 0o7777
-    return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    # Linux reports the umask without changing it (os.umask would set it
-    # for every thread, for a moment).
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-def atomic_write(filepath: str, write) -> None:
-    """Calls `write(temporary_path)`, then renames the result to
-    `filepath`: a crash mid-write leaves any previous file intact."""
-    filepath = os.fspath(filepath)
-    folder = os.path.dirname(os.path.abspath(filepath))
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=f".{os.path.basename(filepath)}.", suffix=".tmp"
-    )
-    os.close(handle)
-    try:
-        write(temporary)
-        with open(temporary, "rb+") as f:
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); give it the mode a plain
-        # `open` would, or the mode of the file it replaces.
-        os.chmod(temporary, _file_mode(filepath))
-        os.replace(temporary, filepath)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
 def save_weights(model: Any, filepath: str) -> None:

@@ -146,3 +146,20 @@ def test_compiled_model_keeps_its_optimizer_state(
     np.testing.assert_allclose(
         _predict(restored, x), _predict(source, x), rtol=1e-5, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("writer, reader", [(keras, ember), (ember, keras)])
+def test_python_lambda_moves_both_ways_with_safe_mode_false(
+    tmp_path, writer, reader
+):
+    scale = 3.0
+    source = writer.Sequential(
+        [writer.Input((2,)), writer.layers.Lambda(lambda x: x * scale + 1.0)]
+    )
+    path = tmp_path / "lambda.keras"
+    source.save(path)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        reader.saving.load_model(path)
+    restored = reader.saving.load_model(path, safe_mode=False)
+    x = np.array([[1.0, 2.0]], "float32")
+    np.testing.assert_allclose(_predict(restored, x), [[4.0, 7.0]])

@@ -5,6 +5,7 @@ import pytest
 
 import ember
 from ember import layers
+from ember import ops
 
 
 def double(x):
@@ -59,12 +60,51 @@ def test_lambda_config_named_function_round_trip():
     assert restored.get_config() == config
 
 
-def test_lambda_config_of_python_lambda_is_not_loaded():
+def test_lambda_config_of_python_lambda_is_not_loaded_by_default():
     config = layers.Lambda(lambda x: x + 1).get_config()
     assert config["function"]["class_name"] == "__lambda__"
     assert isinstance(config["function"]["config"]["code"], str)
-    with pytest.raises(ValueError, match="cannot load a Python lambda"):
-        layers.Lambda.from_config(config)
+    for safe_mode in (None, True):
+        with pytest.raises(ValueError, match="pass `safe_mode=False`"):
+            layers.Lambda.from_config(config, safe_mode=safe_mode)
+
+
+def test_python_lambda_loads_with_safe_mode_false():
+    offset = 3.0
+
+    def make(power=2.0):
+        return lambda x: (x + offset) ** power + ops.sum(x) * 0
+
+    config = layers.Lambda(make()).get_config()
+    restored = layers.Lambda.from_config(
+        config, custom_objects={"ops": ember.ops}, safe_mode=False
+    )
+    x = np.array([1.0, 2.0], "float32")
+    np.testing.assert_allclose(restored(x), [16.0, 25.0])
+    # Names in the code: custom objects, and `keras` bound to ember.
+    keras_style = layers.Lambda(lambda x: keras.ops.square(x)).get_config()  # noqa: F821
+    restored = layers.Lambda.from_config(keras_style, safe_mode=False)
+    np.testing.assert_allclose(restored(x), [1.0, 4.0])
+
+
+def test_unreadable_bytecode_is_a_clear_error():
+    config = layers.Lambda(lambda x: x).get_config()
+    config["function"]["config"]["code"] = "bm90IGNvZGU="
+    with pytest.raises(ValueError, match="could not rebuild the Python"):
+        layers.Lambda.from_config(config, safe_mode=False)
+
+
+def test_model_with_a_python_lambda_loads_only_when_opted_in(tmp_path):
+    model = ember.Sequential(
+        [ember.Input((2,)), layers.Lambda(lambda x: x * 10.0)]
+    )
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with pytest.raises(ValueError, match="safe_mode=False"):
+        ember.saving.load_model(path)
+    restored = ember.saving.load_model(path, safe_mode=False)
+    x = np.ones((1, 2), "float32")
+    np.testing.assert_allclose(restored.predict(x, verbose=0), x * 10)
 
 
 def test_lambda_errors():

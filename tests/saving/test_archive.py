@@ -248,6 +248,10 @@ def test_killed_save_leaves_a_loadable_file(tmp_path):
     assert entries
     entries, _ = weights_h5.read_weights(weights)
     assert entries
+    # The next saves remove what the killed writer left behind.
+    saving_lib.write_archive(archive, CONFIG, weights_h5.weights_bytes(small))
+    small.save_weights(weights)
+    assert sorted(os.listdir(tmp_path)) == ["m.keras", "m.weights.h5"]
 
 
 def test_saving_an_unbuilt_model_warns(tmp_path):

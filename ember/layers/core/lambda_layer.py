@@ -3,6 +3,8 @@
 import codecs
 import inspect
 import marshal
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -24,9 +26,11 @@ class Lambda(Layer):
     functional models.
 
     Lambda layers cannot be saved portably: a Python `lambda` is recorded
-    as bytecode, which only the same Python version can read, and which
-    `from_config` refuses to run. Prefer a `Layer` subclass with a
-    `get_config` for anything kept on disk.
+    as bytecode (as Keras records it), which only the same Python version
+    can read. Loading it runs code from the file, so it is refused unless
+    the caller opts in with `safe_mode=False` (`load_model`,
+    `deserialize_keras_object` or `Lambda.from_config`). Prefer a `Layer`
+    subclass with a `get_config` for anything kept on disk.
 
     Args:
         function: the function to apply; its first argument is the input.
@@ -162,11 +166,17 @@ class Lambda(Layer):
         safe_mode: bool | None = None,
     ) -> "Lambda":
         """Rebuilds a Lambda; named functions come from `custom_objects`
-        or the built-in activations. Serialized Python lambdas are refused:
-        loading bytecode is not supported."""
+        or the built-in activations.
+
+        A Python lambda saved as bytecode is rebuilt only with
+        `safe_mode=False` (it runs code from the config); `None` is safe.
+        Names in its code resolve to `custom_objects`, and `keras` /
+        `ember` to ember.
+        """
         config = dict(config)
+        unsafe = safe_mode is False
         config["function"] = _deserialize_function(
-            config["function"], custom_objects
+            config["function"], custom_objects, unsafe
         )
         for key in ("output_shape", "mask"):
             value = config.get(key)
@@ -174,7 +184,9 @@ class Lambda(Layer):
                 "__lambda__",
                 "function",
             ):
-                config[key] = _deserialize_function(value, custom_objects)
+                config[key] = _deserialize_function(
+                    value, custom_objects, unsafe
+                )
             elif key == "mask" and value is not None:
                 config[key] = _deserialize_value(value)
             elif isinstance(value, list) and _is_shape(value):
@@ -230,13 +242,20 @@ def _serialize_function(fn: Callable) -> dict | str:
     )
 
 
-def _deserialize_function(config: Any, custom_objects: dict | None):
+def _deserialize_function(
+    config: Any, custom_objects: dict | None, unsafe: bool = False
+):
     if callable(config):
         return config
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
+        if unsafe:
+            return _load_bytecode(config.get("config"), custom_objects)
         raise ValueError(
-            "Lambda.from_config cannot load a Python lambda saved as "
-            "bytecode. Pass the function again, e.g. "
+            "Lambda.from_config refuses to load a Python lambda saved as "
+            "bytecode: that would run code from the file. If you trust "
+            "its source, pass `safe_mode=False` (to `load_model`, "
+            "`deserialize_keras_object` or `Lambda.from_config`). Or pass "
+            "the function again, e.g. "
             "`Lambda.from_config({**config, 'function': fn})`, or use a "
             "named function with `custom_objects`."
         )
@@ -249,6 +268,32 @@ def _deserialize_function(config: Any, custom_objects: dict | None):
         raise ValueError(
             f"Lambda.from_config could not find the function {name!r}. "
             "Pass it in `custom_objects={name: function}`."
+        ) from None
+
+
+def _load_bytecode(config: Any, custom_objects: dict | None) -> Callable:
+    """The function saved by `_serialize_function` (runs the file's code:
+    only reached with `safe_mode=False`)."""
+    try:
+        code = marshal.loads(codecs.decode(config["code"].encode(), "base64"))
+        if not isinstance(code, types.CodeType):
+            raise TypeError(f"expected code, got {type(code).__name__}")
+        defaults = config.get("defaults")
+        closure = config.get("closure")
+        ember = sys.modules["ember"]
+        namespace = {"keras": ember, "ember": ember, **(custom_objects or {})}
+        return types.FunctionType(
+            code,
+            namespace,
+            code.co_name,
+            tuple(defaults) if defaults is not None else None,
+            tuple(types.CellType(v) for v in closure) if closure else None,
+        )
+    except (KeyError, TypeError, ValueError, EOFError, AttributeError) as error:
+        raise ValueError(
+            "Lambda.from_config could not rebuild the Python lambda saved "
+            "as bytecode (it only loads in the Python version that wrote "
+            f"it, this is {sys.version.split()[0]}): {error}"
         ) from None
 
 
