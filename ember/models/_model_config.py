@@ -7,7 +7,9 @@ A functional config lists every layer's serialized config with its
 count only the calls inside this model, so a layer shared with another
 model is numbered from 0 here. `"input_layers"` / `"output_layers"` give
 the same triples in the structure of the model's inputs and outputs; there,
-as in Keras, a nested functional model's calls are numbered from 1.
+as in Keras, a nested functional model's calls are numbered from 1. An op
+applied directly to symbolic tensors (`ops.sum(x, axis=-1)`) is an entry
+among the layers too, written and read by `_op_config.py`.
 """
 
 import json
@@ -18,6 +20,9 @@ from ember.core.symbolic import SymbolicTensor
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
 from ember.layers.core.input_layer import InputLayer
+from ember.models._op_config import is_op_entry
+from ember.models._op_config import load_op
+from ember.models._op_config import op_layer_config
 from ember.saving.serialization_lib import deserialize_keras_object
 from ember.saving.serialization_lib import serialize_keras_object
 
@@ -48,39 +53,42 @@ def functional_get_config(model) -> dict:
         ]
         return config
 
-    def node_config(node) -> dict:
+    def node_config(args: list, kwargs: dict) -> dict:
         def convert(x):
             return tensor_config(x) if is_symbolic(x) else x
 
-        args = map_structure(convert, list(node.call_args))
-        kwargs = map_structure(convert, node.call_kwargs)
         return {
-            "args": serialize_keras_object(args),
-            "kwargs": serialize_keras_object(kwargs),
+            "args": serialize_keras_object(map_structure(convert, args)),
+            "kwargs": serialize_keras_object(map_structure(convert, kwargs)),
         }
 
     layers = []
     names: set[str] = set()
     for operation in model._operations:
-        if isinstance(operation, FunctionOperation):
-            raise ValueError(
-                f'Model "{model.name}" cannot be serialized: it applies the '
-                f'op "{operation.name}" directly to symbolic tensors, and '
-                "ember does not serialize bare ops yet. Wrap it in a layer "
-                "(a registered Layer subclass) instead."
-            )
         if operation.name in names:
             raise ValueError(
                 f'Model "{model.name}" has two layers named '
                 f'"{operation.name}"; layer names must be unique to save it.'
             )
         names.add(operation.name)
+        nodes = [
+            node
+            for node in operation._inbound_nodes
+            if id(node) in own and not node.is_input
+        ]
+        if isinstance(operation, FunctionOperation):
+            try:
+                layers.append(op_layer_config(operation, nodes, node_config))
+            except ValueError as error:
+                raise ValueError(
+                    f'Model "{model.name}" cannot be serialized: {error}'
+                ) from None
+            continue
         layer_config = serialize_keras_object(operation)
         layer_config["name"] = operation.name
         layer_config["inbound_nodes"] = [
-            node_config(node)
-            for node in operation._inbound_nodes
-            if id(node) in own and not node.is_input
+            node_config(list(node.call_args), node.call_kwargs)
+            for node in nodes
         ]
         layers.append(layer_config)
 
@@ -134,6 +142,13 @@ def _node_arguments(node_data: Any, created: dict) -> tuple[list, dict]:
     return map_structure(revive, list(args)), map_structure(revive, kwargs)
 
 
+def _layer_applier(layer):
+    def apply(args: list, kwargs: dict) -> None:
+        layer(*args, **kwargs)
+
+    return apply
+
+
 def _is_endpoint(value: Any) -> bool:
     return (
         isinstance(value, list | tuple)
@@ -148,13 +163,19 @@ def functional_from_config(
 ):
     """Rebuilds a functional model (of class `cls`) from its config."""
     created: dict[str, Any] = {}
+    appliers: dict[str, Any] = {}
     pending: dict[str, list] = {}
     for layer_data in config["layers"]:
-        layer = deserialize_keras_object(
-            layer_data, custom_objects=custom_objects
-        )
+        if is_op_entry(layer_data):
+            layer, apply = load_op(layer_data)
+        else:
+            layer = deserialize_keras_object(
+                layer_data, custom_objects=custom_objects
+            )
+            apply = _layer_applier(layer)
         name = layer_data.get("name", layer.name)
         created[name] = layer
+        appliers[name] = apply
         pending[name] = list(layer_data.get("inbound_nodes", []))
 
     # Calls are replayed in the listed order, postponing any whose inputs
@@ -167,7 +188,7 @@ def functional_from_config(
                     args, kwargs = _node_arguments(nodes[0], created)
                 except _NotReady:
                     break
-                created[name](*args, **kwargs)
+                appliers[name](args, kwargs)
                 nodes.pop(0)
                 progressed = True
         if not progressed:
