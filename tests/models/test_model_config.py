@@ -230,16 +230,18 @@ def test_reads_a_keras_2_functional_config():
     np.testing.assert_allclose(model.predict(np.ones((1, 3)), verbose=0), 3.0)
 
 
-def test_lambda_bytecode_in_a_model_file_is_refused():
+def test_lambda_bytecode_in_a_model_config_loads_only_when_opted_in():
     inputs = ember.Input(shape=(2,))
     model = ember.Model(inputs, layers.Lambda(lambda x: x * 2)(inputs))
     text = model.to_json()
     assert "__lambda__" in text
-    for safe_mode in (True, False):
-        with pytest.raises(ValueError, match="bytecode"):
-            ember.saving.deserialize_keras_object(
-                json.loads(text), safe_mode=safe_mode
-            )
+    with pytest.raises(ValueError, match="bytecode.*safe_mode=False"):
+        ember.saving.deserialize_keras_object(json.loads(text))
+    restored = ember.saving.deserialize_keras_object(
+        json.loads(text), safe_mode=False
+    )
+    x = np.ones((1, 2), "float32")
+    np.testing.assert_allclose(restored(x), x * 2)
 
 
 def test_model_from_config_rebuilds_a_functional_config():
