@@ -24,6 +24,7 @@ from ember.models._op_config import is_op_entry
 from ember.models._op_config import load_op
 from ember.models._op_config import op_layer_config
 from ember.saving.serialization_lib import deserialize_keras_object
+from ember.saving.serialization_lib import load_json
 from ember.saving.serialization_lib import serialize_keras_object
 
 
@@ -297,5 +298,5 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     >>> clone.output_shape
     (None, 2)
     """
-    config = json.loads(json_string)
+    config = load_json(json_string, "the JSON string of model_from_json")
     return deserialize_keras_object(config, custom_objects=custom_objects)

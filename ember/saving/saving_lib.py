@@ -5,19 +5,24 @@ Writing is atomic (a temporary file in the same folder, then a rename).
 Reading checks the archive before trusting it: member names must be
 plain relative paths, links are refused, each member's declared size is
 checked against the archive's size before it is read (a zip bomb is
-refused), and a missing member or malformed JSON raises a `ValueError`
-naming the member.
+refused), and a missing member, malformed JSON or JSON nested too deeply
+raises a `ValueError` naming the member. Loading leaves Python's and
+numpy's global random generators as it found them.
 """
 
 import datetime
 import io
 import json
 import os
+import random
 import stat
 import warnings
 import zipfile
 from typing import Any
 
+import numpy as np
+
+from ember.saving import serialization_lib
 from ember.saving import weights_h5
 
 METADATA_NAME = "metadata.json"
@@ -135,13 +140,9 @@ def _read_member(zf: zipfile.ZipFile, name: str, archive_size: int) -> bytes:
 
 def _read_json(zf: zipfile.ZipFile, name: str, archive_size: int) -> dict:
     data = _read_member(zf, name, archive_size)
-    try:
-        value = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(
-            f"Invalid .keras archive: member '{name}' is not valid JSON "
-            f"({error})."
-        ) from error
+    value = serialization_lib.load_json(
+        data, f"the .keras archive's member '{name}'"
+    )
     if not isinstance(value, dict):
         raise ValueError(
             f"Invalid .keras archive: member '{name}' should hold a JSON "
@@ -206,8 +207,6 @@ def save_model(model: Any, filepath: Any) -> None:
         model: the model.
         filepath: a path ending in `.keras`, or a binary file object.
     """
-    from ember.saving.serialization_lib import serialize_keras_object
-
     if not getattr(model, "built", False):
         warnings.warn(
             f'Model "{model.name}" is saved before it was built, so the '
@@ -215,7 +214,7 @@ def save_model(model: Any, filepath: Any) -> None:
             "first.",
             stacklevel=3,
         )
-    config = serialize_keras_object(model)
+    config = serialization_lib.serialize_keras_object(model)
     weights = weights_h5.weights_bytes(model)
     if hasattr(filepath, "write"):
         filepath.write(archive_bytes(config, weights))
@@ -240,23 +239,36 @@ def load_model(
     Returns:
         The model.
     """
-    from ember.saving.serialization_lib import deserialize_keras_object
-
     config, _, weights = read_archive(filepath)
     entries, _ = weights_h5.read_weights(weights)
     if not compile:
         config["compile_config"] = None
-    model = deserialize_keras_object(
-        config, custom_objects=custom_objects, safe_mode=safe_mode
-    )
-    optimizer = getattr(model, "optimizer", None)
-    if (
-        optimizer is not None
-        and not optimizer.built
-        and getattr(model, "built", False)
-        and entries.get("optimizer")
-    ):
-        # As Keras' compile on load: the slots exist before they load.
-        optimizer.build(model.trainable_variables)
-    weights_h5.load_entries(model, entries)
+    # Rebuilding draws seeds for unseeded layers and initializers from
+    # Python's `random`; the values drawn are replaced by the file's
+    # weights, so the global generators are put back as they were: loading
+    # changes no global state, and a program seeded with
+    # `set_random_seed` draws the same numbers whether it loads or not.
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    try:
+        model = serialization_lib.deserialize_keras_object(
+            config, custom_objects=custom_objects, safe_mode=safe_mode
+        )
+        optimizer = getattr(model, "optimizer", None)
+        if (
+            optimizer is not None
+            and not optimizer.built
+            and getattr(model, "built", False)
+            and entries.get("optimizer")
+        ):
+            # As Keras' compile on load: the slots exist before they load.
+            optimizer.build(model.trainable_variables)
+        weights_h5.load_entries(model, entries)
+    except RecursionError:
+        raise ValueError(
+            "Cannot load the model: rebuilding it recursed past Python's "
+            "stack limit (its config.json nests layers too deeply)."
+        ) from None
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
     return model
