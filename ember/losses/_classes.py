@@ -1,8 +1,11 @@
 """Keras' loss classes, each a `LossFunctionWrapper` over one loss function.
 
-`get_config` returns exactly what Keras' does: `name` and `reduction`, plus
-the arguments Keras lists for that class (Keras leaves `delta` out of
-`Huber`'s config and `axis` out of `CosineSimilarity`'s, and so does ember).
+`get_config` returns what Keras' does: `name` and `reduction`, plus the
+arguments Keras lists for that class. One deliberate difference: Keras
+leaves `delta` out of `Huber`'s config and `axis` out of
+`CosineSimilarity`'s, so a saved `Huber(delta=0.5)` reloads as `delta=1.0`;
+ember writes them. Keras reads these configs (both are `__init__`
+arguments), and a Keras config without them gives the defaults.
 """
 
 from typing import Any
@@ -92,6 +95,8 @@ class MeanSquaredLogarithmicError(_KerasLoss):
 class CosineSimilarity(_KerasLoss):
     """Negative cosine similarity along `axis`; see `cosine_similarity`."""
 
+    _config_keys = ("axis",)
+
     def __init__(
         self, axis=-1, reduction=_DEFAULT, name="cosine_similarity", dtype=None
     ):
@@ -100,6 +105,8 @@ class CosineSimilarity(_KerasLoss):
 
 class Huber(_KerasLoss):
     """Huber loss with threshold `delta`; see `huber`."""
+
+    _config_keys = ("delta",)
 
     def __init__(
         self, delta=1.0, reduction=_DEFAULT, name="huber_loss", dtype=None

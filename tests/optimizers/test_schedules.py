@@ -50,6 +50,20 @@ def test_cosine_decay_and_warmup():
     )
 
 
+def test_cosine_decay_restarts():
+    s = schedules.CosineDecayRestarts(1.0, 10)  # periods of 10, 20, 40...
+    got = [float(s(np.int32(step))) for step in (0, 5, 10, 20, 30, 50, 70)]
+    np.testing.assert_allclose(
+        got, [1.0, 0.5, 1.0, 0.5, 1.0, 0.5, 1.0], rtol=1e-5, atol=1e-6
+    )
+    fixed = schedules.CosineDecayRestarts(1.0, 10, t_mul=1.0, m_mul=0.5)
+    np.testing.assert_allclose(fixed(15), 0.25, rtol=1e-5)
+    floor = schedules.CosineDecayRestarts(1.0, 10, alpha=0.2)
+    np.testing.assert_allclose(floor(5), 0.6, rtol=1e-5)
+    with pytest.raises(ValueError, match="first_decay_steps"):
+        schedules.CosineDecayRestarts(0.1, 0)
+
+
 def test_schedules_jit_and_round_trip():
     for s in (
         schedules.ExponentialDecay(0.1, 10, 0.5),
@@ -57,6 +71,7 @@ def test_schedules_jit_and_round_trip():
         schedules.PolynomialDecay(0.1, 10),
         schedules.InverseTimeDecay(0.1, 10, 0.5),
         schedules.CosineDecay(0.1, 10, warmup_target=0.2, warmup_steps=2),
+        schedules.CosineDecayRestarts(0.1, 5, t_mul=1.5, m_mul=0.5),
     ):
         np.testing.assert_allclose(jax.jit(s)(np.int32(4)), s(4), rtol=1e-6)
         clone = schedules.deserialize(schedules.serialize(s))

@@ -1,6 +1,9 @@
 """Learning rate schedules (`ember.optimizers.schedules`)."""
 
 from ember.optimizers.schedules.learning_rate_schedule import CosineDecay
+from ember.optimizers.schedules.learning_rate_schedule import (
+    CosineDecayRestarts,
+)
 from ember.optimizers.schedules.learning_rate_schedule import ExponentialDecay
 from ember.optimizers.schedules.learning_rate_schedule import InverseTimeDecay
 from ember.optimizers.schedules.learning_rate_schedule import (
@@ -15,6 +18,7 @@ from ember.optimizers.schedules.learning_rate_schedule import serialize
 
 __all__ = [
     "CosineDecay",
+    "CosineDecayRestarts",
     "ExponentialDecay",
     "InverseTimeDecay",
     "LearningRateSchedule",
