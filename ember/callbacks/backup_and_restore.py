@@ -208,7 +208,7 @@ def _read_metadata(path: str) -> dict:
     try:
         with open(path, encoding="utf-8") as f:
             metadata = json.load(f)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise ValueError(
             f"BackupAndRestore: cannot read `{path}`: {error}"
         ) from None

@@ -19,6 +19,8 @@ from ember.training.compile_loss import CompileLoss
 class Trainer:
     """The training half of `Model` (a mixin: `Model(Trainer, Layer)`)."""
 
+    compiled = False
+
     # Where the next `fit` starts, set by a callback in `on_train_begin`
     # (`BackupAndRestore`) and cleared by that fit; see `loop.fit`.
     _initial_epoch = None
@@ -95,15 +97,15 @@ class Trainer:
         }
         self.compiled = True
 
-    def get_compile_config(self) -> dict | None:
-        """The arguments given to `compile`, for saving (None if not
-        compiled). They are serialized by `ember.saving`, as in Keras.
+    def get_compile_config(self) -> dict:
+        """The arguments given to `compile`, for saving (`{}` if not
+        compiled, as in Keras). They are serialized by `ember.saving`.
 
         ember's default `steps_per_execution="auto"` is written as Keras'
         default, 1 (the steps compute the same numbers for any value).
         """
         if not getattr(self, "compiled", False):
-            return None
+            return {}
         config = dict(self._compile_args)
         if config["steps_per_execution"] == "auto":
             config["steps_per_execution"] = 1

@@ -174,7 +174,11 @@ def test_double_checkpoint_falls_back_to_the_previous_backup(tmp_path):
 
 @pytest.mark.parametrize(
     "content, message",
-    [("{not json", "cannot read"), ('{"epoch": -1}', "no valid `epoch`")],
+    [
+        ("{not json", "cannot read"),
+        ("[" * 100_000, "cannot read"),
+        ('{"epoch": -1}', "no valid `epoch`"),
+    ],
 )
 def test_malformed_metadata_is_a_clear_error(tmp_path, content, message):
     backup = tmp_path / "backup"

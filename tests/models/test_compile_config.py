@@ -55,9 +55,14 @@ def test_compile_config_round_trips_through_serialization():
     assert set(logs) == {"loss", "mae", "root_mean_squared_error"}
 
 
-def test_an_uncompiled_model_has_no_compile_config():
+def test_an_uncompiled_model_has_an_empty_compile_config(tmp_path):
     model = ember.Sequential([ember.Input(shape=(3,)), layers.Dense(1)])
-    assert model.get_compile_config() is None
+    assert model.get_compile_config() == {}
+    # Written as Keras writes it, and read back as "not compiled".
+    config = ember.saving.serialize_keras_object(model)
+    assert config["compile_config"] == {}
+    model.save(tmp_path / "m.keras")
+    assert not ember.saving.load_model(tmp_path / "m.keras").compiled
 
 
 def test_fit_resumes_exactly_from_a_saved_file(tmp_path):
