@@ -10,11 +10,14 @@ own built-in tables, the registry and the custom objects given: the
 import inspect
 import json
 import types
+import warnings
 from typing import Any
 
 import jax
 import numpy as np
 
+from ember.core.bytecode import dump_function
+from ember.core.bytecode import load_function
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import SymbolicTensor
 from ember.saving import object_registration as registration
@@ -183,11 +186,17 @@ def _serialize_symbolic(tensor: SymbolicTensor) -> dict:
 
 def _serialize_function(fn: types.FunctionType) -> dict:
     if fn.__name__ == "<lambda>":
-        raise ValueError(
-            "Cannot serialize a lambda: ember writes no Python bytecode. "
-            "Use a named function registered with "
-            "`ember.saving.register_keras_serializable()`."
+        warnings.warn(
+            "A Python lambda is being saved as bytecode, as Keras saves it: "
+            "only the same Python version can read it, and only with "
+            "`safe_mode=False`. Prefer a named function registered with "
+            "`ember.saving.register_keras_serializable()`.",
+            stacklevel=3,
         )
+        return {
+            "class_name": "__lambda__",
+            "config": {"value": dump_function(fn)},
+        }
     if fn in registration._GLOBAL_CUSTOM_NAMES:
         name = registration._GLOBAL_CUSTOM_NAMES[fn]
         return {
@@ -408,12 +417,18 @@ def _deserialize_special(class_name: str, inner: Any, custom: dict) -> Any:
         tensor._pre_serialization_keras_history = inner.get("keras_history")
         return tensor
     if class_name == "__lambda__":
-        raise ValueError(
-            "This config holds a Python lambda as bytecode. ember never "
-            "loads bytecode (in safe mode or not): register the function "
-            "with `ember.saving.register_keras_serializable()` and save "
-            "again, or pass it in `custom_objects`."
-        )
+        if registration.in_safe_mode() is not False:
+            raise ValueError(
+                "This config holds a Python lambda as bytecode: loading it "
+                "would run code from the file. If you trust its source, "
+                "pass `safe_mode=False` to the loading function. Better: "
+                "register a named function with "
+                "`ember.saving.register_keras_serializable()` and save again."
+            )
+        value = inner.get("value") if isinstance(inner, dict) else None
+        if not isinstance(value, list | tuple) or len(value) != 3:
+            raise ValueError(f"Invalid saved lambda. Received: {inner!r}")
+        return load_function(*value, namespace=custom)
     if class_name == "__typespec__":
         raise ValueError("TensorFlow type specs are not supported by ember.")
     return _NOT_SPECIAL

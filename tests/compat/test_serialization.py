@@ -341,3 +341,23 @@ def test_activation_by_name_equals_keras(name):
     assert ours == theirs
     assert deserialize_keras_object(theirs) is ember.activations.get(name)
     assert _keras_deserialize(ours) is keras.activations.get(name)
+
+
+def test_a_lambda_moves_both_ways_with_safe_mode_false():
+    with pytest.warns(UserWarning):
+        written_by_keras = keras.saving.serialize_keras_object(
+            lambda x: x * 2.0
+        )
+    with pytest.warns(UserWarning):
+        written_by_ember = ember.saving.serialize_keras_object(
+            lambda x: x * 2.0
+        )
+    for config in (written_by_keras, written_by_ember):
+        config = json.loads(json.dumps(config))
+        by_ember = ember.saving.deserialize_keras_object(
+            config, safe_mode=False
+        )
+        by_keras = keras.saving.deserialize_keras_object(
+            config, safe_mode=False
+        )
+        assert by_ember(3.0) == by_keras(3.0) == 6.0

@@ -90,7 +90,7 @@ def test_python_lambda_loads_with_safe_mode_false():
 def test_unreadable_bytecode_is_a_clear_error():
     config = layers.Lambda(lambda x: x).get_config()
     config["function"]["config"]["code"] = "bm90IGNvZGU="
-    with pytest.raises(ValueError, match="could not rebuild the Python"):
+    with pytest.raises(ValueError, match="Could not rebuild a Python function"):
         layers.Lambda.from_config(config, safe_mode=False)
 
 

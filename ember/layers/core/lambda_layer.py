@@ -1,10 +1,6 @@
 """Lambda: wraps a function of arrays as a layer."""
 
-import codecs
 import inspect
-import marshal
-import sys
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +8,8 @@ import jax
 import numpy as np
 
 from ember import activations
+from ember.core.bytecode import dump_function
+from ember.core.bytecode import load_function
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import Node
 from ember.core.symbolic import SymbolicTensor
@@ -215,17 +213,10 @@ def _symbolic_outputs(shapes: Any, dtype: str) -> Any:
 
 def _serialize_function(fn: Callable) -> dict | str:
     if getattr(fn, "__name__", None) == "<lambda>":
-        code = codecs.encode(marshal.dumps(fn.__code__), "base64")
-        closure = None
-        if fn.__closure__:
-            closure = tuple(cell.cell_contents for cell in fn.__closure__)
+        code, defaults, closure = dump_function(fn)
         return {
             "class_name": "__lambda__",
-            "config": {
-                "code": code.decode("ascii"),
-                "defaults": fn.__defaults__,
-                "closure": closure,
-            },
+            "config": {"code": code, "defaults": defaults, "closure": closure},
         }
     if inspect.isfunction(fn) or inspect.isbuiltin(fn):
         return {
@@ -274,27 +265,16 @@ def _deserialize_function(
 def _load_bytecode(config: Any, custom_objects: dict | None) -> Callable:
     """The function saved by `_serialize_function` (runs the file's code:
     only reached with `safe_mode=False`)."""
-    try:
-        code = marshal.loads(codecs.decode(config["code"].encode(), "base64"))
-        if not isinstance(code, types.CodeType):
-            raise TypeError(f"expected code, got {type(code).__name__}")
-        defaults = config.get("defaults")
-        closure = config.get("closure")
-        ember = sys.modules["ember"]
-        namespace = {"keras": ember, "ember": ember, **(custom_objects or {})}
-        return types.FunctionType(
-            code,
-            namespace,
-            code.co_name,
-            tuple(defaults) if defaults is not None else None,
-            tuple(types.CellType(v) for v in closure) if closure else None,
-        )
-    except (KeyError, TypeError, ValueError, EOFError, AttributeError) as error:
+    if not isinstance(config, dict) or not isinstance(config.get("code"), str):
         raise ValueError(
-            "Lambda.from_config could not rebuild the Python lambda saved "
-            "as bytecode (it only loads in the Python version that wrote "
-            f"it, this is {sys.version.split()[0]}): {error}"
-        ) from None
+            f"Lambda.from_config: invalid saved lambda. Received: {config!r}"
+        )
+    return load_function(
+        config["code"],
+        config.get("defaults"),
+        config.get("closure"),
+        custom_objects,
+    )
 
 
 def _serialize_value(value: Any) -> Any:
