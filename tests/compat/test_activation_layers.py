@@ -1,17 +1,11 @@
 """Activation layers against Keras: same arguments and weights, same
 outputs, configs and parameter counts."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("ReLU", {}, (3, 5)),

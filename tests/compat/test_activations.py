@@ -1,14 +1,8 @@
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 from ember import activations
-
-pytestmark = pytest.mark.compat
 
 RNG = np.random.default_rng(0)
 X = (RNG.standard_normal((4, 6)) * 3.0).astype("float32")

@@ -1,23 +1,11 @@
 """A `BackupAndRestore` backup moves both ways between Keras and ember:
 each resumes at the epoch the other saved, with the other's weights."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = [
-    pytest.mark.compat,
-    pytest.mark.filterwarnings(
-        "ignore:__array__ implementation doesn't accept a copy keyword"
-        ":DeprecationWarning"
-    ),
-]
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(24, 4)).astype("float32")

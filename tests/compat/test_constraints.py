@@ -1,17 +1,11 @@
 """ember.constraints against keras.constraints: same projections, same
 configs, and Dense configs that load in either library."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("MaxNorm", {}),

@@ -5,17 +5,11 @@ dilation, padding, output_padding and channels_first, plus the argument
 combinations of Conv1D/2D/3D that tests/compat/test_layers.py leaves out.
 """
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CF = {"data_format": "channels_first"}
 

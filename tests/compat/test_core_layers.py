@@ -1,17 +1,11 @@
 """Core layers (Embedding, EinsumDense, Masking, Lambda's output_shape)
 against Keras: Keras' weights copied in, same outputs, masks, configs."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 INDICES = np.array([[0, 3, 9, 1], [2, 0, 0, 5]], "int32")
 

@@ -2,24 +2,11 @@
 `.keras` archive; unregistered, it loads through `custom_objects` or a
 `custom_object_scope`, and otherwise fails naming the class."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = [
-    pytest.mark.compat,
-    # Keras' own saving converts its variables with a numpy 1 call.
-    pytest.mark.filterwarnings(
-        "ignore:__array__ implementation doesn't accept a copy keyword"
-        ":DeprecationWarning"
-    ),
-]
 
 
 def _define_my_layer(lib):

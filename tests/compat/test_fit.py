@@ -16,8 +16,6 @@ import pytest
 
 import ember
 
-pytestmark = pytest.mark.compat
-
 NUM_CLASSES = 3
 BATCH_SIZE = 8  # 22 samples: batches of 8, 8 and a partial 6
 EPOCHS = 3

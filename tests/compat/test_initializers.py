@@ -1,14 +1,8 @@
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 from ember import initializers
-
-pytestmark = pytest.mark.compat
 
 RANDOM_NAMES = [
     "RandomNormal",

@@ -1,10 +1,6 @@
 """`.keras` archives move both ways: Keras saves, ember loads the same
 model (architecture and weights), and the reverse."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import json
 import zipfile
 
@@ -18,15 +14,6 @@ from tests.compat.test_keras_weights import _inputs
 from tests.compat.test_keras_weights import _predict
 from tests.compat.test_keras_weights import _randomize
 from tests.compat.test_keras_weights import _trained
-
-pytestmark = [
-    pytest.mark.compat,
-    # Keras' own saving converts its variables with a numpy 1 call.
-    pytest.mark.filterwarnings(
-        "ignore:__array__ implementation doesn't accept a copy keyword"
-        ":DeprecationWarning"
-    ),
-]
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))

@@ -1,24 +1,11 @@
 """`.weights.h5` files move both ways between Keras and ember: the same
 architecture built in each library gives the same predictions."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = [
-    pytest.mark.compat,
-    # Keras' own save_weights converts its variables with a numpy 1 call.
-    pytest.mark.filterwarnings(
-        "ignore:__array__ implementation doesn't accept a copy keyword"
-        ":DeprecationWarning"
-    ),
-]
 
 
 def _cnn(lib):

@@ -3,18 +3,12 @@
 arguments, built on the same symbolic input, has as many parameters and
 the same output shape."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import pytest
 
 import ember
 from tests.layers.test_contract import LAYER_CLASSES
 from tests.layers.test_contract import SAMPLES
-
-pytestmark = pytest.mark.compat
 
 # Output shapes where ember knows a dimension Keras leaves unknown: Keras
 # takes EinsumDense's output shape from its `output_shape` argument, whose

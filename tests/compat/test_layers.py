@@ -1,16 +1,10 @@
 """Layers against Keras: same arguments, Keras' weights, same outputs."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("Dense", {"units": 3}, (2, 4)),

@@ -1,16 +1,10 @@
 """ember.losses against keras.losses on the same random inputs."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 from ember import losses
-
-pytestmark = pytest.mark.compat
 
 RNG = np.random.default_rng(0)
 B, C = 6, 4

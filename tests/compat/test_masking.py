@@ -2,18 +2,13 @@
 copied from ember, the same outputs (padding excluded as Keras excludes
 it), mask specs and training results."""
 
-import os
 import warnings
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 TOKENS = np.array(
     [[3, 1, 0, 0, 0], [2, 2, 2, 4, 0], [4, 0, 0, 0, 0], [1, 2, 3, 4, 1]],

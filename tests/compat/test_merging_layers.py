@@ -1,17 +1,11 @@
 """Merging layers against Keras: same inputs, same outputs, shapes,
 configs and masks."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("Add", {}, [(2, 3), (2, 3)]),

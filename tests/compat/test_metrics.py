@@ -1,14 +1,8 @@
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 from ember import metrics
-
-pytestmark = pytest.mark.compat
 
 RNG = np.random.default_rng(0)
 N, C = 6, 5

@@ -1,18 +1,13 @@
 """Model configs move both ways between ember and Keras 3 as JSON."""
 
 import json
-import os
 import warnings
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 
 def _image_model(lib):

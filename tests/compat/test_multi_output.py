@@ -1,17 +1,12 @@
 """Multi-output training against Keras 3: same logs, names and weights."""
 
-import os
 import warnings
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 
 def _build(lib, as_dict):

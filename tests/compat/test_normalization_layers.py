@@ -1,17 +1,11 @@
 """Normalization layers against Keras: same weights, same outputs, same
 moving statistics after a training call and after a `fit` step."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("BatchNormalization", {}, (4, 3)),

@@ -1,10 +1,6 @@
 """Models that apply ops directly to symbolic tensors move both ways
 between Keras and ember, and both write the same op entries."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import inspect
 import json
 
@@ -14,15 +10,6 @@ import pytest
 
 import ember
 from ember.models import _op_config
-
-pytestmark = [
-    pytest.mark.compat,
-    # Keras' own saving converts its variables with a numpy 1 call.
-    pytest.mark.filterwarnings(
-        "ignore:__array__ implementation doesn't accept a copy keyword"
-        ":DeprecationWarning"
-    ),
-]
 
 
 def _build(lib):

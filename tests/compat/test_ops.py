@@ -1,7 +1,4 @@
 import functools
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import jax
 import keras
@@ -9,8 +6,6 @@ import numpy as np
 import pytest
 
 from ember import ops
-
-pytestmark = pytest.mark.compat
 
 RNG = np.random.default_rng(0)
 

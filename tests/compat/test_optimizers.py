@@ -1,9 +1,6 @@
 """ember optimizers against Keras 3: same steps, variables and configs."""
 
-import os
 import warnings
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import keras
 import numpy as np
@@ -12,8 +9,6 @@ import pytest
 import ember
 from ember import optimizers
 from ember.core import naming
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("SGD", {}),

@@ -6,17 +6,11 @@ Keras' outputs. Random layers are compared where the draw cannot matter
 identity, seed dependence and whole-image flips.
 """
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CF = {"data_format": "channels_first"}
 

@@ -1,17 +1,11 @@
 """Regularization layers against Keras: identity in inference, the same
 random draws in training for the same seed, the same configs and losses."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 # Random layers: with the same int seed, ember draws the same keys as Keras'
 # JAX backend, so even training outputs are equal.

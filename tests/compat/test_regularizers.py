@@ -1,14 +1,8 @@
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CASES = [
     ("L1", {}),

@@ -1,17 +1,11 @@
 """Reshaping layers against Keras: same inputs, same outputs, shapes and
 configs."""
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import keras
 import numpy as np
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 CHANNELS_FIRST = {"data_format": "channels_first"}
 

@@ -12,10 +12,7 @@ configs; Keras drops them, so its saved `Huber(delta=0.5)` reloads with
 
 import copy
 import json
-import os
 import warnings
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 import keras
 import numpy as np
@@ -24,8 +21,6 @@ import pytest
 import ember
 from ember.saving import deserialize_keras_object
 from ember.saving import serialize_keras_object
-
-pytestmark = pytest.mark.compat
 
 # (class name, config key) that ember writes and Keras' config leaves out.
 EXTRA_KEYS = {

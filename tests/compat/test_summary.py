@@ -1,7 +1,3 @@
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 import re
 import warnings
 
@@ -9,8 +5,6 @@ import keras
 import pytest
 
 import ember
-
-pytestmark = pytest.mark.compat
 
 
 def _cnn(lib):
