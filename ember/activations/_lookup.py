@@ -6,6 +6,7 @@ from typing import Any
 
 from ember.activations import _functions
 from ember.activations import _other_functions
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 
 _BUILTINS: dict[str, Callable] = {
@@ -52,6 +53,9 @@ def _is_builtin(fn: Any) -> bool:
 
 
 def _by_name(name: str, custom_objects: dict | None) -> Callable:
+    found = registry.lookup(name)
+    if found is not None:
+        return found
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     if name in _BY_NAME:
@@ -75,20 +79,10 @@ def serialize(activation: Callable) -> str | dict:
     if _is_builtin(activation):
         return activation.__name__
     if isinstance(activation, types.FunctionType):
-        return {
-            "module": "builtins",
-            "class_name": "function",
-            "config": activation.__name__,
-            "registered_name": "function",
-        }
+        # A user function by its registered name ("my_package>scaled").
+        return registry.function_config(activation)
     if hasattr(activation, "get_config"):
-        cls = type(activation)
-        return {
-            "module": cls.__module__,
-            "class_name": cls.__name__,
-            "config": activation.get_config(),
-            "registered_name": cls.__name__,
-        }
+        return registry.user_object_config(activation)
     raise ValueError(
         f"Cannot serialize activation {activation!r}: it is neither a "
         "function nor an object with a `get_config` method."
@@ -121,9 +115,11 @@ def deserialize(
         return _by_name(inner, custom_objects)
     if class_name in _BY_NAME and inner in (None, {}):
         return _BY_NAME[class_name]
-    for name in (class_name, config.get("registered_name")):
-        if custom_objects and name in custom_objects:
+    for name in (config.get("registered_name"), class_name):
+        cls = registry.lookup(name)
+        if cls is None and custom_objects and name in custom_objects:
             cls = custom_objects[name]
+        if cls is not None:
             if hasattr(cls, "from_config"):
                 return cls.from_config(inner or {})
             return cls(**(inner or {}))

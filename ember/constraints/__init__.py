@@ -8,6 +8,7 @@ from ember.constraints.constraints import MaxNorm
 from ember.constraints.constraints import MinMaxNorm
 from ember.constraints.constraints import NonNeg
 from ember.constraints.constraints import UnitNorm
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 
 max_norm = MaxNorm
@@ -48,19 +49,16 @@ def serialize(constraint: Any) -> dict | None:
         return None
     if not hasattr(constraint, "get_config") and callable(constraint):
         # A plain function is written by name, as Keras writes it.
-        return {
-            "module": "builtins",
-            "class_name": "function",
-            "config": getattr(constraint, "__name__", repr(constraint)),
-            "registered_name": "function",
-        }
+        return registry.function_config(constraint)
     cls = type(constraint)
-    builtin = _CLASSES.get(cls.__name__) is cls
+    if _CLASSES.get(cls.__name__) is not cls:
+        # Its registered name ("my_package>Clip"), else its class name.
+        return registry.user_object_config(constraint)
     return {
-        "module": "keras.constraints" if builtin else cls.__module__,
+        "module": "keras.constraints",
         "class_name": cls.__name__,
         "config": constraint.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": None,
     }
 
 
@@ -84,15 +82,15 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     name = config.get("class_name")
     table = {**_BY_NAME, **(custom_objects or {})}
     if name == "function":
-        function = (custom_objects or {}).get(config.get("config"))
+        key = config.get("config")
+        function = registry.lookup(key) or (custom_objects or {}).get(key)
         if function is None:
-            raise unknown_identifier_error(
-                "constraint", config.get("config"), table
-            )
+            raise unknown_identifier_error("constraint", key, table)
         return function
-    if name not in table:
+    cls = registry.lookup(config.get("registered_name")) or table.get(name)
+    if cls is None:
         raise unknown_identifier_error("constraint", name, table)
-    return table[name].from_config(config.get("config", {}))
+    return cls.from_config(config.get("config", {}))
 
 
 def get(identifier: Any, custom_objects: dict | None = None) -> Any:

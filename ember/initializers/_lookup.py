@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ember.core import registry
 from ember.core.dtypes import standardize_dtype
 from ember.core.lookup import unknown_identifier_error
 from ember.core.naming import to_snake_case
@@ -50,6 +51,9 @@ _BY_NAME.update(
 
 
 def _find(name: Any, custom_objects: dict | None) -> Any:
+    found = registry.lookup(name)
+    if found is not None:
+        return found
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     return _BY_NAME.get(name)
@@ -61,7 +65,8 @@ def serialize(initializer: Any) -> dict | None:
     Built-in initializers give `{"module": "keras.initializers",
     "class_name": ..., "config": ..., "registered_name": None}`, exactly as
     `keras.initializers.serialize`; other objects with `get_config` give
-    their own module and class name.
+    their own module and class name, and their registered name
+    (`"my_package>Fill"`, else the class name) as `registered_name`.
 
     Args:
         initializer: an initializer, a plain function, or None.
@@ -72,12 +77,7 @@ def serialize(initializer: Any) -> dict | None:
     if initializer is None:
         return None
     if isinstance(initializer, types.FunctionType):
-        return {
-            "module": "builtins",
-            "class_name": "function",
-            "config": initializer.__name__,
-            "registered_name": "function",
-        }
+        return registry.function_config(initializer)
     cls = type(initializer)
     if not hasattr(initializer, "get_config"):
         raise ValueError(
@@ -91,12 +91,8 @@ def serialize(initializer: Any) -> dict | None:
             "config": initializer.get_config(),
             "registered_name": None,
         }
-    return {
-        "module": cls.__module__,
-        "class_name": cls.__name__,
-        "config": initializer.get_config(),
-        "registered_name": cls.__name__,
-    }
+    # Its registered name ("my_package>Fill"), else its class name.
+    return registry.user_object_config(initializer)
 
 
 def deserialize(
@@ -127,9 +123,9 @@ def deserialize(
         if found is None:
             raise unknown_identifier_error("initializer", inner, _BY_NAME)
         return found
-    found = _find(class_name, custom_objects)
+    found = _find(config.get("registered_name"), custom_objects)
     if found is None:
-        found = _find(config.get("registered_name"), custom_objects)
+        found = _find(class_name, custom_objects)
     if found is None:
         raise unknown_identifier_error("initializer", class_name, _BY_NAME)
     if not inspect.isclass(found):

@@ -5,6 +5,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 from ember.losses import _classes
 from ember.losses import _functions
@@ -71,23 +72,20 @@ _BY_NAME: dict[str, Any] = {**_CLASSES, **_FUNCTIONS, **_ALIASES}
 
 def _by_name(name: str, custom_objects: dict | None) -> Any:
     """The function, or an instance of the class, called `name`."""
-    if custom_objects and name in custom_objects:
+    obj = registry.lookup(name)
+    if obj is None and custom_objects and name in custom_objects:
         obj = custom_objects[name]
-    elif name in _BY_NAME:
-        obj = _BY_NAME[name]
-    else:
+    if obj is None:
+        obj = _BY_NAME.get(name)
+    if obj is None:
         raise unknown_identifier_error("loss", name, _BY_NAME)
     return obj() if inspect.isclass(obj) else obj
 
 
 def serialize_function(fn: Callable) -> dict:
-    """The Keras config dict of a loss function (built-in or not)."""
-    return {
-        "module": "builtins",
-        "class_name": "function",
-        "config": fn.__name__,
-        "registered_name": "function",
-    }
+    """The Keras config dict of a loss function (built-in or not): a user
+    function is named by its registered name (`"my_package>my_loss"`)."""
+    return registry.function_config(fn)
 
 
 def serialize(loss: Loss | Callable) -> dict:
@@ -109,7 +107,8 @@ def serialize(loss: Loss | Callable) -> dict:
         elif cls is LossFunctionWrapper:
             module, registered = "keras.src.losses.losses", cls.__name__
         else:
-            module, registered = cls.__module__, cls.__name__
+            # Its registered name ("my_package>MyLoss"), else its name.
+            return registry.user_object_config(loss)
         return {
             "module": module,
             "class_name": cls.__name__,
@@ -148,9 +147,9 @@ def deserialize(config: str | dict, custom_objects: dict | None = None) -> Any:
     known = {**_CLASSES, "LossFunctionWrapper": LossFunctionWrapper}
     if custom_objects:
         known.update(custom_objects)
-    for name in (class_name, config.get("registered_name")):
-        if name in known:
-            cls = known[name]
+    for name in (config.get("registered_name"), class_name):
+        cls = registry.lookup(name) or known.get(name)
+        if cls is not None:
             if hasattr(cls, "from_config"):
                 return cls.from_config(inner or {})
             return cls(**(inner or {}))

@@ -4,6 +4,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 from ember.core.naming import to_snake_case
 from ember.metrics.accuracy_metrics import Accuracy
@@ -84,7 +85,12 @@ def get_function(name: str) -> Callable:
 
 
 def serialize(metric: Any) -> Any:
-    """Returns the Keras config dict of a metric (a function gives its name).
+    """Returns the Keras config dict of a metric, as Keras writes it.
+
+    A built-in class is written under `keras.metrics`; a user class under
+    its registered name (`"my_package>MyMetric"`), else its class name; a
+    function as a `"function"` entry naming it (by its registered name if
+    it has one).
 
     Example:
 
@@ -94,10 +100,13 @@ def serialize(metric: Any) -> Any:
     if metric is None:
         return None
     if not hasattr(metric, "get_config"):
-        return getattr(metric, "__name__", metric)
+        return registry.function_config(metric)
+    cls = type(metric)
+    if _BY_NAME.get(cls.__name__) is not cls:
+        return registry.user_object_config(metric)
     return {
         "module": "keras.metrics",
-        "class_name": type(metric).__name__,
+        "class_name": cls.__name__,
         "config": metric.get_config(),
         "registered_name": None,
     }
@@ -113,19 +122,28 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     """
     if isinstance(config, str):
         table = {**_FUNCTIONS, **_BY_NAME, **(custom_objects or {})}
-        if config not in table:
+        found = registry.lookup(config) or table.get(config)
+        if found is None:
             raise unknown_identifier_error("metric", config, table)
-        return table[config]
+        return found
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "Could not deserialize metric: expected a name or a dict with "
             f"'class_name' and 'config'. Received: {config!r}"
         )
     name = config["class_name"]
+    if name == "function":
+        key = config.get("config")
+        table = {**_FUNCTIONS, **(custom_objects or {})}
+        found = registry.lookup(key) or table.get(key)
+        if found is None:
+            raise unknown_identifier_error("metric function", key, table)
+        return found
     table = {**_BY_NAME, **(custom_objects or {})}
-    if name not in table:
+    cls = registry.lookup(config.get("registered_name")) or table.get(name)
+    if cls is None:
         raise unknown_identifier_error("metric", name, table)
-    return table[name].from_config(config.get("config") or {})
+    return cls.from_config(config.get("config") or {})
 
 
 def get(identifier: Any) -> Any:

@@ -2,6 +2,7 @@
 
 import optax
 
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 from ember.optimizers import schedules
 from ember.optimizers.adadelta import Adadelta
@@ -21,7 +22,10 @@ _BY_NAME = {cls.__name__.lower(): cls for cls in _ALL}
 
 
 def serialize(optimizer) -> dict:
-    """Returns the Keras-format dict of a built-in optimizer."""
+    """Returns the Keras-format dict of an optimizer: a user class is
+    written under its registered name, else its class name, as Keras."""
+    if type(optimizer) not in (*_ALL, OptaxOptimizer):
+        return registry.user_object_config(optimizer)
     return {
         "module": "keras.optimizers",
         "class_name": type(optimizer).__name__,
@@ -34,8 +38,9 @@ def deserialize(config: dict, custom_objects=None):
     """Rebuilds an optimizer from `serialize`'s (or Keras') dict."""
     name = config["class_name"]
     custom = dict(custom_objects or {})
-    if name in custom:
-        return custom[name].from_config(config["config"])
+    found = registry.lookup(config.get("registered_name")) or custom.get(name)
+    if found is not None:
+        return found.from_config(config["config"])
     cls = _BY_NAME.get(name.lower())
     if cls is None:
         known = [c.__name__ for c in _ALL] + list(custom)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 from ember.regularizers.regularizers import L1
 from ember.regularizers.regularizers import L1L2
@@ -29,26 +30,46 @@ _BY_NAME = {
 
 
 def serialize(regularizer: Any) -> dict | None:
-    """Returns the Keras config dict of a regularizer (None stays None)."""
+    """Returns the Keras config dict of a regularizer (None stays None).
+
+    A built-in is written under `keras.regularizers`; a user class under
+    its registered name (`"my_package>Halving"`), else its class name, and
+    a plain function by name, as Keras writes them.
+    """
     if regularizer is None:
         return None
+    cls = type(regularizer)
+    if not hasattr(regularizer, "get_config") and callable(regularizer):
+        return registry.function_config(regularizer)
+    if _CLASSES.get(cls.__name__) is not cls:
+        return registry.user_object_config(regularizer)
     return {
         "module": "keras.regularizers",
-        "class_name": type(regularizer).__name__,
+        "class_name": cls.__name__,
         "config": regularizer.get_config(),
         "registered_name": None,
     }
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
-    """Builds a regularizer from a name or a Keras config dict."""
+    """Builds a regularizer from a name or a Keras config dict.
+
+    Registered user classes are found by their registered name.
+    """
     if isinstance(config, str):
         return get(config, custom_objects)
     name = config.get("class_name")
     table = {**_BY_NAME, **(custom_objects or {})}
-    if name not in table:
+    if name == "function":
+        function = config.get("config")
+        found = registry.lookup(function) or table.get(function)
+        if found is None:
+            raise unknown_identifier_error("regularizer", function, table)
+        return found
+    cls = registry.lookup(config.get("registered_name")) or table.get(name)
+    if cls is None:
         raise unknown_identifier_error("regularizer", name, table)
-    return table[name].from_config(config.get("config", {}))
+    return cls.from_config(config.get("config", {}))
 
 
 def get(identifier: Any, custom_objects: dict | None = None) -> Any:

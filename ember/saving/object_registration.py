@@ -3,6 +3,8 @@
 A saved config names a class by its registered name (`"Custom>MyLayer"`).
 Loading finds it here, in a `custom_object_scope`, or in the
 `custom_objects` passed to the loader; nothing is ever imported by name.
+The tables themselves live in `ember.core.registry`, so that the packages
+below `saving` write registered names too.
 """
 
 import contextlib
@@ -15,15 +17,12 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
-_GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
-_GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
-_SCOPE = threading.local()
+from ember.core import registry
+from ember.core.registry import _GLOBAL_CUSTOM_NAMES
+from ember.core.registry import _GLOBAL_CUSTOM_OBJECTS
+from ember.core.registry import scope_stack as _scope_stack
 
-
-def _scope_stack() -> list[dict]:
-    if not hasattr(_SCOPE, "stack"):
-        _SCOPE.stack = []
-    return _SCOPE.stack
+_SAFE_MODE = threading.local()
 
 
 class CustomObjectScope:
@@ -114,8 +113,9 @@ def register_keras_serializable(
 
 def get_registered_name(obj: Any) -> str:
     """Returns the name `obj` is registered under, else its `__name__`."""
-    if obj in _GLOBAL_CUSTOM_NAMES:
-        return _GLOBAL_CUSTOM_NAMES[obj]
+    name = registry.registered_name(obj)
+    if name is not None:
+        return name
     return getattr(obj, "__name__", type(obj).__name__)
 
 
@@ -134,11 +134,9 @@ def get_registered_object(
         custom_objects: an optional dict of user objects.
         module_objects: an optional dict of fallback objects.
     """
-    for scope in reversed(_scope_stack()):
-        if name in scope:
-            return scope[name]
-    if name in _GLOBAL_CUSTOM_OBJECTS:
-        return _GLOBAL_CUSTOM_OBJECTS[name]
+    found = registry.lookup(name)
+    if found is not None:
+        return found
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     if module_objects and name in module_objects:
@@ -166,20 +164,20 @@ def _register_builtin_model(cls: type, *aliases: str) -> None:
 # -- safe mode ----------------------------------------------------------------
 def in_safe_mode() -> bool | None:
     """Whether deserialization runs in safe mode (None outside loading)."""
-    stack = getattr(_SCOPE, "safe_mode", None)
+    stack = getattr(_SAFE_MODE, "stack", None)
     return stack[-1] if stack else None
 
 
 @contextlib.contextmanager
 def safe_mode_scope(safe_mode: bool) -> Iterator[None]:
     """Sets the safe mode seen by `in_safe_mode` inside the block."""
-    if not hasattr(_SCOPE, "safe_mode"):
-        _SCOPE.safe_mode = []
-    _SCOPE.safe_mode.append(bool(safe_mode))
+    if not hasattr(_SAFE_MODE, "stack"):
+        _SAFE_MODE.stack = []
+    _SAFE_MODE.stack.append(bool(safe_mode))
     try:
         yield
     finally:
-        _SCOPE.safe_mode.pop()
+        _SAFE_MODE.stack.pop()
 
 
 # -- built-in tables and lookup by name --------------------------------
@@ -278,8 +276,10 @@ def find_class(config: dict, custom_objects: dict) -> Any:
             return models[class_name]
     if family in classes and class_name in classes[family]:
         return classes[family][class_name]
-    if not config.get("module"):
-        # Older configs name no module: any built-in family may hold it.
+    if config.get("module") in (None, "", "keras"):
+        # Older configs name no module, and Keras writes "keras" for the
+        # base classes it exports at its top (`keras.Loss`, `keras.Metric`):
+        # any built-in family may hold it.
         for table in classes.values():
             if class_name in table:
                 return table[class_name]

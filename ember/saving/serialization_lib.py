@@ -16,6 +16,7 @@ from typing import Any
 import jax
 import numpy as np
 
+from ember.core import registry
 from ember.core.bytecode import dump_function
 from ember.core.bytecode import load_function
 from ember.core.dtypes import standardize_dtype
@@ -197,42 +198,22 @@ def _serialize_function(fn: types.FunctionType) -> dict:
             "class_name": "__lambda__",
             "config": {"value": dump_function(fn)},
         }
-    if fn in registration._GLOBAL_CUSTOM_NAMES:
-        name = registration._GLOBAL_CUSTOM_NAMES[fn]
-        return {
-            "module": fn.__module__,
-            "class_name": "function",
-            "config": name,
-            "registered_name": name,
-        }
-    _, functions = registration.builtin_tables()
-    for table in functions.values():
-        if table.get(fn.__name__) is fn:
-            # Keras writes "builtins" for every function it exports.
-            return {
-                "module": "builtins",
-                "class_name": "function",
-                "config": fn.__name__,
-                "registered_name": "function",
-            }
-    return {
-        "module": fn.__module__,
-        "class_name": "function",
-        "config": fn.__name__,
-        "registered_name": fn.__name__,
-    }
+    # Keras writes every named function alike: "builtins", its registered
+    # name (else its own) as `config`, and "function" as `registered_name`.
+    return registry.function_config(fn)
 
 
 def _serialize_object(obj: Any) -> dict:
     cls = type(obj)
     module = registration.builtin_module(obj)
-    registered = registration._GLOBAL_CUSTOM_NAMES.get(cls)
+    registered = registry.registered_name(cls)
     if module is not None and registered is None:
         registered_name = None
         if cls.__name__ == "Functional":
             registered_name = "Functional"
     else:
-        module = cls.__module__
+        # As Keras: a class defined in `__main__` is written with no module.
+        module = None if cls.__module__ == "__main__" else cls.__module__
         registered_name = registered or cls.__name__
     config = {
         "module": module,

@@ -139,3 +139,109 @@ def test_unregistered_layer_loads_in_a_custom_object_scope(
     )
     with pytest.raises(ValueError, match="'MyLayer'"):
         ember.saving.load_model(path)
+
+
+def _define_nested(lib):
+    """A regularizer, a loss and a schedule, registered alike in each."""
+    register = lib.saving.register_keras_serializable(package="MyPkg")
+
+    @register
+    class Halving(lib.regularizers.Regularizer):
+        def __init__(self, factor=0.5):
+            self.factor = factor
+
+        def __call__(self, x):
+            return self.factor * lib.ops.sum(lib.ops.abs(x))
+
+        def get_config(self):
+            return {"factor": self.factor}
+
+    @register
+    class ScaledMSE(lib.losses.Loss):
+        def __init__(self, scale=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = scale
+
+        def call(self, y_true, y_pred):
+            error = lib.ops.square(y_true - y_pred)
+            return self.scale * lib.ops.mean(error, axis=-1)
+
+        def get_config(self):
+            return {**super().get_config(), "scale": self.scale}
+
+    @register
+    class StepHalving(lib.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, initial=0.1, every=2):
+            self.initial = initial
+            self.every = every
+
+        def __call__(self, step):
+            halvings = lib.ops.floor_divide(step, self.every)
+            exponent = lib.ops.cast(halvings, "float32")
+            return self.initial * lib.ops.power(0.5, exponent)
+
+        def get_config(self):
+            return {"initial": self.initial, "every": self.every}
+
+    return Halving, ScaledMSE, StepHalving
+
+
+NESTED = {lib: _define_nested(lib) for lib in (ember, keras)}
+
+
+def _nested_model(lib):
+    halving, scaled_mse, step_halving = NESTED[lib]
+    inputs = lib.Input((4,))
+    hidden = lib.layers.Dense(
+        3, kernel_regularizer=halving(0.01), name="regularized"
+    )(inputs)
+    model = lib.Model(inputs, lib.layers.Dense(2)(hidden))
+    rng = np.random.default_rng(3)
+    for weight in model.weights:
+        weight.assign(rng.normal(size=tuple(weight.shape)).astype("float32"))
+    model.compile(
+        optimizer=lib.optimizers.Adam(step_halving(0.05, every=1)),
+        loss=scaled_mse(),
+    )
+    return model
+
+
+@pytest.mark.parametrize("source_lib", [ember, keras], ids=["ember", "keras"])
+def test_nested_registered_objects_load_in_the_other_library(
+    tmp_path, source_lib
+):
+    target_lib = keras if source_lib is ember else ember
+    y = np.random.default_rng(1).normal(size=(5, 2)).astype("float32")
+    source = _nested_model(source_lib)
+    source.fit(X, y, batch_size=5, epochs=2, verbose=0)
+    config = source_lib.saving.serialize_keras_object(source)
+    regularizer = config["config"]["layers"][1]["config"]["kernel_regularizer"]
+    optimizer = config["compile_config"]["optimizer"]["config"]
+    assert regularizer["registered_name"] == "MyPkg>Halving"
+    assert optimizer["learning_rate"]["registered_name"] == "MyPkg>StepHalving"
+    assert config["compile_config"]["loss"]["registered_name"] == (
+        "MyPkg>ScaledMSE"
+    )
+    path = tmp_path / "nested.keras"
+    source.save(path)
+
+    restored = target_lib.saving.load_model(path)
+    halving, scaled_mse, step_halving = NESTED[target_lib]
+    layer = restored.get_layer("regularized")
+    assert isinstance(layer.kernel_regularizer, halving)
+    assert layer.kernel_regularizer.factor == 0.01
+    saved_config = target_lib.saving.serialize_keras_object(restored)
+    compiled = saved_config["compile_config"]
+    assert compiled["loss"]["registered_name"] == "MyPkg>ScaledMSE"
+    schedule = compiled["optimizer"]["config"]["learning_rate"]
+    assert schedule["registered_name"] == "MyPkg>StepHalving"
+    assert schedule["config"] == {"initial": 0.05, "every": 1}
+    np.testing.assert_allclose(
+        _predict(restored), _predict(source), rtol=1e-5, atol=1e-5
+    )
+    # The loss (ScaledMSE plus the Halving penalty) is the same number.
+    np.testing.assert_allclose(
+        restored.evaluate(X, y, verbose=0),
+        source.evaluate(X, y, verbose=0),
+        rtol=1e-5,
+    )

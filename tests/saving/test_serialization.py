@@ -109,7 +109,13 @@ def test_registered_function_round_trips():
         return x * 2
 
     config, restored = _round_trip(my_activation)
-    assert config["registered_name"] == "test_pkg>my_activation"
+    # As Keras: the registered name is the config, "function" the kind.
+    assert config == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "test_pkg>my_activation",
+        "registered_name": "function",
+    }
     assert restored is my_activation
 
 

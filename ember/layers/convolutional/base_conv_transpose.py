@@ -11,7 +11,6 @@ from ember import ops
 from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers.convolutional import _common
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -241,7 +240,7 @@ class BaseConvTranspose(Layer):
                 "bias_regularizer": regularizers.serialize(
                     self.bias_regularizer
                 ),
-                "activity_regularizer": serialize_optional(
+                "activity_regularizer": regularizers.serialize(
                     self.activity_regularizer
                 ),
                 "kernel_constraint": constraints.serialize(

@@ -9,7 +9,6 @@ from ember import ops
 from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers._windows import spatial_output_size
 from ember.layers.convolutional import _common
 from ember.layers.input_spec import InputSpec
@@ -184,7 +183,7 @@ class BaseDepthwiseConv(Layer):
                 "bias_regularizer": regularizers.serialize(
                     self.bias_regularizer
                 ),
-                "activity_regularizer": serialize_optional(
+                "activity_regularizer": regularizers.serialize(
                     self.activity_regularizer
                 ),
                 "depthwise_constraint": constraints.serialize(

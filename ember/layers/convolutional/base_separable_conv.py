@@ -9,7 +9,6 @@ from ember import ops
 from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.layers._config import resolve
-from ember.layers._config import serialize_optional
 from ember.layers._windows import spatial_output_size
 from ember.layers.convolutional import _common
 from ember.layers.input_spec import InputSpec
@@ -194,7 +193,7 @@ class BaseSeparableConv(Layer):
             config[f"{kind}_regularizer"] = regularizers.serialize(
                 getattr(self, f"{kind}_regularizer")
             )
-        config["activity_regularizer"] = serialize_optional(
+        config["activity_regularizer"] = regularizers.serialize(
             self.activity_regularizer
         )
         for kind in ("depthwise", "pointwise", "bias"):

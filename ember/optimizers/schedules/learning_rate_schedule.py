@@ -5,6 +5,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 
 _MODULE = "keras.optimizers.schedules"
@@ -391,23 +392,27 @@ def serialize(schedule: LearningRateSchedule) -> dict:
     """Returns the Keras-format dict of `schedule`.
 
     A user's schedule is written as Keras writes one: its own module, and
-    its class name as `registered_name`, so that `custom_objects` find it.
+    its registered name (`"my_package>Halving"`), else its class name, as
+    `registered_name`, so that loading finds it.
     """
     cls = type(schedule)
-    builtin = _SCHEDULES.get(cls.__name__) is cls
+    if _SCHEDULES.get(cls.__name__) is not cls:
+        return registry.user_object_config(schedule)
     return {
-        "module": _MODULE if builtin else cls.__module__,
+        "module": _MODULE,
         "class_name": cls.__name__,
         "config": schedule.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": None,
     }
 
 
 def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:
-    """Rebuilds a schedule from `serialize`'s (or Keras') dict."""
+    """Rebuilds a schedule from `serialize`'s (or Keras') dict; a
+    registered schedule is found by its registered name."""
     known = dict(_SCHEDULES)
     known.update(custom_objects or {})
     name = config["class_name"]
-    if name not in known:
+    cls = registry.lookup(config.get("registered_name")) or known.get(name)
+    if cls is None:
         raise unknown_identifier_error("learning rate schedule", name, known)
-    return known[name].from_config(config["config"])
+    return cls.from_config(config["config"])
