@@ -86,7 +86,9 @@ class Trainer:
         self._predict_function = None
         self.stop_training = False
         self._compile_args = {
-            "optimizer": optimizer,
+            # The resolved optimizer, as Keras records it ("adam" is saved
+            # as Adam's full config).
+            "optimizer": self.optimizer,
             "loss": loss,
             "loss_weights": loss_weights,
             "metrics": metrics,
@@ -105,6 +107,14 @@ class Trainer:
         default, 1 (the steps compute the same numbers for any value).
         """
         if not getattr(self, "compiled", False):
+            return {}
+        if not hasattr(self.optimizer, "get_config"):
+            warnings.warn(
+                f'Model "{self.name}": its optimizer (an optax '
+                "transformation) has no config, so the compile arguments "
+                "are not saved; call `compile()` again after loading.",
+                stacklevel=2,
+            )
             return {}
         config = dict(self._compile_args)
         if config["steps_per_execution"] == "auto":

@@ -88,3 +88,23 @@ def test_a_custom_compile_is_not_replayed():
     with pytest.warns(UserWarning, match="overrides `compile"):
         model.compile_from_config({"optimizer": "sgd", "loss": "mse"})
     assert not getattr(model, "compiled", False)
+
+
+def test_a_named_optimizer_is_saved_with_its_full_config():
+    model = ember.Sequential([ember.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    config = ember.saving.serialize_keras_object(model.get_compile_config())
+    assert config["optimizer"]["class_name"] == "Adam"
+    assert config["optimizer"]["config"]["learning_rate"] == pytest.approx(1e-3)
+
+
+def test_an_optax_optimizer_saves_the_model_without_compile_config(tmp_path):
+    optax = pytest.importorskip("optax")
+    model = ember.Sequential([ember.Input(shape=(3,)), layers.Dense(1)])
+    model.compile(optimizer=optax.sgd(0.1), loss="mse")
+    with pytest.warns(UserWarning, match="optax transformation"):
+        model.save(tmp_path / "m.keras")
+    restored = ember.saving.load_model(tmp_path / "m.keras")
+    assert not restored.compiled
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_allclose(restored(x), model(x))
