@@ -23,8 +23,8 @@ from ember.layers.core.input_layer import InputLayer
 from ember.models._op_config import is_op_entry
 from ember.models._op_config import load_op
 from ember.models._op_config import op_layer_config
+from ember.saving.safe_json import load_json
 from ember.saving.serialization_lib import deserialize_keras_object
-from ember.saving.serialization_lib import load_json
 from ember.saving.serialization_lib import serialize_keras_object
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ember.saving import safe_json
 from ember.saving import serialization_lib
 from ember.saving import weights_h5
 
@@ -140,9 +141,7 @@ def _read_member(zf: zipfile.ZipFile, name: str, archive_size: int) -> bytes:
 
 def _read_json(zf: zipfile.ZipFile, name: str, archive_size: int) -> dict:
     data = _read_member(zf, name, archive_size)
-    value = serialization_lib.load_json(
-        data, f"the .keras archive's member '{name}'"
-    )
+    value = safe_json.load_json(data, f"the .keras archive's member '{name}'")
     if not isinstance(value, dict):
         raise ValueError(
             f"Invalid .keras archive: member '{name}' should hold a JSON "

@@ -11,8 +11,8 @@ import pytest
 
 import ember
 from ember.saving import deserialize_keras_object
+from ember.saving import safe_json
 from ember.saving import saving_lib
-from ember.saving import serialization_lib
 from ember.saving import weights_h5
 
 # jax without x64 stores the float64 layers' weights as float32.
@@ -81,13 +81,11 @@ def test_deep_json_string_is_a_value_error_in_model_from_json(text):
 
 
 def test_depth_bound_counts_levels_exactly():
-    limit = serialization_lib.MAX_DEPTH
-    assert serialization_lib.load_json("[" * limit + "]" * limit, "x")
+    limit = safe_json.MAX_DEPTH
+    assert safe_json.load_json("[" * limit + "]" * limit, "x")
     with pytest.raises(ValueError, match=f"'m'.*{limit} levels"):
-        serialization_lib.load_json(
-            "[" * (limit + 1) + "]" * (limit + 1), "'m'"
-        )
-    serialization_lib.check_depth({"a": [1, {"b": 2}]}, "x")
+        safe_json.load_json("[" * (limit + 1) + "]" * (limit + 1), "'m'")
+    safe_json.check_depth({"a": [1, {"b": 2}]}, "x")
 
 
 def test_a_model_nested_a_few_levels_still_loads():
