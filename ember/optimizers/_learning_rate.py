@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from ember.core.variable import Variable
-from ember.optimizers.schedules import learning_rate_schedule as lr_schedules
+from ember.optimizers import schedules as lr_schedules
 
 
 def is_dynamic(learning_rate) -> bool:

@@ -27,7 +27,7 @@ from ember.optimizers import _gradients
 from ember.optimizers import _learning_rate
 from ember.optimizers import _rule
 from ember.optimizers import _step
-from ember.optimizers.schedules import learning_rate_schedule as lr_schedules
+from ember.optimizers import schedules as lr_schedules
 
 
 class Optimizer:

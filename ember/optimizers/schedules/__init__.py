@@ -1,9 +1,9 @@
 """Learning rate schedules (`ember.optimizers.schedules`)."""
 
-from ember.optimizers.schedules.learning_rate_schedule import CosineDecay
-from ember.optimizers.schedules.learning_rate_schedule import (
-    CosineDecayRestarts,
-)
+from ember.optimizers.schedules._lookup import deserialize
+from ember.optimizers.schedules._lookup import serialize
+from ember.optimizers.schedules.cosine_decay import CosineDecay
+from ember.optimizers.schedules.cosine_decay import CosineDecayRestarts
 from ember.optimizers.schedules.learning_rate_schedule import ExponentialDecay
 from ember.optimizers.schedules.learning_rate_schedule import InverseTimeDecay
 from ember.optimizers.schedules.learning_rate_schedule import (
@@ -13,8 +13,6 @@ from ember.optimizers.schedules.learning_rate_schedule import (
     PiecewiseConstantDecay,
 )
 from ember.optimizers.schedules.learning_rate_schedule import PolynomialDecay
-from ember.optimizers.schedules.learning_rate_schedule import deserialize
-from ember.optimizers.schedules.learning_rate_schedule import serialize
 
 __all__ = [
     "CosineDecay",
