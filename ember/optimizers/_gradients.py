@@ -10,17 +10,6 @@ import warnings
 import jax.numpy as jnp
 
 
-def check_clip_arguments(clipnorm, clipvalue, global_clipnorm) -> None:
-    """Raises unless at most one of the three clipping arguments is set."""
-    clip_args = [clipnorm, clipvalue, global_clipnorm]
-    if sum(a is not None for a in clip_args) > 1:
-        raise ValueError(
-            "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
-            f"be set. Received: clipnorm={clipnorm}, "
-            f"clipvalue={clipvalue}, global_clipnorm={global_clipnorm}"
-        )
-
-
 def present(grads: list, variables: list, stacklevel: int) -> list[int]:
     """Indices of the gradients that are not None; warns about the rest.
 

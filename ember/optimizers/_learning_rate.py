@@ -9,6 +9,8 @@ import numbers
 
 import numpy as np
 
+from ember.core import config
+from ember.core import naming
 from ember.core.variable import Variable
 from ember.optimizers import schedules as lr_schedules
 
@@ -29,6 +31,32 @@ def check_number(learning_rate) -> None:
             "Argument `learning_rate` should be a float, a "
             "LearningRateSchedule, or a callable returning the "
             f"learning rate. Received: learning_rate={learning_rate!r}"
+        )
+
+
+def initial(scope: str, learning_rate):
+    """The rate as an optimizer keeps it: a schedule or callable as given,
+    a number in a new `learning_rate` variable under `scope`."""
+    if is_dynamic(learning_rate):
+        return learning_rate
+    check_number(learning_rate)
+    with naming.name_scope(scope):
+        return Variable(
+            float(learning_rate),
+            dtype=config.floatx(),
+            trainable=False,
+            name="learning_rate",
+        )
+
+
+def check_settable(learning_rate) -> None:
+    """Raises if `learning_rate` is a schedule, which a number can't replace."""
+    if isinstance(learning_rate, lr_schedules.LearningRateSchedule):
+        raise TypeError(
+            "This optimizer was created with a `LearningRateSchedule` "
+            "as its `learning_rate`, so its learning rate cannot be set "
+            "to a number. Create the optimizer with a float "
+            "`learning_rate` to make it settable."
         )
 
 

@@ -10,11 +10,11 @@ Every step runs as one pure function of value lists (`_step.py`, reached
 through `stateless_apply`); `apply` reads the variables, calls it, and
 writes the results back. The gradient pipeline (loss-scale, accumulation,
 clipping, weight decay) is in `_gradients.py`, the learning rate's forms in
-`_learning_rate.py`, the rule's optax wrapper in `_rule.py`.
+`_learning_rate.py`, the slot variables' layout in `_slots.py`, the rule's
+optax wrapper in `_rule.py`, the argument checks in `_arguments.py`.
 """
 
 import re
-import warnings
 from typing import Any
 
 import jax.numpy as jnp
@@ -23,11 +23,11 @@ import optax
 from ember.core import config
 from ember.core import naming
 from ember.core.variable import Variable
-from ember.optimizers import _gradients
+from ember.optimizers import _arguments
 from ember.optimizers import _learning_rate
 from ember.optimizers import _rule
+from ember.optimizers import _slots
 from ember.optimizers import _step
-from ember.optimizers import schedules as lr_schedules
 
 
 class Optimizer:
@@ -74,13 +74,7 @@ class Optimizer:
         name: str | None = None,
         **kwargs,
     ):
-        if kwargs.pop("decay", None) is not None:
-            warnings.warn(
-                "Argument `decay` is no longer supported and will be ignored.",
-                stacklevel=2,
-            )
-        if kwargs:
-            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        _arguments.check_kwargs(kwargs)
         if name is None:
             name = naming.uniquify(naming.to_snake_case(type(self).__name__))
         self.name = name
@@ -91,21 +85,15 @@ class Optimizer:
         self.use_ema = use_ema
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        if gradient_accumulation_steps is not None and not (
-            gradient_accumulation_steps >= 2
-        ):
-            raise ValueError(
-                "`gradient_accumulation_steps` must be an integer >= 2. "
-                "Received: gradient_accumulation_steps="
-                f"{gradient_accumulation_steps}"
-            )
-        if use_ema:
-            raise NotImplementedError(
-                "`use_ema=True` is not supported by ember optimizers yet."
-            )
         self.ema_momentum = ema_momentum
         self.ema_overwrite_frequency = ema_overwrite_frequency
-        _gradients.check_clip_arguments(clipnorm, clipvalue, global_clipnorm)
+        _arguments.check_options(
+            gradient_accumulation_steps,
+            use_ema,
+            clipnorm,
+            clipvalue,
+            global_clipnorm,
+        )
         self.built = False
         self._variables: list[Variable] = []
         self._trainable_variables: list = []
@@ -127,19 +115,9 @@ class Optimizer:
 
     # -- learning rate --------------------------------------------------
     def _set_initial_learning_rate(self, learning_rate) -> None:
-        if _learning_rate.is_dynamic(learning_rate):
-            self._learning_rate = learning_rate
-            return
-        _learning_rate.check_number(learning_rate)
-        with naming.name_scope(self.name):
-            variable = Variable(
-                float(learning_rate),
-                dtype=config.floatx(),
-                trainable=False,
-                name="learning_rate",
-            )
-        self._variables.append(variable)
-        self._learning_rate = variable
+        self._learning_rate = _learning_rate.initial(self.name, learning_rate)
+        if isinstance(self._learning_rate, Variable):
+            self._variables.append(self._learning_rate)
 
     @property
     def learning_rate(self):
@@ -160,13 +138,7 @@ class Optimizer:
                     v for v in self._variables if v is not previous
                 ]
             return
-        if isinstance(previous, lr_schedules.LearningRateSchedule):
-            raise TypeError(
-                "This optimizer was created with a `LearningRateSchedule` "
-                "as its `learning_rate`, so its learning rate cannot be set "
-                "to a number. Create the optimizer with a float "
-                "`learning_rate` to make it settable."
-            )
+        _learning_rate.check_settable(previous)
         if isinstance(previous, Variable):
             previous.assign(learning_rate)
         else:
@@ -232,17 +204,6 @@ class Optimizer:
             name=name,
         )
 
-    def _add_slot_group(self, var_list, group) -> None:
-        for slot_name, _ in group:
-            self._slots[slot_name] = []
-        for variable in var_list:
-            for slot_name, init in group:
-                self._slots[slot_name].append(
-                    self.add_variable_from_reference(
-                        variable, name=slot_name, initializer=init
-                    )
-                )
-
     def build(self, var_list) -> None:
         """Creates the slot variables for `var_list` (once)."""
         if self.built:
@@ -250,16 +211,7 @@ class Optimizer:
         var_list = list(var_list)
         self._trainable_variables = var_list[:]
         self._trainable_index = {id(v): i for i, v in enumerate(var_list)}
-        if self.gradient_accumulation_steps:
-            self._add_slot_group(var_list, [("gradient_accumulator", 0.0)])
-        for group in self._slot_spec():
-            self._add_slot_group(var_list, group)
-        for key, var_name, init, dtype in self._extra_spec(var_list):
-            variable = Variable(
-                init, dtype=dtype, trainable=False, name=var_name
-            )
-            self._variables.append(variable)
-            self._extras[key] = variable
+        self._slots, self._extras = _slots.create(self, var_list)
         self.built = True
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
@@ -327,30 +279,13 @@ class Optimizer:
         if not grads:
             return
         if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When passing `grads` without `variables`, the optimizer "
-                    "must already be built on a list of variables. Call "
-                    "`optimizer.build(trainable_variables)` first."
-                )
-            if len(grads) != len(self._trainable_variables):
-                raise ValueError(
-                    f"Received {len(grads)} gradients, but the optimizer is "
-                    f"tracking {len(self._trainable_variables)} trainable "
-                    "variables."
-                )
+            _arguments.check_built_for(self, grads)
             trainable_variables = self._trainable_variables
         else:
             trainable_variables = list(trainable_variables)
             if not self.built:
                 self.build(trainable_variables)
-            for v in trainable_variables:
-                if id(v) not in self._trainable_index:
-                    raise ValueError(
-                        f"Unknown variable: {getattr(v, 'path', v)}. This "
-                        "optimizer can only be called for the variables it "
-                        "was originally built with."
-                    )
+            _arguments.check_known(self, trainable_variables)
         # Put the gradients in build order; missing ones are None.
         full = [None] * len(self._trainable_variables)
         for grad, v in zip(grads, trainable_variables, strict=True):
@@ -382,26 +317,9 @@ class Optimizer:
         Returns:
             `(new_trainable_values, new_optimizer_values)`.
         """
-        if not self.built:
-            raise ValueError(
-                f"To call `stateless_apply`, {type(self).__name__} must be "
-                "built (i.e. its variables must have been created). You can "
-                "build it via `optimizer.build(trainable_variables)`."
-            )
-        if len(optimizer_variables) != len(self._variables):
-            raise ValueError(
-                "Argument `optimizer_variables` must be a list of tensors "
-                f"corresponding 1:1 to {type(self).__name__}().variables. "
-                f"Received list with length {len(optimizer_variables)}, but "
-                f"expected {len(self._variables)} variables."
-            )
-        if len(trainable_variables) != len(self._trainable_variables):
-            raise ValueError(
-                "Argument `trainable_variables` must correspond 1:1 to the "
-                "variables the optimizer was built with. Received "
-                f"{len(trainable_variables)} values for "
-                f"{len(self._trainable_variables)} variables."
-            )
+        _arguments.check_stateless(
+            self, optimizer_variables, trainable_variables
+        )
         return _step.stateless_step(
             self,
             list(optimizer_variables),
