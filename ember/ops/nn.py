@@ -20,11 +20,9 @@ from ember.ops.nn_activations import softmax
 from ember.ops.nn_activations import softplus
 from ember.ops.nn_activations import softsign
 from ember.ops.nn_activations import swish
-from ember.ops.nn_conv import average_pool
 from ember.ops.nn_conv import conv
 from ember.ops.nn_conv import conv_transpose
 from ember.ops.nn_conv import depthwise_conv
-from ember.ops.nn_conv import max_pool
 from ember.ops.nn_conv import separable_conv
 from ember.ops.nn_losses import binary_crossentropy
 from ember.ops.nn_losses import categorical_crossentropy
@@ -34,6 +32,8 @@ from ember.ops.nn_losses import sparse_categorical_crossentropy
 from ember.ops.nn_normalization import batch_normalization
 from ember.ops.nn_normalization import moments
 from ember.ops.nn_normalization import normalize
+from ember.ops.nn_pooling import average_pool
+from ember.ops.nn_pooling import max_pool
 
 __all__ = [
     "average_pool",

@@ -1,6 +1,10 @@
-"""NumPy-style reductions, sorting, cumulative ops and products."""
+"""NumPy-style reductions (sums, means, statistics, extrema, logic) and
+cumulative ops.
 
-from collections.abc import Sequence
+Index-finding and sorting ops live in `numpy_sorting.py`; products in
+`numpy_products.py`.
+"""
+
 from typing import Any
 
 import jax
@@ -264,69 +268,6 @@ def count_nonzero(x: ArrayLike, axis: Axis = None) -> jax.Array:
 
 
 @symbolic_op
-def argmax(
-    x: ArrayLike, axis: int | None = None, keepdims: bool = False
-) -> jax.Array:
-    """Index of the largest element along `axis` (the first, on ties).
-
-    Args:
-        x: input tensor.
-        axis: the axis, default the flattened tensor.
-        keepdims: whether to keep the reduced axis with size 1.
-
-    Returns:
-        An `int32` tensor.
-    """
-    return jnp.argmax(_array(x), axis=axis, keepdims=keepdims)
-
-
-@symbolic_op
-def argmin(
-    x: ArrayLike, axis: int | None = None, keepdims: bool = False
-) -> jax.Array:
-    """Index of the smallest element along `axis` (the first, on ties).
-
-    Args:
-        x: input tensor.
-        axis: the axis, default the flattened tensor.
-        keepdims: whether to keep the reduced axis with size 1.
-
-    Returns:
-        An `int32` tensor.
-    """
-    return jnp.argmin(_array(x), axis=axis, keepdims=keepdims)
-
-
-@symbolic_op
-def sort(x: ArrayLike, axis: int | None = -1) -> jax.Array:
-    """Sorts `x` along `axis`, ascending.
-
-    Args:
-        x: input tensor.
-        axis: the axis, or None for the flattened tensor.
-
-    Returns:
-        The sorted tensor.
-    """
-    return jnp.sort(_array(x), axis=axis)
-
-
-@symbolic_op
-def argsort(x: ArrayLike, axis: int | None = -1) -> jax.Array:
-    """Indices that sort `x` along `axis`, ascending and stable.
-
-    Args:
-        x: input tensor.
-        axis: the axis, or None for the flattened tensor.
-
-    Returns:
-        An `int32` tensor of indices.
-    """
-    x = _array(x)
-    return jnp.argsort(x, axis=None if x.ndim == 0 else axis)
-
-
-@symbolic_op
 def cumsum(
     x: ArrayLike, axis: int | None = None, dtype: Any = None
 ) -> jax.Array:
@@ -360,99 +301,3 @@ def cumprod(
     """
     dtype = dtype and standardize_dtype(dtype)
     return jnp.cumprod(_array(x), axis=axis, dtype=dtype)
-
-
-# -- products -----------------------------------------------------------------
-
-
-@symbolic_op
-def matmul(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
-    """Matrix product, batched over leading dimensions.
-
-    Args:
-        x1: first input tensor.
-        x2: second input tensor.
-
-    Returns:
-        The product; two `int8` inputs accumulate and return `int32`.
-    """
-    x1, x2 = _array(x1), _array(x2)
-    preferred = None
-    if x1.dtype == jnp.int8 and x2.dtype == jnp.int8:
-        preferred = jnp.int32
-    return jnp.matmul(x1, x2, preferred_element_type=preferred)
-
-
-@symbolic_op
-def dot(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
-    """Dot product, as `numpy.dot`.
-
-    Args:
-        x1: first input tensor.
-        x2: second input tensor.
-
-    Returns:
-        The product: a sum over the last axis of `x1` and the second-last
-        (or only) axis of `x2`.
-    """
-    return jnp.dot(_array(x1), _array(x2))
-
-
-@symbolic_op
-def tensordot(
-    x1: ArrayLike, x2: ArrayLike, axes: int | Sequence = 2
-) -> jax.Array:
-    """Sum of products over the given axes.
-
-    Args:
-        x1: first input tensor.
-        x2: second input tensor.
-        axes: a number of trailing/leading axes, or a pair of axis lists.
-
-    Returns:
-        The contracted tensor.
-    """
-    return jnp.tensordot(_array(x1), _array(x2), axes=axes)
-
-
-@symbolic_op
-def outer(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
-    """Outer product of two (flattened) tensors.
-
-    Args:
-        x1: first input tensor.
-        x2: second input tensor.
-
-    Returns:
-        A 2-D tensor.
-    """
-    return jnp.outer(_array(x1), _array(x2))
-
-
-@symbolic_op
-def einsum(subscripts: str, *operands: ArrayLike, **kwargs) -> jax.Array:
-    """Evaluates an Einstein summation, such as `"ij,jk->ik"`.
-
-    Args:
-        subscripts: the summation, in NumPy's notation.
-        *operands: the tensors.
-        **kwargs: passed on to `jax.numpy.einsum`.
-
-    Returns:
-        The result.
-    """
-    return jnp.einsum(subscripts, *[_array(x) for x in operands], **kwargs)
-
-
-@symbolic_op
-def meshgrid(*x: ArrayLike, indexing: str = "xy") -> list:
-    """Coordinate grids from 1-D coordinate vectors.
-
-    Args:
-        *x: the 1-D tensors.
-        indexing: `"xy"` (Cartesian) or `"ij"` (matrix).
-
-    Returns:
-        A list of N-D tensors.
-    """
-    return jnp.meshgrid(*[_array(t) for t in x], indexing=indexing)
