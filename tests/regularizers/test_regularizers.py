@@ -62,3 +62,7 @@ def test_dense_resolves_and_serializes_its_regularizers():
     assert config["bias_regularizer"] is None
     with pytest.raises(ValueError, match='Dense "dense_1".*kernel_regularizer'):
         layers.Dense(2, kernel_regularizer="L1L3")
+
+
+def test_get_instantiates_a_class_as_keras_does():
+    assert isinstance(regularizers.get(regularizers.L2), regularizers.L2)

@@ -1,0 +1,79 @@
+import pytest
+
+from ember.core import registry
+from ember.core.family import Family
+
+
+class Clip:
+    def __init__(self, limit=1.0):
+        self.limit = limit
+
+    def __call__(self, w):
+        return min(w, self.limit)
+
+    def get_config(self):
+        return {"limit": self.limit}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class UserClip(Clip):
+    pass
+
+
+FAMILY = Family("clip", "keras.clips", [Clip], {"clip": Clip})
+
+
+def halve(w):
+    return w / 2
+
+
+def test_get_resolves_every_kind_of_identifier():
+    assert FAMILY.get(None) is None
+    assert isinstance(FAMILY.get("clip"), Clip)
+    assert isinstance(FAMILY.get("Clip"), Clip)
+    assert isinstance(FAMILY.get(Clip), Clip)  # A class is instantiated.
+    instance = Clip(3.0)
+    assert FAMILY.get(instance) is instance
+    assert FAMILY.get(halve) is halve
+    assert FAMILY.get({"class_name": "Clip", "config": {"limit": 2}}).limit == 2
+    assert isinstance(FAMILY.get("mine", {"mine": UserClip}), UserClip)
+
+
+def test_errors_name_the_family_and_suggest():
+    with pytest.raises(ValueError, match="Unknown clip: 'clp'.*'clip'"):
+        FAMILY.get("clp")
+    with pytest.raises(ValueError, match="Could not interpret clip"):
+        FAMILY.get(3)
+    with pytest.raises(ValueError, match="Unknown clip: 'nothing'"):
+        FAMILY.deserialize({"class_name": "function", "config": "nothing"})
+
+
+def test_serialize_builtins_user_classes_and_functions():
+    assert FAMILY.serialize(None) is None
+    assert FAMILY.serialize(Clip(2.0)) == {
+        "module": "keras.clips",
+        "class_name": "Clip",
+        "config": {"limit": 2.0},
+        "registered_name": None,
+    }
+    user = FAMILY.serialize(UserClip())
+    assert (user["class_name"], user["registered_name"]) == (
+        "UserClip",
+        "UserClip",
+    )
+    assert FAMILY.serialize(halve)["config"] == "halve"
+
+
+def test_registered_objects_round_trip_by_registered_name(monkeypatch):
+    monkeypatch.setitem(registry._GLOBAL_CUSTOM_OBJECTS, "p>UserClip", UserClip)
+    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, UserClip, "p>UserClip")
+    monkeypatch.setitem(registry._GLOBAL_CUSTOM_OBJECTS, "p>halve", halve)
+    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, halve, "p>halve")
+    config = FAMILY.serialize(UserClip(5.0))
+    assert config["registered_name"] == "p>UserClip"
+    restored = FAMILY.deserialize(config)
+    assert type(restored) is UserClip and restored.limit == 5.0
+    assert FAMILY.deserialize(FAMILY.serialize(halve)) is halve
