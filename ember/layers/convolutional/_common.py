@@ -1,4 +1,5 @@
-"""Argument checks and array helpers shared by the convolution bases."""
+"""Argument checks, weight creation, config writing and array helpers
+shared by the convolution bases."""
 
 from typing import Any
 
@@ -6,7 +7,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ember import activations
+from ember import constraints
+from ember import initializers
+from ember import regularizers
+from ember.core.config import standardize_data_format
+from ember.layers._config import resolve
+from ember.layers._windows import spatial_output_size
 from ember.layers._windows import standardize_tuple
+from ember.layers.input_spec import InputSpec
 
 
 def window_args(
@@ -51,6 +60,97 @@ def check_positive(name: str, value: Any) -> None:
         )
 
 
+def store_window(
+    layer: Any, rank: int, window: tuple, data_format: str | None
+) -> None:
+    """Stores `rank`, the `window_args` result and `data_format` on `layer`
+    and expects inputs of `rank + 2` dimensions."""
+    layer.rank = rank
+    layer.kernel_size, layer.strides, layer.dilation_rate = window[:3]
+    layer.padding = window[3]
+    layer.data_format = standardize_data_format(data_format)
+    layer.input_spec = InputSpec(ndim=rank + 2)
+
+
+def store_weight_args(
+    layer: Any, activation: Any, use_bias: bool, **kinds: tuple
+) -> None:
+    """Resolves and stores `activation`, `use_bias` and, for each weight kind
+    given as `kind=(initializer, regularizer, constraint)`, the attributes
+    `<kind>_initializer`, `<kind>_regularizer` and `<kind>_constraint`.
+
+    All initializers are resolved first, then regularizers, then
+    constraints, so the first invalid argument is the one reported.
+    """
+    layer.activation = resolve(activations.get, activation, layer, "activation")
+    layer.use_bias = use_bias
+    for i, (suffix, getter) in enumerate(
+        (
+            ("initializer", initializers.get),
+            ("regularizer", regularizers.get),
+            ("constraint", constraints.get),
+        )
+    ):
+        for kind, args in kinds.items():
+            name = f"{kind}_{suffix}"
+            setattr(layer, name, resolve(getter, args[i], layer, name))
+
+
+def weight_args_config(layer: Any, kinds: tuple) -> dict:
+    """The config entries written by `store_weight_args`, serialized, with
+    `activity_regularizer` after the weight regularizers."""
+    config = {
+        "activation": activations.serialize(layer.activation),
+        "use_bias": layer.use_bias,
+    }
+    for kind in kinds:
+        name = f"{kind}_initializer"
+        config[name] = initializers.serialize(getattr(layer, name))
+    for kind in kinds:
+        name = f"{kind}_regularizer"
+        config[name] = regularizers.serialize(getattr(layer, name))
+    config["activity_regularizer"] = regularizers.serialize(
+        layer.activity_regularizer
+    )
+    for kind in kinds:
+        name = f"{kind}_constraint"
+        config[name] = constraints.serialize(getattr(layer, name))
+    return config
+
+
+def add_weight(layer: Any, name: str, kind: str, shape: tuple) -> Any:
+    """Adds the weight `name` with the layer's `<kind>_initializer`,
+    `<kind>_regularizer` and `<kind>_constraint`."""
+    return layer.add_weight(
+        name=name,
+        shape=shape,
+        initializer=getattr(layer, f"{kind}_initializer"),
+        regularizer=getattr(layer, f"{kind}_regularizer"),
+        constraint=getattr(layer, f"{kind}_constraint"),
+    )
+
+
+def add_depthwise_kernel(layer: Any, name: str, channels: int) -> Any:
+    """The depthwise kernel `(*kernel_size, channels, depth_multiplier)`,
+    made with the layer's `depthwise_*` arguments."""
+    shape = layer.kernel_size + (channels, layer.depth_multiplier)
+    return add_weight(layer, name, "depthwise", shape)
+
+
+def add_bias_weight(layer: Any, units: int) -> Any:
+    """The `(units,)` bias weight, or None without `use_bias`."""
+    if not layer.use_bias:
+        return None
+    return add_weight(layer, "bias", "bias", (units,))
+
+
+def finish_build(layer: Any, channels: int) -> None:
+    """Pins the channel dimension in `input_spec` and marks `layer` built."""
+    axis = -1 if layer.data_format == "channels_last" else 1
+    layer.input_spec = InputSpec(ndim=layer.rank + 2, axes={axis: channels})
+    layer.built = True
+
+
 def match_dtypes(inputs: jax.Array, *kernels: jax.Array) -> tuple:
     """Float inputs keep their dtype (kernels are cast to it, as mixed
     precision wants); integer inputs take the first kernel's dtype."""
@@ -90,6 +190,20 @@ def spatial_of(input_shape: tuple, data_format: str) -> tuple:
     if data_format == "channels_last":
         return input_shape[1:-1]
     return input_shape[2:]
+
+
+def window_output_sizes(layer: Any, input_shape: tuple) -> tuple:
+    """The spatial output sizes of a (non-transposed) windowed convolution."""
+    return tuple(
+        spatial_output_size(size, k, s, d, layer.padding)
+        for size, k, s, d in zip(
+            spatial_of(input_shape, layer.data_format),
+            layer.kernel_size,
+            layer.strides,
+            layer.dilation_rate,
+            strict=True,
+        )
+    )
 
 
 def output_shape(

@@ -4,20 +4,9 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ember import activations
-from ember import constraints
-from ember import initializers
 from ember import ops
-from ember import regularizers
-from ember.core.config import standardize_data_format
-from ember.layers._config import resolve
-from ember.layers._windows import is_positive_int
-from ember.layers._windows import spatial_output_size
 from ember.layers.convolutional import _common
-from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
-
-_SPATIAL = "DHW"
 
 
 class BaseConv(Layer):
@@ -86,70 +75,32 @@ class BaseConv(Layer):
             raise ValueError(
                 f"Argument `rank` must be 1, 2 or 3. Received: rank={rank!r}"
             )
-        if not is_positive_int(filters):
-            raise ValueError(
-                "Invalid value for argument `filters`, expected a positive "
-                f"integer. Received: filters={filters!r}"
-            )
-        if not is_positive_int(groups):
-            raise ValueError(
-                "Invalid value for argument `groups`, expected a positive "
-                f"integer. Received: groups={groups!r}"
-            )
+        _common.check_positive("filters", filters)
+        _common.check_positive("groups", groups)
         if filters % groups:
             raise ValueError(
                 "The number of filters must be divisible by the number of "
                 f"groups. Received: filters={filters}, groups={groups}"
             )
-        kernel_size, strides, dilation_rate, padding = _common.window_args(
+        window = _common.window_args(
             rank, kernel_size, strides, dilation_rate, padding, rank == 1
         )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.rank = rank
+        _common.store_window(self, rank, window, data_format)
         self.filters = filters
-        self.kernel_size = kernel_size
-        self.strides = strides
-        self.padding = padding
-        self.data_format = standardize_data_format(data_format)
-        self.dilation_rate = dilation_rate
         self.groups = groups
-        self.activation = resolve(
-            activations.get, activation, self, "activation"
+        _common.store_weight_args(
+            self,
+            activation,
+            use_bias,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
-        self.use_bias = use_bias
-        self.kernel_initializer = resolve(
-            initializers.get, kernel_initializer, self, "kernel_initializer"
-        )
-        self.bias_initializer = resolve(
-            initializers.get, bias_initializer, self, "bias_initializer"
-        )
-        self.kernel_regularizer = resolve(
-            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
-        )
-        self.bias_regularizer = resolve(
-            regularizers.get, bias_regularizer, self, "bias_regularizer"
-        )
-        self.kernel_constraint = resolve(
-            constraints.get, kernel_constraint, self, "kernel_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
-        )
-        self.input_spec = InputSpec(ndim=rank + 2)
-
-    @property
-    def _channel_axis(self) -> int:
-        return -1 if self.data_format == "channels_last" else 1
 
     def build(self, input_shape: tuple) -> None:
         """Creates the kernel `(*kernel_size, channels // groups, filters)`
         and the bias `(filters,)`."""
-        channels = input_shape[self._channel_axis]
-        if channels is None:
-            raise ValueError(
-                f'{type(self).__name__} "{self.name}" needs a known channel '
-                f"dimension, got input shape {tuple(input_shape)}"
-            )
+        channels = _common.channels_of(self, input_shape)
         if channels % self.groups:
             raise ValueError(
                 f'{type(self).__name__} "{self.name}": the number of input '
@@ -157,27 +108,14 @@ class BaseConv(Layer):
                 f"{self.groups}. Full input shape: {tuple(input_shape)}"
             )
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=self.kernel_size + (channels // self.groups, self.filters),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = _common.add_weight(
+            self,
+            "kernel",
+            "kernel",
+            self.kernel_size + (channels // self.groups, self.filters),
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
-        self.input_spec = InputSpec(
-            ndim=self.rank + 2, axes={self._channel_axis: channels}
-        )
-        self.built = True
+        self.bias = _common.add_bias_weight(self, self.filters)
+        _common.finish_build(self, channels)
 
     def convolution_op(self, inputs, kernel):
         """The convolution alone, without bias or activation."""
@@ -208,32 +146,8 @@ class BaseConv(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
-        input_shape = tuple(input_shape)
-        if self.data_format == "channels_last":
-            spatial = input_shape[1:-1]
-        else:
-            spatial = input_shape[2:]
-        sizes = tuple(
-            spatial_output_size(size, k, s, d, self.padding)
-            for size, k, s, d in zip(
-                spatial,
-                self.kernel_size,
-                self.strides,
-                self.dilation_rate,
-                strict=True,
-            )
-        )
-        if any(size is not None and size <= 0 for size in sizes):
-            raise ValueError(
-                f'{type(self).__name__} "{self.name}": input shape '
-                f"{input_shape} is too small for kernel_size="
-                f"{self.kernel_size} with dilation_rate={self.dilation_rate} "
-                f"and padding={self.padding!r}; the output would have "
-                f"spatial size {sizes}."
-            )
-        if self.data_format == "channels_last":
-            return (input_shape[0], *sizes, self.filters)
-        return (input_shape[0], self.filters, *sizes)
+        sizes = _common.window_output_sizes(self, input_shape)
+        return _common.output_shape(self, input_shape, sizes, self.filters)
 
     def get_config(self) -> dict:
         """Returns the constructor arguments (except `rank`), serialized."""
@@ -247,27 +161,7 @@ class BaseConv(Layer):
                 "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate,
                 "groups": self.groups,
-                "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self.bias_initializer
-                ),
-                "kernel_regularizer": regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self.bias_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self.activity_regularizer
-                ),
-                "kernel_constraint": constraints.serialize(
-                    self.kernel_constraint
-                ),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
+        config.update(_common.weight_args_config(self, ("kernel", "bias")))
         return config

@@ -4,15 +4,8 @@ from typing import Any
 
 import numpy as np
 
-from ember import activations
-from ember import constraints
-from ember import initializers
 from ember import ops
-from ember import regularizers
-from ember.core.config import standardize_data_format
-from ember.layers._config import resolve
 from ember.layers.convolutional import _common
-from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
 
@@ -129,59 +122,29 @@ class BaseConvTranspose(Layer):
             output_padding, rank, window[1]
         )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.rank = rank
+        _common.store_window(self, rank, window, data_format)
         self.filters = filters
-        self.kernel_size, self.strides, self.dilation_rate = window[:3]
-        self.padding = window[3]
         self.output_padding = output_padding
-        self.data_format = standardize_data_format(data_format)
-        self.activation = resolve(
-            activations.get, activation, self, "activation"
+        _common.store_weight_args(
+            self,
+            activation,
+            use_bias,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
-        self.use_bias = use_bias
-        self.kernel_initializer = resolve(
-            initializers.get, kernel_initializer, self, "kernel_initializer"
-        )
-        self.bias_initializer = resolve(
-            initializers.get, bias_initializer, self, "bias_initializer"
-        )
-        self.kernel_regularizer = resolve(
-            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
-        )
-        self.bias_regularizer = resolve(
-            regularizers.get, bias_regularizer, self, "bias_regularizer"
-        )
-        self.kernel_constraint = resolve(
-            constraints.get, kernel_constraint, self, "kernel_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
-        )
-        self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
         """Creates `kernel` `(*kernel_size, filters, channels)` and `bias`
         `(filters,)`."""
         channels = _common.channels_of(self, input_shape)
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=self.kernel_size + (self.filters, channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = _common.add_weight(
+            self,
+            "kernel",
+            "kernel",
+            self.kernel_size + (self.filters, channels),
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        axis = -1 if self.data_format == "channels_last" else 1
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
-        self.built = True
+        self.bias = _common.add_bias_weight(self, self.filters)
+        _common.finish_build(self, channels)
 
     def call(self, inputs):
         inputs, kernel = _common.match_dtypes(inputs, self.kernel.value)
@@ -226,27 +189,7 @@ class BaseConvTranspose(Layer):
                 "output_padding": self.output_padding,
                 "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate,
-                "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self.bias_initializer
-                ),
-                "kernel_regularizer": regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self.bias_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self.activity_regularizer
-                ),
-                "kernel_constraint": constraints.serialize(
-                    self.kernel_constraint
-                ),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
+        config.update(_common.weight_args_config(self, ("kernel", "bias")))
         return config

@@ -2,16 +2,8 @@
 
 from typing import Any
 
-from ember import activations
-from ember import constraints
-from ember import initializers
 from ember import ops
-from ember import regularizers
-from ember.core.config import standardize_data_format
-from ember.layers._config import resolve
-from ember.layers._windows import spatial_output_size
 from ember.layers.convolutional import _common
-from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
 
@@ -67,65 +59,30 @@ class BaseDepthwiseConv(Layer):
             rank, kernel_size, strides, dilation_rate, padding
         )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.rank = rank
+        _common.store_window(self, rank, window, data_format)
         self.depth_multiplier = depth_multiplier
-        self.kernel_size, self.strides, self.dilation_rate = window[:3]
-        self.padding = window[3]
-        self.data_format = standardize_data_format(data_format)
-        self.activation = resolve(
-            activations.get, activation, self, "activation"
-        )
-        self.use_bias = use_bias
-        self.depthwise_initializer = resolve(
-            initializers.get,
-            depthwise_initializer,
+        _common.store_weight_args(
             self,
-            "depthwise_initializer",
+            activation,
+            use_bias,
+            depthwise=(
+                depthwise_initializer,
+                depthwise_regularizer,
+                depthwise_constraint,
+            ),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
-        self.bias_initializer = resolve(
-            initializers.get, bias_initializer, self, "bias_initializer"
-        )
-        self.depthwise_regularizer = resolve(
-            regularizers.get,
-            depthwise_regularizer,
-            self,
-            "depthwise_regularizer",
-        )
-        self.bias_regularizer = resolve(
-            regularizers.get, bias_regularizer, self, "bias_regularizer"
-        )
-        self.depthwise_constraint = resolve(
-            constraints.get, depthwise_constraint, self, "depthwise_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
-        )
-        self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
         """Creates `kernel` `(*kernel_size, channels, depth_multiplier)` and
         `bias` `(channels * depth_multiplier,)`."""
         channels = _common.channels_of(self, input_shape)
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+        self.kernel = _common.add_depthwise_kernel(self, "kernel", channels)
+        self.bias = _common.add_bias_weight(
+            self, channels * self.depth_multiplier
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(channels * self.depth_multiplier,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        axis = -1 if self.data_format == "channels_last" else 1
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
-        self.built = True
+        _common.finish_build(self, channels)
 
     def call(self, inputs):
         inputs, kernel = _common.match_dtypes(inputs, self.kernel.value)
@@ -143,17 +100,7 @@ class BaseDepthwiseConv(Layer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
         channels = _common.channels_of(self, input_shape)
-        spatial = _common.spatial_of(input_shape, self.data_format)
-        sizes = tuple(
-            spatial_output_size(size, k, s, d, self.padding)
-            for size, k, s, d in zip(
-                spatial,
-                self.kernel_size,
-                self.strides,
-                self.dilation_rate,
-                strict=True,
-            )
-        )
+        sizes = _common.window_output_sizes(self, input_shape)
         return _common.output_shape(
             self, input_shape, sizes, channels * self.depth_multiplier
         )
@@ -169,27 +116,7 @@ class BaseDepthwiseConv(Layer):
                 "padding": self.padding,
                 "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate,
-                "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "depthwise_initializer": initializers.serialize(
-                    self.depthwise_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self.bias_initializer
-                ),
-                "depthwise_regularizer": regularizers.serialize(
-                    self.depthwise_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self.bias_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self.activity_regularizer
-                ),
-                "depthwise_constraint": constraints.serialize(
-                    self.depthwise_constraint
-                ),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
+        config.update(_common.weight_args_config(self, ("depthwise", "bias")))
         return config

@@ -2,17 +2,12 @@
 
 from typing import Any
 
-from ember import activations
-from ember import constraints
-from ember import initializers
 from ember import ops
-from ember import regularizers
-from ember.core.config import standardize_data_format
-from ember.layers._config import resolve
-from ember.layers._windows import spatial_output_size
 from ember.layers.convolutional import _common
-from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
+
+# The weight kinds, each with its own initializer, regularizer, constraint.
+_KINDS = ("depthwise", "pointwise", "bias")
 
 
 class BaseSeparableConv(Layer):
@@ -76,67 +71,41 @@ class BaseSeparableConv(Layer):
             rank, kernel_size, strides, dilation_rate, padding
         )
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.rank = rank
+        _common.store_window(self, rank, window, data_format)
         self.depth_multiplier = depth_multiplier
         self.filters = filters
-        self.kernel_size, self.strides, self.dilation_rate = window[:3]
-        self.padding = window[3]
-        self.data_format = standardize_data_format(data_format)
-        self.activation = resolve(
-            activations.get, activation, self, "activation"
+        _common.store_weight_args(
+            self,
+            activation,
+            use_bias,
+            depthwise=(
+                depthwise_initializer,
+                depthwise_regularizer,
+                depthwise_constraint,
+            ),
+            pointwise=(
+                pointwise_initializer,
+                pointwise_regularizer,
+                pointwise_constraint,
+            ),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
-        self.use_bias = use_bias
-        for kind, init, reg in (
-            ("depthwise", depthwise_initializer, depthwise_regularizer),
-            ("pointwise", pointwise_initializer, pointwise_regularizer),
-            ("bias", bias_initializer, bias_regularizer),
-        ):
-            name = f"{kind}_initializer"
-            setattr(self, name, resolve(initializers.get, init, self, name))
-            name = f"{kind}_regularizer"
-            setattr(self, name, resolve(regularizers.get, reg, self, name))
-        self.depthwise_constraint = resolve(
-            constraints.get, depthwise_constraint, self, "depthwise_constraint"
-        )
-        self.pointwise_constraint = resolve(
-            constraints.get, pointwise_constraint, self, "pointwise_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
-        )
-        self.input_spec = InputSpec(ndim=rank + 2)
 
     def build(self, input_shape: tuple) -> None:
         """Creates `depthwise_kernel`, `pointwise_kernel` and `bias`."""
         channels = _common.channels_of(self, input_shape)
         self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name="depthwise_kernel",
-            shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+        self.depthwise_kernel = _common.add_depthwise_kernel(
+            self, "depthwise_kernel", channels
         )
-        self.pointwise_kernel = self.add_weight(
-            name="pointwise_kernel",
-            shape=(1,) * self.rank
-            + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer,
-            regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint,
+        self.pointwise_kernel = _common.add_weight(
+            self,
+            "pointwise_kernel",
+            "pointwise",
+            (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.filters,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        axis = -1 if self.data_format == "channels_last" else 1
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={axis: channels})
-        self.built = True
+        self.bias = _common.add_bias_weight(self, self.filters)
+        _common.finish_build(self, channels)
 
     def call(self, inputs):
         inputs, depthwise, pointwise = _common.match_dtypes(
@@ -156,17 +125,7 @@ class BaseSeparableConv(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
-        spatial = _common.spatial_of(input_shape, self.data_format)
-        sizes = tuple(
-            spatial_output_size(size, k, s, d, self.padding)
-            for size, k, s, d in zip(
-                spatial,
-                self.kernel_size,
-                self.strides,
-                self.dilation_rate,
-                strict=True,
-            )
-        )
+        sizes = _common.window_output_sizes(self, input_shape)
         return _common.output_shape(self, input_shape, sizes, self.filters)
 
     def get_config(self) -> dict:
@@ -181,23 +140,7 @@ class BaseSeparableConv(Layer):
                 "padding": self.padding,
                 "data_format": self.data_format,
                 "dilation_rate": self.dilation_rate,
-                "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
             }
         )
-        for kind in ("depthwise", "pointwise", "bias"):
-            config[f"{kind}_initializer"] = initializers.serialize(
-                getattr(self, f"{kind}_initializer")
-            )
-        for kind in ("depthwise", "pointwise", "bias"):
-            config[f"{kind}_regularizer"] = regularizers.serialize(
-                getattr(self, f"{kind}_regularizer")
-            )
-        config["activity_regularizer"] = regularizers.serialize(
-            self.activity_regularizer
-        )
-        for kind in ("depthwise", "pointwise", "bias"):
-            config[f"{kind}_constraint"] = constraints.serialize(
-                getattr(self, f"{kind}_constraint")
-            )
+        config.update(_common.weight_args_config(self, _KINDS))
         return config
