@@ -7,6 +7,8 @@ import shutil
 
 import numpy as np
 
+from ember.callbacks._save_freq import StepCounter
+from ember.callbacks._save_freq import check_save_freq
 from ember.callbacks.callback import Callback
 
 _WEIGHTS = "latest.weights.h5"
@@ -64,23 +66,13 @@ class BackupAndRestore(Callback):
         super().__init__()
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
-        if save_freq != "epoch" and (
-            not isinstance(save_freq, int)
-            or isinstance(save_freq, bool)
-            or save_freq < 1
-        ):
-            raise ValueError(
-                "Invalid value for argument `save_freq`. Expected either "
-                f"'epoch' or a positive integer. Received: save_freq="
-                f"{save_freq!r}"
-            )
+        check_save_freq(save_freq, "BackupAndRestore")
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.double_checkpoint = double_checkpoint
         self.delete_checkpoint = delete_checkpoint
         self._current_epoch = 0
-        self._steps_done = 0
-        self._steps_since_save = 0
+        self._steps = StepCounter(save_freq) if save_freq != "epoch" else None
 
     def _path(self, name: str) -> str:
         return os.path.join(self.backup_dir, name)
@@ -106,17 +98,10 @@ class BackupAndRestore(Callback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        done = batch + 1
-        self._steps_since_save += done - self._steps_done
-        self._steps_done = done
-        if self._steps_since_save >= self.save_freq:
-            self._steps_since_save = 0
-            self._backup(self._current_epoch, done)
+        if self._steps is not None and self._steps.step(batch):
+            self._backup(self._current_epoch, self._steps.done)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._steps_done = 0
         if self.save_freq == "epoch":
             self._backup(epoch + 1, 0)
 
@@ -184,9 +169,9 @@ class BackupAndRestore(Callback):
         self.model.load_weights(weights)
         _restore_seed_states(self.model, metadata.get("seed_states"))
         self.model._initial_epoch = int(metadata["epoch"])
-        self.model._initial_step = self._steps_done = int(
-            metadata.get("steps_done", 0)
-        )
+        self.model._initial_step = int(metadata.get("steps_done", 0))
+        if self._steps is not None:
+            self._steps.done = self.model._initial_step
         self.model._resume_data_seed = metadata.get("data_seed")
 
 

@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 
+from ember.callbacks._save_freq import StepCounter
+from ember.callbacks._save_freq import check_save_freq
 from ember.callbacks.callback import Callback
 
 # Words that mark a monitored quantity to maximize when `mode="auto"` and
@@ -103,15 +105,7 @@ class ModelCheckpoint(Callback):
             mode = "auto"
         self.mode = mode
         self._higher_is_better = None
-        if save_freq != "epoch" and (
-            not isinstance(save_freq, int)
-            or isinstance(save_freq, bool)
-            or save_freq < 1
-        ):
-            raise ValueError(
-                "ModelCheckpoint expects `save_freq` to be 'epoch' or a "
-                f"positive integer. Received: save_freq={save_freq!r}"
-            )
+        check_save_freq(save_freq, "ModelCheckpoint")
         if save_weights_only:
             if not self.filepath.endswith(".weights.h5"):
                 raise ValueError(
@@ -129,28 +123,17 @@ class ModelCheckpoint(Callback):
         # compiled chunk; an int `save_freq` needs every batch.
         self.chunked_batch_hooks = save_freq == "epoch"
         self._current_epoch = 0
-        self._batches_since_save = 0
-        self._last_batch = None
+        self._steps = StepCounter(save_freq) if save_freq != "epoch" else None
 
     # -- hooks ---------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        # Count steps from the index, so chunked calls still add up.
-        if self._last_batch is None or batch <= self._last_batch:
-            self._batches_since_save += batch + 1
-        else:
-            self._batches_since_save += batch - self._last_batch
-        self._last_batch = batch
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self._steps is not None and self._steps.step(batch):
             self._save(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._last_batch = None
         if self.save_freq == "epoch":
             self._save(epoch, None, logs)
 
