@@ -10,6 +10,7 @@ import numpy as np
 from ember.callbacks._save_freq import StepCounter
 from ember.callbacks._save_freq import check_save_freq
 from ember.callbacks.callback import Callback
+from ember.core.atomic import atomic_write
 
 _WEIGHTS = "latest.weights.h5"
 _METADATA = "training_metadata.json"
@@ -207,13 +208,13 @@ def _read_metadata(path: str) -> dict:
 
 
 def _write_json(path: str, content: dict) -> None:
-    """Writes `content` to a temporary file, then renames it to `path`."""
-    temporary = f"{path}.tmp"
-    with open(temporary, "w", encoding="utf-8") as f:
-        json.dump(content, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(temporary, path)
+    """Writes `content` to `path` atomically."""
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8") as f:
+            json.dump(content, f)
+
+    atomic_write(path, write)
 
 
 def _sha256(path: str) -> str:

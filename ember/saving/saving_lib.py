@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ember.core.atomic import atomic_write
 from ember.saving import safe_json
 from ember.saving import serialization_lib
 from ember.saving import weights_h5
@@ -77,9 +78,7 @@ def write_archive(filepath: Any, config: dict, weights: bytes) -> None:
         config: the model's serialized config.
         weights: the bytes of its `.weights.h5` file.
     """
-    weights_h5.atomic_write(
-        filepath, lambda path: _write_zip(path, config, weights)
-    )
+    atomic_write(filepath, lambda path: _write_zip(path, config, weights))
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:

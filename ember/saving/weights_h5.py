@@ -26,11 +26,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import naming
+from ember.core.atomic import atomic_write
 from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
-from ember.saving.atomic import atomic_write
 from ember.saving.weights_reading import join_path
 from ember.saving.weights_reading import read_weights
 

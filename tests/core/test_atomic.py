@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from ember.saving.atomic import atomic_write
+from ember.core.atomic import atomic_write
 
 
 def _write(text):
