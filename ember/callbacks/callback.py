@@ -107,6 +107,9 @@ def overrides_batch_hooks(callback) -> bool:
         return any(overrides_batch_hooks(cb) for cb in inner)
     if getattr(callback, "chunked_batch_hooks", False):
         return False
+    own = vars(callback) if hasattr(callback, "__dict__") else {}
+    if any(callable(own.get(name)) for name in BATCH_HOOKS):
+        return True  # A hook set on the instance (`LambdaCallback`).
     cls = type(callback)
     for name in BATCH_HOOKS:
         method = getattr(cls, name, None)

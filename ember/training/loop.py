@@ -234,7 +234,11 @@ def fit(
     validation = None
     if val_source is not None:
         validation = _Runner(
-            model, epoch_lib.test_function(model), model.test_step, val_source
+            model,
+            epoch_lib.test_function(model),
+            model.test_step,
+            val_source,
+            user_callbacks,
         )
     model.stop_training = False
     owner = _shuffle_owner(source)
@@ -253,7 +257,8 @@ def fit(
             if not logs:
                 break
         if validation is not None and (epoch + 1) % validation_freq == 0:
-            val_logs = _evaluate(validation, CallbackList([], model=model))
+            # As in Keras, validation calls the same callbacks' test hooks.
+            val_logs = _evaluate(validation, callback_list)
             logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:

@@ -311,7 +311,7 @@ def test_progbar_plain_progress_lines_are_few():
     bar.update(100, {"loss": 0.5})
     lines = sink.text.splitlines()
     assert len(lines) == 4  # three milestones and the final line
-    assert lines[0].startswith(" 25/100 - ")  # ETA while running
+    assert lines[0].startswith(" 25/100 - ETA: ")
     assert lines[-1].startswith("100/100 - ")
     assert lines[-1].endswith("loss: 0.5000")
 

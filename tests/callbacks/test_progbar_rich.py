@@ -121,7 +121,7 @@ def test_fit_draws_one_live_line_per_epoch(tty, clock):
     # While running: steps done / total, ETA, time per step, metrics; the
     # step count jumps by a chunk of 4 between updates.
     text = plain(raw)
-    assert "Epoch 2/3" in text and " 4/10 ETA " in text
+    assert "Epoch 2/3" in text and " 4/10 ETA: " in text
     assert "loss: 0.5000 - accuracy: 0.9000" in text
     assert "\x1b[?25l" in raw and raw.endswith("\x1b[?25h")  # cursor back
 
@@ -135,8 +135,8 @@ def test_live_line_timing(tty, clock):
     bar.update(50, {"loss": 0.5})
     text = plain(tty.getvalue())
     assert "Epoch 1/1" in text
-    assert " 10/100 ETA 9s 100ms/step loss: 1.0000" in text
-    assert " 50/100 ETA 5s 100ms/step loss: 0.5000" in text
+    assert " 10/100 ETA: 9s 100ms/step loss: 1.0000" in text
+    assert " 50/100 ETA: 5s 100ms/step loss: 0.5000" in text
     clock[0] = 110.0
     bar.update(100, {"loss": 0.25, "mae": 1e-5})
     assert screen(tty.getvalue()) == [
@@ -168,7 +168,7 @@ def test_evaluate_and_predict_on_terminal(tty, clock):
     assert line.startswith("Evaluate ━")
     assert " 7/7 " in line and "/step" in line
     assert line.endswith("loss: 2.0000 - accuracy: 0.5000")
-    assert "3/7 ETA" in plain(tty.getvalue())
+    assert "3/7 ETA: " in plain(tty.getvalue())
     tty.truncate(0)
     tty.seek(0)
     cbs.on_predict_begin()
