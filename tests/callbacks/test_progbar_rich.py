@@ -224,3 +224,67 @@ def test_import_ember_does_not_import_rich():
     assert out[0].startswith("2/2 - ")  # stdout is a pipe: plain lines
     assert "\r" not in out[0] and "\x1b" not in out[0]
     assert out[-1] == "False"
+
+
+def test_epoch_header_is_drawn_before_the_first_step_returns(tty, clock):
+    tty = tty()
+    cbs = CallbackList(add_progbar=True, verbose=1, epochs=2, steps=10)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    # Nothing has run yet (the first execution may take seconds to
+    # compile): the header, an empty bar and the step count are shown.
+    [line] = screen(tty.getvalue())
+    assert line == "Epoch 1/2 " + "━" * 30 + " 0/10"
+
+
+def test_fit_shows_the_header_before_the_first_batch(tty):
+    import numpy as np
+
+    import ember
+
+    seen = []
+    stream = tty()
+
+    class Peek(ember.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if batch == 0:
+                seen.append(plain(stream.getvalue()))
+
+    model = ember.Sequential([ember.Input((2,)), ember.layers.Dense(1)])
+    model.compile("sgd", loss="mse")
+    x = np.ones((4, 2), "float32")
+    model.fit(x, x[:, :1], epochs=2, batch_size=2, callbacks=[Peek()])
+    assert "Epoch 1/2" in seen[0] and "Epoch 2/2" not in seen[0]
+    assert "Epoch 2/2" in seen[1]
+
+
+METRICS = [f"metric_{i}: 0.{i}000" for i in range(12)]
+
+
+def test_many_metrics_wrap_at_full_width_on_80_columns():
+    stream = io.StringIO()
+    console = Console(file=stream, width=80, force_terminal=True)
+    bar = Progbar(100, verbose=1, description="Epoch 1/10", console=console)
+    bar.update(40, dict(m.split(": ") for m in METRICS))
+    bar.update(100, finalize=True)
+    lines = screen(stream.getvalue())
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].startswith("Epoch 1/10 ━") and " 100/100 " in lines[0]
+    # No hanging column: continuation lines start at column 0 and every
+    # metric stays whole, in order, joined by " - ".
+    assert all(not line.startswith(" ") for line in lines[1:])
+    assert len(lines) > 1
+    first = lines[0].split("/step", 1)[1].strip()
+    text = " - ".join([first, *lines[1:]] if first else lines[1:])
+    assert text == " - ".join(METRICS)
+
+
+def test_pack_metrics():
+    pack = _rich_bar.pack_metrics
+    assert pack(["a: 1", "b: 2", "c: 3"], 20, 5) == ["a: 1 - b: 2", "c: 3"]
+    assert pack(["a: 1", "b: 2"], 80, 5) == ["a: 1 - b: 2"]
+    # Not one metric fits after the bar: the first line is empty.
+    assert pack(["long_name: 1.0000"], 20, 15) == ["", "long_name: 1.0000"]
+    # A metric wider than a line gets a line of its own.
+    assert pack(["a: 1", "x" * 30, "b: 2"], 20, 0) == ["a: 1", "x" * 30, "b: 2"]
+    assert pack([], 80, 5) == []
