@@ -1,9 +1,6 @@
 """The `RemoteMonitor` callback."""
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 import warnings
 
 import numpy as np
@@ -50,6 +47,11 @@ class RemoteMonitor(Callback):
         self.send_as_json = send_as_json
 
     def on_epoch_end(self, epoch, logs=None):
+        # Imported here: `urllib.request` is slow to import with ember.
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         send = {"epoch": epoch}
         for key, value in (logs or {}).items():
             if isinstance(value, (np.ndarray, np.generic)):
