@@ -402,3 +402,39 @@ def test_fit_validation_calls_the_test_hooks():
     test_end = [logs for _, hook, _, logs in events if hook == "on_test_end"]
     epoch_end = [logs for _, hook, _, logs in events if hook == "on_epoch_end"]
     assert test_end[0] == {"loss": epoch_end[0]["val_loss"]}
+
+
+def test_train_batch_hooks_do_not_make_validation_step_by_step():
+    import ember
+
+    class EveryTrainBatch(Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            pass
+
+    class ChunkedTest(Callback):
+        chunked_batch_hooks = True
+
+        def __init__(self):
+            super().__init__()
+            self.batches = []
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.batches.append(batch)
+
+    assert overrides_batch_hooks(EveryTrainBatch())
+    assert not overrides_batch_hooks(
+        EveryTrainBatch(), ("on_test_batch_begin", "on_test_batch_end")
+    )
+    model = ember.Sequential([ember.Input((2,)), ember.layers.Dense(1)])
+    model.compile("sgd", loss="mse", steps_per_execution=2)
+    x = np.ones((8, 2), "float32")
+    chunked = ChunkedTest()
+    model.fit(
+        x,
+        x[:, :1],
+        batch_size=4,
+        verbose=0,
+        validation_data=(x, x[:, :1]),
+        callbacks=[EveryTrainBatch(), chunked],
+    )
+    assert chunked.batches == [1]  # one execution of the 2 validation steps
