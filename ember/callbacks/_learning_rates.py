@@ -20,9 +20,15 @@ def learning_rate_of(optimizer) -> float:
     return float(np.asarray(optimizer.learning_rate))
 
 
-def log_learning_rates(model, logs: dict) -> dict:
+def log_learning_rates(model, logs: dict, skip_missing=False) -> dict:
     """Adds ``learning_rate`` (``learning_rate_<name>`` per inner
-    optimizer) to `logs`, in place, as Keras does at epoch end."""
+    optimizer) to `logs`, in place, as Keras does at epoch end.
+
+    With `skip_missing`, an optimizer without a readable learning rate
+    (an optax transformation without hyperparameters) is left out instead
+    of raising."""
     for suffix, optimizer in optimizers_of(model):
+        if skip_missing and not hasattr(optimizer, "learning_rate"):
+            continue
         logs[f"learning_rate{suffix}"] = learning_rate_of(optimizer)
     return logs

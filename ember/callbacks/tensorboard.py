@@ -227,7 +227,7 @@ class TensorBoard(Callback):
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
         if getattr(self.model, "optimizer", None) is not None:
-            log_learning_rates(self.model, train)
+            log_learning_rates(self.model, train, skip_missing=True)
         if self.write_steps_per_second:
             steps = self._iterations() - self._previous_epoch_iterations
             seconds = max(time.time() - self._epoch_start_time, 1e-12)

@@ -321,3 +321,14 @@ def test_bad_update_freq_and_profile_batch(tmp_path):
         TensorBoard(tmp_path, update_freq="often")
     with pytest.warns(UserWarning, match="profile_batch=2 is ignored"):
         TensorBoard(tmp_path, profile_batch=2)
+
+
+def test_an_optax_transformation_has_no_learning_rate_scalar(tmp_path):
+    import optax
+
+    model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(1)])
+    model.compile(optax.sgd(0.05), loss="mse")
+    callback = TensorBoard(tmp_path, write_graph=False)
+    model.fit(X, Y, epochs=1, verbose=0, callbacks=[callback])
+    _, train = read_events(tmp_path / "train")
+    assert sorted(by_tag(train, "epoch_")) == ["epoch_loss"]
