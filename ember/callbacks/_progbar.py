@@ -126,7 +126,8 @@ class Progbar:
         per_step = self._time_per_step(current, now)
         parts = []
         if eta and self.target and not finalize:
-            parts.append(format_eta(per_step * (self.target - current)))
+            remaining = per_step * (self.target - current)
+            parts.append("ETA: " + format_eta(remaining))
         else:
             parts.append(f"{now - self._start:.0f}s")
         parts.append(format_time_per_unit(per_step, self.unit_name))
@@ -152,20 +153,26 @@ class Progbar:
 
             self._rich = RichBar(self.stream, self.console, self.width)
         per_step = self._time_per_step(current, now)
-        if self.target and not finalize:
-            timing = "ETA " + format_eta(per_step * (self.target - current))
+        if not current and not finalize:
+            # Drawn before the first step returns (compiling): no timing.
+            timing = speed = ""
         else:
-            timing = f"{now - self._start:.0f}s"
-        metrics = " - ".join(
+            speed = format_time_per_unit(per_step, self.unit_name)
+            if self.target and not finalize:
+                remaining = per_step * (self.target - current)
+                timing = "ETA: " + format_eta(remaining)
+            else:
+                timing = f"{now - self._start:.0f}s"
+        metrics = [
             f"{key}: {format_value(value)}"
             for key, value in self._values.items()
-        )
+        ]
         self._rich.draw(
             self.description,
             current,
             self.target,
             timing,
-            format_time_per_unit(per_step, self.unit_name),
+            speed,
             metrics,
             finalize=finalize,
         )
@@ -214,7 +221,11 @@ class Progbar:
                 self._write(self._plain_line(current, now, True))
             return
         if self.dynamic:
-            if finalize or now - self._last_draw >= self.interval:
+            if (
+                finalize
+                or not current
+                or now - self._last_draw >= self.interval
+            ):
                 self._last_draw = now
                 self._draw_dynamic(current, now, finalize)
             return

@@ -9,6 +9,7 @@ import atexit
 from typing import Any
 
 from rich.console import Console
+from rich.console import Group
 from rich.live import Live
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -27,6 +28,24 @@ def _stop_active() -> None:
 
 
 atexit.register(_stop_active)
+
+
+def pack_metrics(metrics: list[str], width: int, first: int) -> list[str]:
+    """Lines of ``" - "``-joined metrics, at most `width` columns each, the
+    first one starting at column `first` (after the bar); a metric is never
+    split, and one wider than a line gets a line of its own. The first line
+    is empty when not even one metric fits after the bar."""
+    lines, line, start = [], "", first
+    for metric in metrics:
+        candidate = f"{line} - {metric}" if line else metric
+        if start + len(candidate) <= width or (not line and start == 0):
+            line = candidate  # It fits, or it is too wide for any line.
+            continue
+        lines.append(line)  # "" when not one metric fits after the bar.
+        line, start = metric, 0
+    if line:
+        lines.append(line)
+    return lines
 
 
 class RichBar:
@@ -61,39 +80,55 @@ class RichBar:
         target: int | None,
         timing: str,
         per_step: str,
-        metrics: str,
+        metrics: list[str],
         finalize: bool,
-    ) -> Table:
-        """The line as a rich renderable (a one-row grid)."""
-        grid = Table.grid(padding=(0, 1))
-        row = []
-        if description:
-            grid.add_column(no_wrap=True)
-            row.append(Text(description, style="bold"))
-        grid.add_column(width=self.width, no_wrap=True)
-        row.append(
-            ProgressBar(
-                total=target,
-                completed=current,
-                width=self.width,
-                pulse=target is None and not finalize,
-                style="bar.back",
-                complete_style="green",
-                finished_style="green",
-            )
-        )
+    ) -> Group:
+        """The line as a rich renderable.
+
+        The metrics (``"name: value"`` strings) follow the timing on the
+        same line while they fit the console's width; the rest continue
+        on full-width lines below, never split inside a metric, so that a
+        narrow terminal shows no hanging column of wrapped metrics.
+        """
         count = f"{current}/{target}" if target else f"{current}/Unknown"
-        grid.add_column(no_wrap=True)
-        row.append(Text(count, style="bold"))
-        grid.add_column(no_wrap=True)
-        row.append(Text(timing, style="cyan"))
-        grid.add_column(no_wrap=True)
-        row.append(Text(per_step, style="dim"))
-        if metrics:
-            grid.add_column(overflow="fold")
-            row.append(Text(metrics))
+        cells = [
+            (Text(description, style="bold"), None) if description else None,
+            (
+                ProgressBar(
+                    total=target,
+                    completed=current,
+                    width=self.width,
+                    pulse=target is None and not finalize,
+                    style="bar.back",
+                    complete_style="green",
+                    finished_style="green",
+                ),
+                self.width,
+            ),
+            (Text(count, style="bold"), None),
+            (Text(timing, style="cyan"), None) if timing else None,
+            (Text(per_step, style="dim"), None) if per_step else None,
+        ]
+        cells = [cell for cell in cells if cell is not None]
+        used = (
+            sum(
+                width if width is not None else cell.cell_len
+                for cell, width in cells
+            )
+            + len(cells)
+            - 1
+        )
+        lines = pack_metrics(metrics, self.console.width, used + 1)
+        grid = Table.grid(padding=(0, 1))
+        for _, width in cells:
+            grid.add_column(width=width, no_wrap=True)
+        row = [cell for cell, _ in cells]
+        if lines and lines[0]:
+            grid.add_column(no_wrap=True)
+            row.append(Text(lines[0]))
         grid.add_row(*row)
-        return grid
+        rest = [Text(line, overflow="fold") for line in lines[1:]]
+        return Group(grid, *rest)
 
     def draw(self, *args: Any, finalize: bool = False) -> None:
         """Redraws the line (arguments as `render`); the final draw stays."""

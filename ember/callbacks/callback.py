@@ -90,25 +90,32 @@ class Callback:
         """Called at the end of prediction."""
 
 
-def overrides_batch_hooks(callback) -> bool:
+TEST_BATCH_HOOKS = ("on_test_batch_begin", "on_test_batch_end")
+
+
+def overrides_batch_hooks(callback, hooks=BATCH_HOOKS) -> bool:
     """Whether `callback` needs its batch hooks called after every step.
 
     True when the callback (or, for a `CallbackList` or a list, any callback
-    in it) overrides a per-batch hook of `Callback`, unless its class sets
+    in it) overrides one of `hooks` (by default every per-batch hook of
+    `Callback`), in its class or on the instance, unless it sets
     ``chunked_batch_hooks = True``. The trainer uses this to decide whether
     it must run one step per compiled execution.
     """
     if callback is None:
         return False
     if isinstance(callback, (list, tuple)):
-        return any(overrides_batch_hooks(cb) for cb in callback)
+        return any(overrides_batch_hooks(cb, hooks) for cb in callback)
     inner = getattr(callback, "callbacks", None)
     if isinstance(inner, list):
-        return any(overrides_batch_hooks(cb) for cb in inner)
+        return any(overrides_batch_hooks(cb, hooks) for cb in inner)
     if getattr(callback, "chunked_batch_hooks", False):
         return False
+    own = vars(callback) if hasattr(callback, "__dict__") else {}
+    if any(callable(own.get(name)) for name in hooks):
+        return True  # A hook set on the instance (`LambdaCallback`).
     cls = type(callback)
-    for name in BATCH_HOOKS:
+    for name in hooks:
         method = getattr(cls, name, None)
         if method is not None and method is not getattr(Callback, name):
             return True

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ember.callbacks._monitor import metric_direction
 from ember.callbacks._save_freq import StepCounter
 from ember.callbacks._save_freq import check_save_freq
 from ember.callbacks.callback import Callback
@@ -14,21 +15,6 @@ from ember.callbacks.callback import Callback
 # the model's metrics do not say which way is better.
 _HIGHER_IS_BETTER = ("acc", "auc", "precision", "recall", "fmeasure", "f1")
 _LOWER_IS_BETTER = ("loss", "error", "crossentropy", "hinge", "divergence")
-
-
-def _metric_direction(model, name: str):
-    """``"up"``, ``"down"`` or None: what the model's metric `name` says."""
-    pending = list(getattr(model, "metrics", None) or [])
-    while pending:
-        metric = pending.pop()
-        inner = getattr(metric, "metrics", None)
-        if isinstance(inner, (list, tuple)):
-            pending.extend(inner)
-        if getattr(metric, "name", None) == name:
-            direction = getattr(metric, "_direction", None)
-            if direction in ("up", "down"):
-                return direction
-    return None
 
 
 class ModelCheckpoint(Callback):
@@ -201,7 +187,7 @@ class ModelCheckpoint(Callback):
         if self.mode != "auto":
             return self.mode == "max"
         name = self.monitor.removeprefix("val_")
-        direction = _metric_direction(self.model, name)
+        direction = metric_direction(self.model, name)
         if direction is not None:
             return direction == "up"
         lowered = name.lower()

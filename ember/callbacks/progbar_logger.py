@@ -59,8 +59,10 @@ class ProgbarLogger(Callback):
         header = f"Epoch {epoch + 1}/{self.epochs}"
         self._maybe_init_progbar(header)
         live = self.progbar.dynamic and self.verbose == 1
-        if self.verbose and self.epochs > 1 and not live:
-            # The live bar shows the header itself.
+        if live:
+            # Drawn now, not when the first (compiling) execution returns.
+            self.progbar.update(0, None, finalize=False)
+        elif self.verbose and self.epochs > 1:
             sys.stdout.write(header + "\n")
             sys.stdout.flush()
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from ember.callbacks import CallbackList
 from ember.callbacks import TerminateOnNaN
+from ember.callbacks import overrides_batch_hooks
+from ember.callbacks.callback import TEST_BATCH_HOOKS
 from ember.training import epoch as epoch_lib
 from ember.training import prepare
 from ember.training.data import ArrayIterator
@@ -233,8 +235,18 @@ def fit(
     )
     validation = None
     if val_source is not None:
+        # Only test batch hooks make validation run step by step.
+        val_callbacks = [
+            c
+            for c in user_callbacks
+            if overrides_batch_hooks(c, TEST_BATCH_HOOKS)
+        ]
         validation = _Runner(
-            model, epoch_lib.test_function(model), model.test_step, val_source
+            model,
+            epoch_lib.test_function(model),
+            model.test_step,
+            val_source,
+            val_callbacks,
         )
     model.stop_training = False
     owner = _shuffle_owner(source)
@@ -253,7 +265,8 @@ def fit(
             if not logs:
                 break
         if validation is not None and (epoch + 1) % validation_freq == 0:
-            val_logs = _evaluate(validation, CallbackList([], model=model))
+            # As in Keras, validation calls the same callbacks' test hooks.
+            val_logs = _evaluate(validation, callback_list)
             logs.update({f"val_{k}": v for k, v in val_logs.items()})
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:

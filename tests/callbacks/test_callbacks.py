@@ -311,7 +311,7 @@ def test_progbar_plain_progress_lines_are_few():
     bar.update(100, {"loss": 0.5})
     lines = sink.text.splitlines()
     assert len(lines) == 4  # three milestones and the final line
-    assert lines[0].startswith(" 25/100 - ")  # ETA while running
+    assert lines[0].startswith(" 25/100 - ETA: ")
     assert lines[-1].startswith("100/100 - ")
     assert lines[-1].endswith("loss: 0.5000")
 
@@ -341,3 +341,100 @@ def test_terminate_on_nan_raise_error():
     cb.on_train_batch_end(0, {})
     with pytest.raises(RuntimeError, match="NaN or Inf"):
         cb.on_train_batch_end(1, {"loss": np.array(np.nan)})
+
+
+class MethodRecorder(Callback):
+    """Defines every hook as a method (so that `fit` calls batch hooks per
+    step) and records `(hook, index, logs)`."""
+
+    def __init__(self, events):
+        super().__init__()
+        self.events = events
+
+
+def _recording(hook, indexed):
+    if indexed:
+        return lambda self, i, logs=None: self.events.append(
+            (None, hook, i, logs)
+        )
+    return lambda self, logs=None: self.events.append((None, hook, None, logs))
+
+
+for _hook in HOOKS_WITH_INDEX:
+    setattr(MethodRecorder, _hook, _recording(_hook, True))
+for _hook in HOOKS:
+    setattr(MethodRecorder, _hook, _recording(_hook, False))
+
+
+def test_fit_validation_calls_the_test_hooks():
+    import ember
+
+    events = []
+    model = ember.Sequential([ember.Input((2,)), ember.layers.Dense(1)])
+    model.compile("sgd", loss="mse", steps_per_execution=2)
+    x = np.ones((6, 2), "float32")
+    model.fit(
+        x,
+        x[:, :1],
+        batch_size=4,
+        epochs=1,
+        verbose=0,
+        validation_data=(x[:5], x[:5, :1]),
+        callbacks=[MethodRecorder(events)],
+    )
+    hooks = [(hook, index) for _, hook, index, _ in events]
+    assert hooks == [
+        ("on_train_begin", None),
+        ("on_epoch_begin", 0),
+        ("on_train_batch_begin", 0),
+        ("on_train_batch_end", 0),
+        ("on_train_batch_begin", 1),
+        ("on_train_batch_end", 1),
+        ("on_test_begin", None),
+        ("on_test_batch_begin", 0),
+        ("on_test_batch_end", 0),
+        ("on_test_batch_begin", 1),
+        ("on_test_batch_end", 1),
+        ("on_test_end", None),
+        ("on_epoch_end", 0),
+        ("on_train_end", None),
+    ]
+    test_end = [logs for _, hook, _, logs in events if hook == "on_test_end"]
+    epoch_end = [logs for _, hook, _, logs in events if hook == "on_epoch_end"]
+    assert test_end[0] == {"loss": epoch_end[0]["val_loss"]}
+
+
+def test_train_batch_hooks_do_not_make_validation_step_by_step():
+    import ember
+
+    class EveryTrainBatch(Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            pass
+
+    class ChunkedTest(Callback):
+        chunked_batch_hooks = True
+
+        def __init__(self):
+            super().__init__()
+            self.batches = []
+
+        def on_test_batch_end(self, batch, logs=None):
+            self.batches.append(batch)
+
+    assert overrides_batch_hooks(EveryTrainBatch())
+    assert not overrides_batch_hooks(
+        EveryTrainBatch(), ("on_test_batch_begin", "on_test_batch_end")
+    )
+    model = ember.Sequential([ember.Input((2,)), ember.layers.Dense(1)])
+    model.compile("sgd", loss="mse", steps_per_execution=2)
+    x = np.ones((8, 2), "float32")
+    chunked = ChunkedTest()
+    model.fit(
+        x,
+        x[:, :1],
+        batch_size=4,
+        verbose=0,
+        validation_data=(x, x[:, :1]),
+        callbacks=[EveryTrainBatch(), chunked],
+    )
+    assert chunked.batches == [1]  # one execution of the 2 validation steps

@@ -121,7 +121,7 @@ def test_fit_draws_one_live_line_per_epoch(tty, clock):
     # While running: steps done / total, ETA, time per step, metrics; the
     # step count jumps by a chunk of 4 between updates.
     text = plain(raw)
-    assert "Epoch 2/3" in text and " 4/10 ETA " in text
+    assert "Epoch 2/3" in text and " 4/10 ETA: " in text
     assert "loss: 0.5000 - accuracy: 0.9000" in text
     assert "\x1b[?25l" in raw and raw.endswith("\x1b[?25h")  # cursor back
 
@@ -135,8 +135,8 @@ def test_live_line_timing(tty, clock):
     bar.update(50, {"loss": 0.5})
     text = plain(tty.getvalue())
     assert "Epoch 1/1" in text
-    assert " 10/100 ETA 9s 100ms/step loss: 1.0000" in text
-    assert " 50/100 ETA 5s 100ms/step loss: 0.5000" in text
+    assert " 10/100 ETA: 9s 100ms/step loss: 1.0000" in text
+    assert " 50/100 ETA: 5s 100ms/step loss: 0.5000" in text
     clock[0] = 110.0
     bar.update(100, {"loss": 0.25, "mae": 1e-5})
     assert screen(tty.getvalue()) == [
@@ -168,7 +168,7 @@ def test_evaluate_and_predict_on_terminal(tty, clock):
     assert line.startswith("Evaluate ━")
     assert " 7/7 " in line and "/step" in line
     assert line.endswith("loss: 2.0000 - accuracy: 0.5000")
-    assert "3/7 ETA" in plain(tty.getvalue())
+    assert "3/7 ETA: " in plain(tty.getvalue())
     tty.truncate(0)
     tty.seek(0)
     cbs.on_predict_begin()
@@ -224,3 +224,67 @@ def test_import_ember_does_not_import_rich():
     assert out[0].startswith("2/2 - ")  # stdout is a pipe: plain lines
     assert "\r" not in out[0] and "\x1b" not in out[0]
     assert out[-1] == "False"
+
+
+def test_epoch_header_is_drawn_before_the_first_step_returns(tty, clock):
+    tty = tty()
+    cbs = CallbackList(add_progbar=True, verbose=1, epochs=2, steps=10)
+    cbs.on_train_begin()
+    cbs.on_epoch_begin(0)
+    # Nothing has run yet (the first execution may take seconds to
+    # compile): the header, an empty bar and the step count are shown.
+    [line] = screen(tty.getvalue())
+    assert line == "Epoch 1/2 " + "━" * 30 + " 0/10"
+
+
+def test_fit_shows_the_header_before_the_first_batch(tty):
+    import numpy as np
+
+    import ember
+
+    seen = []
+    stream = tty()
+
+    class Peek(ember.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if batch == 0:
+                seen.append(plain(stream.getvalue()))
+
+    model = ember.Sequential([ember.Input((2,)), ember.layers.Dense(1)])
+    model.compile("sgd", loss="mse")
+    x = np.ones((4, 2), "float32")
+    model.fit(x, x[:, :1], epochs=2, batch_size=2, callbacks=[Peek()])
+    assert "Epoch 1/2" in seen[0] and "Epoch 2/2" not in seen[0]
+    assert "Epoch 2/2" in seen[1]
+
+
+METRICS = [f"metric_{i}: 0.{i}000" for i in range(12)]
+
+
+def test_many_metrics_wrap_at_full_width_on_80_columns():
+    stream = io.StringIO()
+    console = Console(file=stream, width=80, force_terminal=True)
+    bar = Progbar(100, verbose=1, description="Epoch 1/10", console=console)
+    bar.update(40, dict(m.split(": ") for m in METRICS))
+    bar.update(100, finalize=True)
+    lines = screen(stream.getvalue())
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[0].startswith("Epoch 1/10 ━") and " 100/100 " in lines[0]
+    # No hanging column: continuation lines start at column 0 and every
+    # metric stays whole, in order, joined by " - ".
+    assert all(not line.startswith(" ") for line in lines[1:])
+    assert len(lines) > 1
+    first = lines[0].split("/step", 1)[1].strip()
+    text = " - ".join([first, *lines[1:]] if first else lines[1:])
+    assert text == " - ".join(METRICS)
+
+
+def test_pack_metrics():
+    pack = _rich_bar.pack_metrics
+    assert pack(["a: 1", "b: 2", "c: 3"], 20, 5) == ["a: 1 - b: 2", "c: 3"]
+    assert pack(["a: 1", "b: 2"], 80, 5) == ["a: 1 - b: 2"]
+    # Not one metric fits after the bar: the first line is empty.
+    assert pack(["long_name: 1.0000"], 20, 15) == ["", "long_name: 1.0000"]
+    # A metric wider than a line gets a line of its own.
+    assert pack(["a: 1", "x" * 30, "b: 2"], 20, 0) == ["a: 1", "x" * 30, "b: 2"]
+    assert pack([], 80, 5) == []
