@@ -7,4 +7,5 @@ from ember.callbacks.callback_list import CallbackList
 from ember.callbacks.history import History
 from ember.callbacks.model_checkpoint import ModelCheckpoint
 from ember.callbacks.progbar_logger import ProgbarLogger
+from ember.callbacks.swap_ema_weights import SwapEMAWeights
 from ember.callbacks.terminate_on_nan import TerminateOnNaN
