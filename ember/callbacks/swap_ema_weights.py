@@ -23,9 +23,12 @@ class SwapEMAWeights(Callback):
 
     Example:
 
-    >>> model.compile(optimizer=SGD(use_ema=True), loss="mse")
-    >>> model.fit(x, y, validation_data=(x_val, y_val),
-    ...           callbacks=[SwapEMAWeights()])
+    ```python
+    model.compile(optimizer=ember.optimizers.SGD(use_ema=True), loss="mse")
+    # validation metrics are those of the averaged weights
+    model.fit(x, y, validation_data=(x_val, y_val),
+              callbacks=[ember.callbacks.SwapEMAWeights()])
+    ```
     """
 
     def __init__(self, swap_on_epoch: bool = False):
