@@ -13,5 +13,6 @@ from ember.callbacks.model_checkpoint import ModelCheckpoint
 from ember.callbacks.progbar_logger import ProgbarLogger
 from ember.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from ember.callbacks.remote_monitor import RemoteMonitor
+from ember.callbacks.swap_ema_weights import SwapEMAWeights
 from ember.callbacks.tensorboard import TensorBoard
 from ember.callbacks.terminate_on_nan import TerminateOnNaN

@@ -4,6 +4,7 @@ The constructor, `apply` and `stateless_apply` run them before they change
 any variable.
 """
 
+import numbers
 import warnings
 
 
@@ -20,9 +21,16 @@ def check_kwargs(kwargs: dict) -> None:
 
 
 def check_options(
-    gradient_accumulation_steps, use_ema, clipnorm, clipvalue, global_clipnorm
+    gradient_accumulation_steps,
+    use_ema,
+    ema_momentum,
+    ema_overwrite_frequency,
+    clipnorm,
+    clipvalue,
+    global_clipnorm,
 ) -> None:
-    """Raises on an unsupported option or on more than one clipping one."""
+    """Raises on a bad accumulation or EMA option, or on more than one
+    clipping option."""
     if gradient_accumulation_steps is not None and not (
         gradient_accumulation_steps >= 2
     ):
@@ -32,9 +40,21 @@ def check_options(
             f"{gradient_accumulation_steps}"
         )
     if use_ema:
-        raise NotImplementedError(
-            "`use_ema=True` is not supported by ember optimizers yet."
-        )
+        if not 0 <= ema_momentum <= 1:
+            raise ValueError(
+                "`ema_momentum` must be in the range [0, 1]. "
+                f"Received: ema_momentum={ema_momentum}"
+            )
+        frequency = ema_overwrite_frequency
+        if frequency is not None and (
+            isinstance(frequency, bool)
+            or not isinstance(frequency, numbers.Integral)
+            or frequency < 1
+        ):
+            raise ValueError(
+                "`ema_overwrite_frequency` must be an integer >= 1 or "
+                f"None. Received: ema_overwrite_frequency={frequency}"
+            )
     clip_args = [clipnorm, clipvalue, global_clipnorm]
     if sum(a is not None for a in clip_args) > 1:
         raise ValueError(

@@ -3,8 +3,9 @@
 Slots come in groups, one per Keras call to `add_optimizer_variables`; the
 slots of a group interleave per trainable variable (all of the first
 variable's, then the second's), so the flat variable list matches Keras'.
-The gradient accumulators, when accumulation is on, are the first group;
-the extra scalars come after every slot.
+The weights' averages (`use_ema`) are the first group, then the gradient
+accumulators (accumulation on), then the rule's own; the extra scalars
+come after every slot.
 """
 
 from ember.core.variable import Variable
@@ -20,6 +21,8 @@ def create(optimizer, var_list: list) -> tuple[dict, dict]:
     groups = list(optimizer._slot_spec())
     if optimizer.gradient_accumulation_steps:
         groups.insert(0, [("gradient_accumulator", 0.0)])
+    if optimizer.use_ema:
+        groups.insert(0, [("average", 0.0)])
     slots = {}
     for group in groups:
         for slot_name, _ in group:

@@ -2,14 +2,17 @@
 
 `Optimizer.apply` and `Optimizer.stateless_apply` both run
 `stateless_step`: it reads the optimizer's values by position in
-`optimizer.variables`, runs the gradient pipeline and the update rule, and
-returns new value lists in the same order.
+`optimizer.variables`, runs the gradient pipeline and the update rule, then,
+in Keras' order, keeps or discards the update (gradient accumulation),
+moves the weights' averages (`use_ema`), applies the constraints and counts
+the iteration; it returns new value lists in the same order.
 """
 
 import jax.numpy as jnp
 import optax
 
 from ember.core.variable import Variable
+from ember.optimizers import _ema
 from ember.optimizers import _gradients
 
 # warnings point past stateless_step and apply / stateless_apply
@@ -73,7 +76,6 @@ def stateless_step(optimizer, opt_values, grads, train_values):
         act_grads, state, params, learning_rate=learning_rate, step=step
     )
     params = optax.apply_updates(params, updates)
-    params = _constrained(params, [variables[i] for i in active])
 
     new_values = {}
     for name in rule_slots:
@@ -95,9 +97,40 @@ def stateless_step(optimizer, opt_values, grads, train_values):
         new_opt = _where(is_update, new_opt, opt_values)
         for k, i in enumerate(active):
             new_opt[position[id(acc_vars[i])]] = new_acc[k]
+    if optimizer.use_ema:
+        iterations = (
+            raw_iterations // accumulate if accumulate else raw_iterations
+        )
+        new_train = _moving_average(
+            optimizer, new_train, new_opt, position, iterations
+        )
+    # Keras applies the constraints last, on update and accumulation steps.
+    constrained = _constrained(
+        [new_train[i] for i in active], [variables[i] for i in active]
+    )
+    for k, i in enumerate(active):
+        new_train[i] = constrained[k]
     it_pos = position[id(optimizer._iterations)]
     new_opt[it_pos] = opt_values[it_pos] + 1
     return _cast_like(new_train, train_values), _cast_like(new_opt, opt_values)
+
+
+def _moving_average(optimizer, new_train, new_opt, position, iterations):
+    """Updates the `_average` slots in `new_opt` (in place) from the new
+    weights; returns the weights, overwritten by the averages on an
+    overwrite step."""
+    slots = optimizer._slots["average"]
+    averages = _ema.update(
+        [new_opt[position[id(v)]] for v in slots],
+        new_train,
+        iterations,
+        optimizer.ema_momentum,
+    )
+    for variable, average in zip(slots, averages, strict=True):
+        new_opt[position[id(variable)]] = average
+    return _ema.overwrite(
+        new_train, averages, iterations, optimizer.ema_overwrite_frequency
+    )
 
 
 def _constrained(params: list, variables: list) -> list:

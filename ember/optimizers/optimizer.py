@@ -9,9 +9,10 @@ optimizer maps the flat variable list to and from that pytree.
 Every step runs as one pure function of value lists (`_step.py`, reached
 through `stateless_apply`); `apply` reads the variables, calls it, and
 writes the results back. The gradient pipeline (loss-scale, accumulation,
-clipping, weight decay) is in `_gradients.py`, the learning rate's forms in
-`_learning_rate.py`, the slot variables' layout in `_slots.py`, the rule's
-optax wrapper in `_rule.py`, the argument checks in `_arguments.py`.
+clipping, weight decay) is in `_gradients.py`, the weights' moving average
+in `_ema.py`, the learning rate's forms in `_learning_rate.py`, the slot
+variables' layout in `_slots.py`, the rule's optax wrapper in `_rule.py`,
+the argument checks in `_arguments.py`.
 """
 
 import re
@@ -36,7 +37,7 @@ class Optimizer:
     Subclasses declare their per-variable slots with `_slot_spec` and their
     update rule with `_update_one`; the base class handles variables,
     learning rate, gradient clipping, weight decay, loss scaling, gradient
-    accumulation and the stateless step.
+    accumulation, the weights' moving average and the stateless step.
 
     Args:
         learning_rate: a float, a `LearningRateSchedule`, or a callable taking
@@ -48,14 +49,23 @@ class Optimizer:
             clipvalue]`.
         global_clipnorm: if set, all gradients are scaled together so that
             their joint L2 norm is at most this value.
-        use_ema: moving averages of the weights; not supported yet.
-        ema_momentum: momentum of the moving average (kept for configs).
-        ema_overwrite_frequency: kept for configs.
+        use_ema: if True, the optimizer keeps an exponential moving average
+            of the weights (one `<variable path>_average` slot each),
+            updated after every step; `fit` writes it into the model's
+            weights when training ends (`finalize_variable_values`).
+        ema_momentum: the average's momentum, in [0, 1]:
+            `average = ema_momentum * average + (1 - ema_momentum) * weight`
+            (the first step copies the weights).
+        ema_overwrite_frequency: if set (an int >= 1), the weights are
+            replaced by their averages every that many iterations.
         loss_scale_factor: if set, `scale_loss` multiplies the loss by it and
             gradients are divided by it before use.
         gradient_accumulation_steps: if set (an int >= 2), gradients are
             summed over that many steps and the variables are updated once
-            with their mean.
+            with their mean. `iterations` then counts updates (the
+            `iteration` variable counts steps); a learning rate schedule
+            reads the steps, the moving average and the rules' bias
+            corrections read `iterations`.
         name: the name, used as the scope of the optimizer's variables.
     """
 
@@ -90,6 +100,8 @@ class Optimizer:
         _arguments.check_options(
             gradient_accumulation_steps,
             use_ema,
+            ema_momentum,
+            ema_overwrite_frequency,
             clipnorm,
             clipvalue,
             global_clipnorm,
@@ -212,6 +224,9 @@ class Optimizer:
         self._trainable_variables = var_list[:]
         self._trainable_index = {id(v): i for i, v in enumerate(var_list)}
         self._slots, self._extras = _slots.create(self, var_list)
+        if self.use_ema:
+            # Keras' attribute, read by callbacks such as SwapEMAWeights.
+            self._model_variables_moving_average = self._slots["average"]
         self.built = True
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
@@ -339,8 +354,30 @@ class Optimizer:
             v.assign(w)
 
     def finalize_variable_values(self, var_list) -> None:
-        """Hook run at the end of training (nothing to do without EMA)."""
-        del var_list
+        """Sets the final values of the model's variables after training.
+
+        With `use_ema=True`, `var_list` (the model's trainable weights, in
+        the order the optimizer was built with) receives the moving
+        averages; otherwise nothing changes. `fit` calls it at the end.
+
+        Args:
+            var_list: the variables to finalize.
+        """
+        if not self.use_ema:
+            return
+        averages = getattr(self, "_model_variables_moving_average", [])
+        var_list = list(var_list)
+        if len(var_list) != len(averages):
+            raise ValueError(
+                f"The length of model variables ({len(var_list)}) "
+                "to override does not match the length of model variables "
+                f"stored in the optimizer ({len(averages)}). Please "
+                "check if the optimizer was called on your model."
+            )
+        for variable, average in zip(var_list, averages, strict=True):
+            # A copy: the compiled steps donate their inputs, and one buffer
+            # may not be donated twice.
+            variable.assign(jnp.copy(average.value))
 
     def get_config(self) -> dict:
         """Returns the Keras-compatible config of this optimizer."""

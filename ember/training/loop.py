@@ -271,6 +271,8 @@ def fit(
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
+    if epochs > 0:  # Keras: e.g. the weights' moving averages go in
+        model.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs)
     return model.history
 

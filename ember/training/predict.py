@@ -229,11 +229,11 @@ def predict(
         )
     num_batches = min(num_batches, steps or num_batches)
     model.stop_predicting = False
+    if callback_list is not None:
+        callback_list.on_predict_begin()  # before the weights are read
     state = runner.state()
     rows = _compute_rows(runner, state, x, num_samples, batch_size)
     take = None if num_samples <= rows else _slicer(x, rows)
-    if callback_list is not None:
-        callback_list.on_predict_begin()
     parts = []
     for step in range(num_batches):
         if callback_list is not None:

@@ -21,6 +21,19 @@ CASES = [
     ("Adam", {"clipvalue": 0.1}),
     ("Adam", {"gradient_accumulation_steps": 2, "learning_rate": 0.1}),
     ("Adam", {"loss_scale_factor": 4.0}),
+    ("Adam", {"use_ema": True, "ema_overwrite_frequency": 3}),
+    (
+        "SGD",
+        {"momentum": 0.9, "use_ema": True, "gradient_accumulation_steps": 2},
+    ),
+    (
+        "Nadam",
+        {
+            "use_ema": True,
+            "ema_momentum": 0.5,
+            "gradient_accumulation_steps": 3,
+        },
+    ),
     ("AdamW", {}),
     ("AdamW", {"weight_decay": 0.1, "learning_rate": 0.05}),
     ("RMSprop", {}),

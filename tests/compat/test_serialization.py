@@ -114,6 +114,10 @@ OPTIMIZERS = [
     ("Adam", {"learning_rate": ("ExponentialDecay", EXPONENTIAL)}),
     ("Adam", {"amsgrad": True, "clipnorm": 1.0, "weight_decay": 0.01}),
     ("Adam", {"gradient_accumulation_steps": 2, "loss_scale_factor": 2.0}),
+    (
+        "SGD",
+        {"use_ema": True, "ema_momentum": 0.9, "ema_overwrite_frequency": 5},
+    ),
     ("SGD", {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True}),
     ("SGD", {"learning_rate": ("CosineDecay", SCHEDULES[4][1])}),
     ("SGD", {"learning_rate": ("CosineDecayRestarts", SCHEDULES[5][1])}),

@@ -190,11 +190,6 @@ def test_learning_rate_must_be_a_number():
         optimizers.Adam(learning_rate="fast")
 
 
-def test_use_ema_not_supported():
-    with pytest.raises(NotImplementedError):
-        optimizers.Adam(use_ema=True)
-
-
 def test_adamw_requires_weight_decay():
     with pytest.raises(ValueError, match="weight_decay"):
         optimizers.AdamW(weight_decay=None)
