@@ -20,7 +20,7 @@ from ember.core.atomic import atomic_write
 
 # Seconds a connection or a read may stall before the download fails: a
 # machine without network fails fast instead of hanging.
-_TIMEOUT_S = 15
+_TIMEOUT_S = 10
 _CHUNK = 1 << 16
 
 
