@@ -84,7 +84,7 @@ def load_digits():
         source = "MNIST"
     except (OSError, ValueError) as error:
         print(f"Keras' MNIST is not available: {error}")
-        data = shared_mnist()
+        data = shared_mnist(SHARED_MNIST)
         source = "MNIST test set"
         if data is None:
             print(f"No MNIST files in {SHARED_MNIST} either.")
