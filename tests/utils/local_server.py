@@ -9,11 +9,14 @@ import threading
 class LocalServer:
     """Serves `files[name]` at `/name`; `cut[name] = n` sends only the
     first n bytes (with the full Content-Length) and then drops the
-    connection, as a download dying mid-stream."""
+    connection, as a download dying mid-stream; with `hold` set as well,
+    the server first waits (bounded) until `release` is set."""
 
     def __init__(self):
         self.files = {}
         self.cut = {}
+        self.hold = set()
+        self.release = threading.Event()
         self.requests = []
         server = self
 
@@ -31,6 +34,9 @@ class LocalServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body[: server.cut.get(name, len(body))])
+                self.wfile.flush()
+                if name in server.hold:
+                    server.release.wait(timeout=10)
                 self.close_connection = True
 
             def log_message(self, *args):
@@ -51,6 +57,7 @@ class LocalServer:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)

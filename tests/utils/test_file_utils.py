@@ -3,7 +3,10 @@
 import hashlib
 import io
 import os
+import subprocess
+import sys
 import tarfile
+import time
 import zipfile
 
 import pytest
@@ -111,6 +114,39 @@ def test_dying_download_keeps_the_previous_file(server, tmp_path):
         )
     assert cached.read_bytes() == b"previous"
     assert os.listdir(cached.parent) == ["data.bin"]
+
+
+@pytest.mark.slow  # a child process imports ember
+def test_killed_download_leaves_no_complete_looking_file(server, tmp_path):
+    folder = tmp_path / "datasets"
+    server.cut["data.bin"] = 200_000  # three 64 kB chunks reach the disk
+    server.hold.add("data.bin")
+    code = (
+        "import sys; from ember.utils import get_file; "
+        "get_file(origin=sys.argv[1], cache_dir=sys.argv[2])"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, server.url("data.bin"), str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            name.endswith(".tmp") and os.path.getsize(folder / name) > 0
+            for name in (os.listdir(folder) if folder.exists() else [])
+        ):
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+    leftovers = os.listdir(folder)
+    assert len(leftovers) == 1 and leftovers[0].startswith(".data.bin.")
+    server.release.set()
+    server.cut.clear()
+    path = get_file(origin=server.url("data.bin"), cache_dir=tmp_path)
+    assert _read(path) == BODY
+    # The dead process's temporary file went with the next download.
+    assert os.listdir(folder) == ["data.bin"]
 
 
 def test_cached_file_with_wrong_hash_is_kept_until_replaced(server, tmp_path):
