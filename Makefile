@@ -19,10 +19,8 @@ lint: venv
 	$(BIN)/ruff check ember tests bench examples
 	$(BIN)/ruff format --check ember tests bench examples
 
-# The import-time test runs alone first: a busy machine would slow it.
 test: lint
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -q tests/test_import.py
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n 2 --ignore=tests/test_import.py
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -q -n 2
 
 demo: venv
 	$(BIN)/python examples/demo.py

@@ -6,6 +6,7 @@ Use it as Keras: `import ember as keras`.
 from ember import activations
 from ember import config
 from ember import constraints
+from ember import datasets
 from ember import initializers
 from ember import layers
 from ember import losses

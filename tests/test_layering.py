@@ -24,8 +24,9 @@ RANK = {
     "saving": 6,
     "training": 7,
     "models": 8,
+    "utils": 9,  # below the other leaves: datasets download with get_file
 }
-LEAF_RANK = 9  # utils, datasets, export, config...: may import anything
+LEAF_RANK = 10  # datasets, export, config...: may import anything
 FORBIDDEN = ("keras", "tensorflow", "torch")
 
 
