@@ -72,6 +72,13 @@ def global_seed_generator() -> SeedGenerator:
     return _GLOBAL_GENERATOR
 
 
+def reset_global_seed_generator() -> None:
+    """Forgets the global generator: the next unseeded draw makes a new
+    one with a random seed (Keras' `clear_session`)."""
+    global _GLOBAL_GENERATOR
+    _GLOBAL_GENERATOR = None
+
+
 def set_random_seed(seed: int) -> None:
     """Seeds Python's `random`, numpy and ember's global generator.
 
