@@ -11,6 +11,8 @@ from ember.saving import get_registered_name
 from ember.saving import get_registered_object
 from ember.saving import register_keras_serializable
 from ember.saving import serialize_keras_object
+from ember.training.data.py_dataset import PyDataset
+from ember.training.data.py_dataset import PyDataset as Sequence
 from ember.utils.numerical_utils import normalize
 from ember.utils.numerical_utils import to_categorical
 from ember.utils.progbar import Progbar
