@@ -52,3 +52,18 @@ def test_seed_generator_draws_equal_keras(name):
     np.testing.assert_array_equal(
         np.asarray(ours_gen.state.value), np.asarray(theirs_gen.state.value)
     )
+
+
+def test_unordered_next_advances_the_state_as_keras():
+    ours = ember.random.SeedGenerator(5)
+    theirs = keras.random.SeedGenerator(5)
+    for _ in range(3):
+        ours.next(ordered=False)
+        theirs.next(ordered=False)
+        np.testing.assert_array_equal(
+            np.asarray(ours.state.value), np.asarray(theirs.state.value)
+        )
+    np.testing.assert_array_equal(
+        np.asarray(ember.random.normal((3,), seed=ours)),
+        np.asarray(keras.random.normal((3,), seed=theirs)),
+    )

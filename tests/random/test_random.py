@@ -141,3 +141,10 @@ def test_unseeded_draws_follow_set_random_seed():
     a = random.normal((2,))
     ember.utils.set_random_seed(3)
     np.testing.assert_array_equal(random.normal((2,)), a)
+
+
+def test_seed_generator_from_config_restarts_the_sequence():
+    gen = random.SeedGenerator(21)
+    first = random.normal((2,), seed=gen)
+    again = random.SeedGenerator.from_config(gen.get_config())
+    np.testing.assert_array_equal(random.normal((2,), seed=again), first)
