@@ -293,7 +293,7 @@ class PyDatasetIterator(GeneratorIterator):
             self.batch_size = self.peek().num_samples
         step = 0
         for item in self.items():
-            yield make_batch(*self._adapt(_standardize(item)), self.batch_size)
+            yield make_batch(*self._adapt(item), self.batch_size)
             step += 1
         self.ran_out = step == 0 or (
             self.steps_per_epoch is not None and step < self.steps_per_epoch
