@@ -14,6 +14,7 @@ from ember import metrics
 from ember import models
 from ember import ops
 from ember import optimizers
+from ember import random
 from ember import regularizers
 from ember import saving
 from ember import utils

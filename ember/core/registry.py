@@ -74,3 +74,35 @@ def function_config(fn: Any) -> dict:
         "config": registered_name(fn) or getattr(fn, "__name__", repr(fn)),
         "registered_name": "function",
     }
+
+
+# The full config codec lives in `ember.saving` (it knows every family and
+# models); `ember.saving` installs it here on import, so that packages
+# below it (`ember.layers.serialize`) can use it without importing it.
+_CODEC: dict[str, Any] = {}
+
+
+def install_codec(serialize: Any, deserialize: Any) -> None:
+    """Called once by `ember.saving`: the functions behind
+    `serialize_object` and `deserialize_object`."""
+    _CODEC["serialize"] = serialize
+    _CODEC["deserialize"] = deserialize
+
+
+def _codec(name: str) -> Any:
+    if name not in _CODEC:
+        raise RuntimeError(
+            "The config codec is installed by `ember.saving`; import "
+            "`ember` (which imports it) first."
+        )
+    return _CODEC[name]
+
+
+def serialize_object(obj: Any) -> Any:
+    """`ember.saving.serialize_keras_object(obj)`."""
+    return _codec("serialize")(obj)
+
+
+def deserialize_object(config: Any, custom_objects: dict | None = None) -> Any:
+    """`ember.saving.deserialize_keras_object(config, custom_objects)`."""
+    return _codec("deserialize")(config, custom_objects=custom_objects)

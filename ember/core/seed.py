@@ -45,10 +45,19 @@ class SeedGenerator:
                 name="seed_generator_state",
             )
 
-    def next(self) -> jax.Array:
-        """Returns a new key and advances the state."""
+    def next(self, ordered: bool = True) -> jax.Array:
+        """Returns a new key and advances the state.
+
+        Args:
+            ordered: advance the state by `[0, 1]` (True); or, as Keras'
+                `ordered=False`, map it to `(state + 1) * 5387 % 933199`,
+                a sequence of near-unique values.
+        """
         value = self.state.value
-        self.state.assign(value + jnp.array([0, 1], dtype="uint32"))
+        if ordered:
+            self.state.assign(value + jnp.array([0, 1], dtype="uint32"))
+        else:
+            self.state.assign((value + 1) * 5387 % 933199)
         return jax.random.wrap_key_data(value, impl="threefry2x32")
 
     def _next_on_host(self) -> jax.Array:
@@ -63,6 +72,11 @@ class SeedGenerator:
         """Returns `{"seed": ...}`."""
         return {"seed": self._initial_seed}
 
+    @classmethod
+    def from_config(cls, config: dict) -> "SeedGenerator":
+        """Rebuilds a generator from `get_config()`'s dict."""
+        return cls(**config)
+
 
 def global_seed_generator() -> SeedGenerator:
     """Returns the process-wide generator used when no seed is given."""
@@ -70,6 +84,13 @@ def global_seed_generator() -> SeedGenerator:
     if _GLOBAL_GENERATOR is None:
         _GLOBAL_GENERATOR = SeedGenerator(name="global_seed_generator")
     return _GLOBAL_GENERATOR
+
+
+def reset_global_seed_generator() -> None:
+    """Forgets the global generator: the next unseeded draw makes a new
+    one with a random seed (Keras' `clear_session`)."""
+    global _GLOBAL_GENERATOR
+    _GLOBAL_GENERATOR = None
 
 
 def set_random_seed(seed: int) -> None:

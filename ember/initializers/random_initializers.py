@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ember import random
 from ember.core.dtypes import standardize_dtype
 from ember.core.seed import SeedGenerator
 from ember.core.seed import draw_key
@@ -78,14 +79,15 @@ def _sample(
     key = draw_key(initializer.seed)
     shape = _shape(shape)
     if distribution == "uniform":
-        return jax.random.uniform(
-            key, shape, dtype, params["minval"], params["maxval"]
+        return random.uniform(
+            shape, params["minval"], params["maxval"], dtype, seed=key
         )
-    if distribution == "truncated_normal":
-        values = jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype)
-    else:
-        values = jax.random.normal(key, shape, dtype)
-    return values * params["stddev"] + params["mean"]
+    draw = (
+        random.truncated_normal
+        if distribution == "truncated_normal"
+        else random.normal
+    )
+    return draw(shape, params["mean"], params["stddev"], dtype, seed=key)
 
 
 class RandomNormal(RandomInitializer):
@@ -291,7 +293,9 @@ class Orthogonal(RandomInitializer):
         num_rows = int(np.prod(shape[:-1]))
         num_cols = shape[-1]
         flat_shape = (max(num_rows, num_cols), min(num_rows, num_cols))
-        matrix = jax.random.normal(draw_key(self.seed), flat_shape, dtype)
+        matrix = random.normal(
+            flat_shape, dtype=dtype, seed=draw_key(self.seed)
+        )
         if dtype not in ("float32", "float64"):
             # QR wants single precision at least; the result is cast back.
             matrix = matrix.astype("float32")

@@ -1,5 +1,7 @@
 """ember.layers: the Layer base class and every built-in layer."""
 
+from ember.layers._serialization import deserialize
+from ember.layers._serialization import serialize
 from ember.layers.activations.elu import ELU
 from ember.layers.activations.leaky_relu import LeakyReLU
 from ember.layers.activations.prelu import PReLU

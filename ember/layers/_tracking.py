@@ -56,6 +56,21 @@ def own_weights(layer) -> list[Variable]:
     return own + extra
 
 
+def saved_variables(layer) -> list[Variable]:
+    """`own_weights` in the order a weights file stores them: trainable
+    first, then non-trainable (Keras keeps the two in separate lists)."""
+    owned = own_weights(layer)
+    non_trainable = {id(v) for v in layer._non_trainable_variables}
+    trainable = {id(v) for v in layer._trainable_variables}
+    first = [
+        v
+        for v in owned
+        if id(v) in trainable or (id(v) not in non_trainable and v.trainable)
+    ]
+    first_ids = {id(v) for v in first}
+    return first + [v for v in owned if id(v) not in first_ids]
+
+
 def own_variables(layer) -> list[Variable]:
     """`own_weights`, then the states of held seed generators."""
     seeds = [g.state for g in tracked(layer, SeedGenerator)]

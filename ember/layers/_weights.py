@@ -173,6 +173,65 @@ class WeightsMixin:
         for variable, value in zip(variables, weights, strict=True):
             variable.assign(value)
 
+    def save_own_variables(self, store: dict) -> None:
+        """Writes the layer's own variables (not its sublayers') to `store`.
+
+        Saving a model (`.keras`, `.weights.h5`) calls this on every layer
+        with an empty dict-like `store`, and writes what it holds under
+        the layer's path. The base class stores its variables under
+        `"0"`, `"1"`, ... (trainable first). Override it to save more
+        (any array under any key) or differently, as in Keras.
+
+        Args:
+            store: the dict-like to fill with `key -> array or Variable`.
+
+        Example:
+
+        >>> class WithTable(ember.layers.Layer):
+        ...     def save_own_variables(self, store):
+        ...         super().save_own_variables(store)
+        ...         store["table"] = self.table
+        """
+        for i, variable in enumerate(_tracking.saved_variables(self)):
+            store[str(i)] = variable
+
+    def load_own_variables(self, store: dict) -> None:
+        """Assigns the layer's own variables from `store`, as written by
+        `save_own_variables` (keys `"0"`, `"1"`, ...).
+
+        Every entry is checked (count, then shapes) before any variable
+        changes. Override it, together with `save_own_variables`, to load
+        what an override saved.
+
+        Args:
+            store: a dict-like mapping keys to arrays.
+        """
+        variables = _tracking.saved_variables(self)
+        keys = list(store.keys())
+        if len(keys) != len(variables):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(variables)} variables, "
+                f"but received {len(keys)} variables during loading. "
+                f"Expected: {[v.name for v in variables]}"
+            )
+        values = []
+        for i, variable in enumerate(variables):
+            if str(i) not in store:
+                raise ValueError(
+                    f"Layer '{self.name}': no entry '{i}' for variable "
+                    f"'{variable.path}' among the loaded keys {sorted(keys)}."
+                )
+            value = np.asarray(store[str(i)])
+            if value.shape != tuple(variable.shape):
+                raise ValueError(
+                    f"Layer '{self.name}': variable {i} '{variable.path}' has "
+                    f"shape {tuple(variable.shape)}, but the loaded value has "
+                    f"shape {value.shape}."
+                )
+            values.append(value)
+        for variable, value in zip(variables, values, strict=True):
+            variable.assign(value)
+
     def count_params(self) -> int:
         """Returns the number of scalars in the layer's weights."""
         if not self.built:

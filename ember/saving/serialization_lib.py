@@ -377,3 +377,6 @@ def _shape_tuple(shape: Any) -> Any:
             return tuple(shape)
         return [_shape_tuple(s) for s in shape]
     return shape
+
+
+registry.install_codec(serialize_keras_object, deserialize_keras_object)

@@ -138,18 +138,12 @@ def own_variables(obj: Any) -> list:
     """The variables an object stores in its own `vars` group."""
     if not isinstance(obj, Layer):
         return list(obj.variables)
-    owned = _tracking.own_weights(obj)
-    # Keras keeps trainable and non-trainable variables in two lists.
-    non_trainable = {id(v) for v in obj._non_trainable_variables}
-    trainable_ids = {id(v) for v in obj._trainable_variables}
-    first = [
-        v
-        for v in owned
-        if id(v) in trainable_ids
-        or (id(v) not in non_trainable and v.trainable)
-    ]
-    first_ids = {id(v) for v in first}
-    return first + [v for v in owned if id(v) not in first_ids]
+    return _tracking.saved_variables(obj)
+
+
+def _overrides(obj: Any, hook: str) -> bool:
+    """Whether a layer's class replaces the base class's `hook`."""
+    return getattr(type(obj), hook) is not getattr(Layer, hook)
 
 
 # -- writing ------------------------------------------------------------------
@@ -165,8 +159,8 @@ def write_weights(model: Any, h5file: h5py.File) -> None:
         name = getattr(obj, "name", None)
         if isinstance(name, str):
             group.attrs["name"] = name
-        if hasattr(obj, "save_own_variables"):
-            # Keras' hook: the object fills a dict of named arrays itself.
+        if isinstance(obj, Layer):
+            # Keras' hook: the layer fills a dict of named arrays itself.
             store: dict = {}
             obj.save_own_variables(store)
         else:
@@ -272,7 +266,7 @@ def load_entries(
         if not isinstance(obj, Layer):
             _load_optimizer(obj, path, stored, assignments)
             continue
-        if hasattr(obj, "load_own_variables"):
+        if _overrides(obj, "load_own_variables"):
             # A custom layer loads itself (Keras' hook); it runs last.
             assignments.append((obj, dict(stored or {})))
             continue

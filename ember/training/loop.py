@@ -23,11 +23,11 @@ from ember.training import epoch as epoch_lib
 from ember.training import prepare
 from ember.training.data import ArrayIterator
 from ember.training.data import DeviceFeed
-from ember.training.data import GeneratorIterator
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
 from ember.training.data import fits_on_device
-from ember.training.data import is_generator
+from ember.training.data import host_iterator
+from ember.training.data import is_batch_source
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
 
@@ -159,8 +159,8 @@ def _validation_source(validation_data, validation_steps):
     """`(source or None, adapted data or first batch)` for validation."""
     if validation_data is None:
         return None, None
-    if is_generator(validation_data):
-        source = GeneratorIterator(validation_data, validation_steps)
+    if is_batch_source(validation_data):
+        source = host_iterator(validation_data, validation_steps)
         return source, source.peek()
     return None, adapt(*unpack_validation_data(validation_data))
 
@@ -188,9 +188,9 @@ def fit(
     prepare.check_compiled(model, "fit")
     batch_size = check_batch_size(batch_size)
     source = None
-    if is_generator(x):
+    if is_batch_source(x):
         _check_generator_arguments(y, sample_weight, validation_split)
-        source = GeneratorIterator(x, steps_per_epoch, class_weight)
+        source = host_iterator(x, steps_per_epoch, class_weight, shuffle)
         data = source.peek()
     else:
         data = adapt(x, y, sample_weight, class_weight)
@@ -298,9 +298,9 @@ def evaluate(
     """Evaluates `model`; see `Model.evaluate`."""
     prepare.check_compiled(model, "evaluate")
     batch_size = check_batch_size(batch_size)
-    if is_generator(x):
+    if is_batch_source(x):
         _check_generator_arguments(y, sample_weight)
-        source = GeneratorIterator(x, steps)
+        source = host_iterator(x, steps)
         data = source.peek()
     else:
         data = adapt(x, y, sample_weight)

@@ -35,8 +35,10 @@ import jax
 import numpy as np
 
 from ember.callbacks import CallbackList
+from ember.training.data import PyDataset
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import host_iterator
 from ember.training.data import is_generator
 from ember.training.predict_runner import runner_for
 from ember.training.steps import unpack_x_y_sample_weight
@@ -205,6 +207,10 @@ def predict(
     batch_size = check_batch_size(batch_size)
     if steps is not None:
         steps = check_batch_size(steps, None, "steps")
+    if isinstance(x, PyDataset):
+        items = host_iterator(x).items()
+        steps = steps or x.num_batches
+        return _predict_generator(model, items, verbose, steps, callbacks)
     if is_generator(x):
         return _predict_generator(model, x, verbose, steps, callbacks)
     x = _standardize(x)

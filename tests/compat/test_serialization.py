@@ -360,3 +360,21 @@ def test_a_lambda_moves_both_ways_with_safe_mode_false():
             config, safe_mode=False
         )
         assert by_ember(3.0) == by_keras(3.0) == 6.0
+
+
+def test_layers_serialize_equals_keras_and_reads_keras_dicts():
+    ours = ember.layers.Dense(3, activation="relu", name="dense_x")
+    theirs = keras.layers.Dense(3, activation="relu", name="dense_x")
+    ours(np.ones((1, 4), "float32"))
+    theirs(np.ones((1, 4), "float32"))
+    ours_config = ember.layers.serialize(ours)
+    theirs_config = keras.layers.serialize(theirs)
+    # Equal as written to a file (Keras keeps tuples in memory).
+    assert json.loads(json.dumps(ours_config)) == json.loads(
+        json.dumps(theirs_config)
+    )
+    restored = ember.layers.deserialize(theirs_config)
+    assert restored.get_config() == ours.get_config()
+    assert keras.layers.deserialize(ours_config).get_config() == (
+        theirs.get_config()
+    )

@@ -3,9 +3,9 @@
 import numbers
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
+from ember import random
 from ember.core.seed import SeedGenerator
 from ember.layers.layer import Layer
 
@@ -71,12 +71,9 @@ class Dropout(Layer):
             # As Keras: all dropped, and no key drawn.
             return jnp.zeros_like(inputs)
         shape = self._noise_shape(inputs)
-        keep_prob = 1.0 - self.rate
-        keep = jax.random.bernoulli(
-            self.seed_generator.next(), keep_prob, shape
+        return random.dropout(
+            inputs, self.rate, noise_shape=shape, seed=self.seed_generator
         )
-        keep = jnp.broadcast_to(keep, inputs.shape)
-        return jnp.where(keep, inputs / keep_prob, jnp.zeros_like(inputs))
 
     def _noise_shape(self, inputs) -> tuple:
         """The mask's shape: `noise_shape` with None filled from inputs."""

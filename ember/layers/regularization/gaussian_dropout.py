@@ -2,8 +2,7 @@
 
 import math
 
-import jax
-
+from ember import random
 from ember.core.seed import SeedGenerator
 from ember.layers.layer import Layer
 from ember.layers.regularization._checks import check_fraction
@@ -48,8 +47,8 @@ class GaussianDropout(Layer):
         if not training or self.rate == 0:
             return inputs
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        noise = jax.random.normal(
-            self.seed_generator.next(), inputs.shape, self.compute_dtype
+        noise = random.normal(
+            inputs.shape, dtype=self.compute_dtype, seed=self.seed_generator
         )
         return inputs * (noise * stddev + 1.0)
 

@@ -1,7 +1,6 @@
 """GaussianNoise: adds zero-centred Gaussian noise in training."""
 
-import jax
-
+from ember import random
 from ember.core.seed import SeedGenerator
 from ember.layers.layer import Layer
 from ember.layers.regularization._checks import check_fraction
@@ -43,8 +42,8 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        noise = jax.random.normal(
-            self.seed_generator.next(), inputs.shape, self.compute_dtype
+        noise = random.normal(
+            inputs.shape, dtype=self.compute_dtype, seed=self.seed_generator
         )
         return inputs + noise * self.stddev
 

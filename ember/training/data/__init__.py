@@ -22,3 +22,6 @@ from ember.training.data.iterator import Batch
 from ember.training.data.iterator import Chunk
 from ember.training.data.iterator import make_batch
 from ember.training.data.iterator import stack_chunks
+from ember.training.data.py_dataset import PyDataset
+from ember.training.data.py_dataset import host_iterator
+from ember.training.data.py_dataset import is_batch_source
