@@ -240,7 +240,8 @@ def get(identifier: Any) -> Any:
     """Resolves a metric from None, a name, a config dict, a class or callable.
 
     Names are class names (`"CategoricalAccuracy"`), their snake-case form
-    (`"categorical_accuracy"`) or the aliases `"mse"` and `"mae"`; a class
+    (`"categorical_accuracy"`) or the short names `"mse"`, `"mae"`,
+    `"mape"`, `"msle"` and `"bce"` (or upper-cased); a class
     is instantiated with its defaults. Choosing the right accuracy for a
     bare `"accuracy"` from the loss is the trainer's job, not this one's.
 

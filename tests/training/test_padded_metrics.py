@@ -105,3 +105,28 @@ def test_string_metrics_resolve_in_compile():
     pred = np.asarray(model(x))
     mape = metrics.MeanAbsolutePercentageError()
     assert logs["mape"] == pytest.approx(_full(mape, y, pred), rel=1e-5)
+
+
+def test_regression_metrics_over_a_generator_with_a_short_last_batch():
+    x, y, _, _ = _data()
+    model = _model(3)
+    model.compile(
+        loss="mse",
+        metrics=[
+            metrics.R2Score(num_regressors=3),
+            metrics.PearsonCorrelation(),
+        ],
+    )
+    pred = np.asarray(model(x))
+
+    def batches():
+        for start in range(0, N, 16):
+            yield x[start : start + 16], y[start : start + 16]
+
+    logs = model.evaluate(batches(), verbose=0, return_dict=True)
+    expected = {
+        "r2_score": _full(metrics.R2Score(num_regressors=3), y, pred),
+        "pearson_correlation": _full(metrics.PearsonCorrelation(), y, pred),
+    }
+    for name, value in expected.items():
+        assert logs[name] == pytest.approx(value, rel=1e-4, abs=1e-5), name
