@@ -7,6 +7,18 @@ from typing import Any
 from ember.core import registry
 from ember.core.lookup import unknown_identifier_error
 from ember.core.naming import to_snake_case
+from ember.losses import binary_crossentropy
+from ember.losses import categorical_crossentropy
+from ember.losses import categorical_hinge
+from ember.losses import hinge
+from ember.losses import huber
+from ember.losses import kl_divergence
+from ember.losses import log_cosh
+from ember.losses import mean_absolute_percentage_error
+from ember.losses import mean_squared_logarithmic_error
+from ember.losses import poisson
+from ember.losses import sparse_categorical_crossentropy
+from ember.losses import squared_hinge
 from ember.metrics.accuracy_metrics import Accuracy
 from ember.metrics.accuracy_metrics import BinaryAccuracy
 from ember.metrics.accuracy_metrics import CategoricalAccuracy
@@ -19,12 +31,34 @@ from ember.metrics.accuracy_metrics import categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_top_k_categorical_accuracy
 from ember.metrics.accuracy_metrics import top_k_categorical_accuracy
+from ember.metrics.correlation_metrics import ConcordanceCorrelation
+from ember.metrics.correlation_metrics import PearsonCorrelation
+from ember.metrics.correlation_metrics import concordance_correlation
+from ember.metrics.correlation_metrics import pearson_correlation
+from ember.metrics.hinge_metrics import CategoricalHinge
+from ember.metrics.hinge_metrics import Hinge
+from ember.metrics.hinge_metrics import SquaredHinge
+from ember.metrics.iou_metrics import BinaryIoU
+from ember.metrics.iou_metrics import IoU
+from ember.metrics.iou_metrics import MeanIoU
+from ember.metrics.iou_metrics import OneHotIoU
+from ember.metrics.iou_metrics import OneHotMeanIoU
 from ember.metrics.metric import Metric
+from ember.metrics.probabilistic_metrics import BinaryCrossentropy
+from ember.metrics.probabilistic_metrics import CategoricalCrossentropy
+from ember.metrics.probabilistic_metrics import KLDivergence
+from ember.metrics.probabilistic_metrics import Poisson
+from ember.metrics.probabilistic_metrics import SparseCategoricalCrossentropy
+from ember.metrics.r2_score import R2Score
 from ember.metrics.reduction_metrics import Mean
 from ember.metrics.reduction_metrics import MeanMetricWrapper
 from ember.metrics.reduction_metrics import Sum
+from ember.metrics.regression_metrics import CosineSimilarity
+from ember.metrics.regression_metrics import LogCoshError
 from ember.metrics.regression_metrics import MeanAbsoluteError
+from ember.metrics.regression_metrics import MeanAbsolutePercentageError
 from ember.metrics.regression_metrics import MeanSquaredError
+from ember.metrics.regression_metrics import MeanSquaredLogarithmicError
 from ember.metrics.regression_metrics import RootMeanSquaredError
 from ember.metrics.regression_metrics import mean_absolute_error
 from ember.metrics.regression_metrics import mean_squared_error
@@ -46,6 +80,29 @@ _CLASSES = (
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
+)
+# Regression, IoU, correlation, hinge and probabilistic metrics.
+_CLASSES += (
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCoshError,
+    R2Score,
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    KLDivergence,
+    Poisson,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
@@ -71,6 +128,39 @@ _FUNCTIONS: dict[str, Callable] = {
     )
 }
 _FUNCTIONS.update({"mse": mean_squared_error, "mae": mean_absolute_error})
+# The loss and correlation functions Keras exports from keras.metrics, and
+# the short names Keras' metric lookup accepts.
+_FUNCTIONS.update(
+    {
+        fn.__name__: fn
+        for fn in (
+            binary_crossentropy,
+            categorical_crossentropy,
+            sparse_categorical_crossentropy,
+            categorical_hinge,
+            hinge,
+            squared_hinge,
+            huber,
+            kl_divergence,
+            log_cosh,
+            mean_absolute_percentage_error,
+            mean_squared_logarithmic_error,
+            poisson,
+            concordance_correlation,
+            pearson_correlation,
+        )
+    }
+)
+_BY_NAME.update(
+    {
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+    }
+)
 
 
 def get_function(name: str) -> Callable:
@@ -150,7 +240,8 @@ def get(identifier: Any) -> Any:
     """Resolves a metric from None, a name, a config dict, a class or callable.
 
     Names are class names (`"CategoricalAccuracy"`), their snake-case form
-    (`"categorical_accuracy"`) or the aliases `"mse"` and `"mae"`; a class
+    (`"categorical_accuracy"`) or the short names `"mse"`, `"mae"`,
+    `"mape"`, `"msle"` and `"bce"` (or upper-cased); a class
     is instantiated with its defaults. Choosing the right accuracy for a
     bare `"accuracy"` from the loss is the trainer's job, not this one's.
 
@@ -210,4 +301,41 @@ __all__ = [
     "sparse_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
     "top_k_categorical_accuracy",
+]
+# Regression, IoU, correlation, hinge and probabilistic metrics.
+__all__ += [
+    "BinaryCrossentropy",
+    "BinaryIoU",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "ConcordanceCorrelation",
+    "CosineSimilarity",
+    "Hinge",
+    "IoU",
+    "KLDivergence",
+    "LogCoshError",
+    "MeanAbsolutePercentageError",
+    "MeanIoU",
+    "MeanSquaredLogarithmicError",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "PearsonCorrelation",
+    "Poisson",
+    "R2Score",
+    "SparseCategoricalCrossentropy",
+    "SquaredHinge",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "categorical_hinge",
+    "concordance_correlation",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "pearson_correlation",
+    "poisson",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
 ]

@@ -58,6 +58,12 @@ def get_metric(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Metric:
         )
     if isinstance(identifier, str):
         metric.name = identifier
+    # A metric whose variables depend on the data's shape (R2Score) makes
+    # them now: no variable can be created inside the compiled step.
+    if getattr(metric, "built", None) is False and callable(
+        getattr(metric, "build", None)
+    ):
+        metric.build(y_shape, pred_shape)
     return metric
 
 

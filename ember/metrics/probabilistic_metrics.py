@@ -1,0 +1,235 @@
+"""Probabilistic metrics: KL divergence, Poisson and the cross-entropies.
+
+Each is the mean, over samples, of the loss function of the same name in
+`ember.losses`.
+"""
+
+from typing import Any
+
+import jax.numpy as jnp
+
+from ember import losses
+from ember.losses import _functions
+from ember.metrics.reduction_metrics import MeanMetricWrapper
+
+
+class KLDivergence(MeanMetricWrapper):
+    """The mean Kullback-Leibler divergence of `y_pred` from `y_true`.
+
+    Per sample, `sum(y_true * log(y_true / y_pred))` over the last axis,
+    with both clipped to `[epsilon, 1]`.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the metric's computations.
+
+    Example:
+
+    >>> m = KLDivergence()
+    >>> m.update_state([[0.5, 0.5]], [[0.25, 0.75]])
+    >>> round(float(m.result()), 5)  # 0.5 * log(2) + 0.5 * log(2 / 3)
+    0.14384
+    """
+
+    def __init__(self, name: str = "kl_divergence", dtype: Any = None):
+        super().__init__(fn=losses.kl_divergence, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        """Returns name and dtype."""
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class Poisson(MeanMetricWrapper):
+    """The mean Poisson loss, `mean(y_pred - y_true * log(y_pred))`.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the metric's computations.
+
+    Example:
+
+    >>> m = Poisson()
+    >>> m.update_state([[0.0, 1.0]], [[1.0, 1.0]])
+    >>> round(float(m.result()), 5)
+    1.0
+    """
+
+    def __init__(self, name: str = "poisson", dtype: Any = None):
+        super().__init__(fn=losses.poisson, name=name, dtype=dtype)
+
+    def get_config(self) -> dict:
+        """Returns name and dtype."""
+        return {"name": self.name, "dtype": self.dtype}
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """The mean binary cross-entropy of labels and predictions.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the metric's computations.
+        from_logits: whether `y_pred` holds logits instead of probabilities.
+        label_smoothing: in `[0, 1]`; targets are smoothed towards 0.5.
+
+    Example:
+
+    >>> m = BinaryCrossentropy()
+    >>> m.update_state([[1.0], [0.0]], [[0.5], [0.5]])
+    >>> round(float(m.result()), 5)  # log(2)
+    0.69315
+    """
+
+    def __init__(
+        self,
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+    ):
+        super().__init__(
+            losses.binary_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self._direction = "down"
+
+    def get_config(self) -> dict:
+        """Returns name, dtype, from_logits and label_smoothing."""
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+        }
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """The mean cross-entropy of one-hot labels and predictions.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the metric's computations.
+        from_logits: whether `y_pred` holds logits instead of probabilities.
+        label_smoothing: in `[0, 1]`; targets are smoothed towards uniform.
+        axis: the class axis.
+
+    Example:
+
+    >>> m = CategoricalCrossentropy()
+    >>> m.update_state([[0.0, 1.0]], [[0.5, 0.5]])
+    >>> round(float(m.result()), 5)  # log(2)
+    0.69315
+    """
+
+    def __init__(
+        self,
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        label_smoothing: float = 0,
+        axis: int = -1,
+    ):
+        super().__init__(
+            losses.categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.label_smoothing = label_smoothing
+        self.axis = axis
+        self._direction = "down"
+
+    def get_config(self) -> dict:
+        """Returns name, dtype, from_logits, label_smoothing and axis."""
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "label_smoothing": self.label_smoothing,
+            "axis": self.axis,
+        }
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """The mean cross-entropy of integer labels and predictions.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the metric's computations.
+        from_logits: whether `y_pred` holds logits instead of probabilities.
+        ignore_class: a label whose entries are left out of the mean (also
+            without `sample_weight`, where Keras counts them as 0).
+        axis: the class axis of `y_pred`.
+
+    Example:
+
+    >>> m = SparseCategoricalCrossentropy()
+    >>> m.update_state([1, 0], [[0.5, 0.5], [0.5, 0.5]])
+    >>> round(float(m.result()), 5)  # log(2)
+    0.69315
+    """
+
+    def __init__(
+        self,
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        axis: int = -1,
+    ):
+        super().__init__(
+            losses.sparse_categorical_crossentropy,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
+        self.from_logits = from_logits
+        self.ignore_class = ignore_class
+        self.axis = axis
+        self._direction = "down"
+
+    def update_state(
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> None:
+        """Adds the batch's cross-entropies to the running mean, leaving out
+        the entries labelled `ignore_class`."""
+        if self.ignore_class is None:
+            super().update_state(y_true, y_pred, sample_weight)
+            return
+        values, valid = _functions.sparse_crossentropy_and_mask(
+            y_true, y_pred, self.from_logits, self.ignore_class, self.axis
+        )
+        weight = valid.astype(self.dtype)
+        if sample_weight is not None:
+            sample_weight = jnp.asarray(sample_weight, dtype=self.dtype)
+            weight, sample_weight = _functions.match_ranks(
+                weight, sample_weight
+            )
+            if sample_weight.ndim < weight.ndim:
+                extra = (1,) * (weight.ndim - sample_weight.ndim)
+                sample_weight = jnp.reshape(
+                    sample_weight, sample_weight.shape + extra
+                )
+            weight = weight * sample_weight
+        super(MeanMetricWrapper, self).update_state(
+            values, sample_weight=weight
+        )
+
+    def get_config(self) -> dict:
+        """Returns name, dtype, from_logits, ignore_class and axis."""
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "from_logits": self.from_logits,
+            "ignore_class": self.ignore_class,
+            "axis": self.axis,
+        }
