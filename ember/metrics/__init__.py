@@ -19,6 +19,15 @@ from ember.metrics.accuracy_metrics import categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_top_k_categorical_accuracy
 from ember.metrics.accuracy_metrics import top_k_categorical_accuracy
+from ember.metrics.auc import AUC
+from ember.metrics.confusion_metrics import FalseNegatives
+from ember.metrics.confusion_metrics import FalsePositives
+from ember.metrics.confusion_metrics import Precision
+from ember.metrics.confusion_metrics import Recall
+from ember.metrics.confusion_metrics import TrueNegatives
+from ember.metrics.confusion_metrics import TruePositives
+from ember.metrics.f_score_metrics import F1Score
+from ember.metrics.f_score_metrics import FBetaScore
 from ember.metrics.metric import Metric
 from ember.metrics.reduction_metrics import Mean
 from ember.metrics.reduction_metrics import MeanMetricWrapper
@@ -28,6 +37,10 @@ from ember.metrics.regression_metrics import MeanSquaredError
 from ember.metrics.regression_metrics import RootMeanSquaredError
 from ember.metrics.regression_metrics import mean_absolute_error
 from ember.metrics.regression_metrics import mean_squared_error
+from ember.metrics.sensitivity_metrics import PrecisionAtRecall
+from ember.metrics.sensitivity_metrics import RecallAtPrecision
+from ember.metrics.sensitivity_metrics import SensitivityAtSpecificity
+from ember.metrics.sensitivity_metrics import SpecificityAtSensitivity
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -46,6 +59,21 @@ _CLASSES = (
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
+    # Confusion-matrix metrics.
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+    # F-scores.
+    F1Score,
+    FBetaScore,
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
 _BY_NAME.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
@@ -181,6 +209,21 @@ def get(identifier: Any) -> Any:
 
 
 __all__ = [
+    # Confusion-matrix metrics and F-scores.
+    "AUC",
+    "F1Score",
+    "FBetaScore",
+    "FalseNegatives",
+    "FalsePositives",
+    "Precision",
+    "PrecisionAtRecall",
+    "Recall",
+    "RecallAtPrecision",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    "TrueNegatives",
+    "TruePositives",
+    # The rest.
     "Accuracy",
     "BinaryAccuracy",
     "CategoricalAccuracy",

@@ -58,6 +58,11 @@ def get_metric(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Metric:
         )
     if isinstance(identifier, str):
         metric.name = identifier
+    # A metric that sizes its state from the data (F1Score, a multi-label
+    # AUC) creates it now, before the compiled step is traced.
+    build = getattr(metric, "_build_from_shapes", None)
+    if callable(build):
+        build(tuple(y_shape), tuple(pred_shape))
     return metric
 
 
