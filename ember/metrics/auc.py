@@ -308,3 +308,19 @@ class AUC(Metric):
         if self._init_from_thresholds:
             result["thresholds"] = self.thresholds[1:-1]
         return result
+
+    @classmethod
+    def from_config(cls, config: dict) -> "AUC":
+        """Builds an AUC from `get_config`'s output.
+
+        `label_weights` may also be the serialized array Keras writes
+        (`{"class_name": "__tensor__", "config": {"value": ...}}`).
+        """
+        config = dict(config)
+        weights = config.get("label_weights")
+        if isinstance(weights, dict) and weights.get("class_name") in (
+            "__tensor__",
+            "__numpy__",
+        ):
+            config["label_weights"] = weights["config"]["value"]
+        return cls(**config)
