@@ -299,29 +299,43 @@ def test_fit_history_equals_keras(with_sample_weight):
         )
 
 
-def test_compiled_model_with_precision_saves_and_keras_loads(tmp_path):
+@pytest.mark.parametrize(
+    ("writer", "readers"),
+    [(ember, (ember, keras)), (keras, (ember,))],
+    ids=["ember_saves", "keras_saves"],
+)
+def test_compiled_model_with_confusion_metrics_moves_both_ways(
+    tmp_path, writer, readers
+):
     x, y, _ = _binary_data()
-    model = ember.Sequential(
-        [ember.Input(shape=(4,)), ember.layers.Dense(1, activation="sigmoid")]
+    model = writer.Sequential(
+        [writer.Input(shape=(4,)), writer.layers.Dense(1, activation="sigmoid")]
     )
     model.compile(
         optimizer="sgd",
         loss="binary_crossentropy",
-        metrics=[ember.metrics.Precision(thresholds=[0.3, 0.6], name="prec")],
+        metrics=[
+            writer.metrics.Precision(thresholds=[0.3, 0.6], name="prec"),
+            writer.metrics.AUC(num_thresholds=50, curve="PR", name="pr"),
+            writer.metrics.F1Score(threshold=0.5, name="f1"),
+        ],
     )
-    model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0)
-    path = tmp_path / "precision.keras"
-    model.save(path)
-    expected = model.evaluate(x, y, verbose=0, return_dict=True)
-    for lib in (ember, keras):
+    path = tmp_path / "metrics.keras"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(x, y, batch_size=BATCH_SIZE, epochs=1, verbose=0)
+        model.save(path)
+        expected = model.evaluate(x, y, verbose=0, return_dict=True)
+    for lib in readers:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             restored = lib.saving.load_model(path)
             evaluated = restored.evaluate(x, y, verbose=0, return_dict=True)
-        np.testing.assert_allclose(
-            evaluated["prec"], expected["prec"], rtol=1e-5, err_msg=str(lib)
-        )
-        np.testing.assert_allclose(evaluated["loss"], expected["loss"])
+        assert sorted(evaluated) == sorted(expected)
+        for key, value in expected.items():
+            np.testing.assert_allclose(
+                evaluated[key], value, rtol=1e-5, err_msg=f"{lib}: {key}"
+            )
 
 
 def _fit_per_class(lib, weights):
