@@ -4,6 +4,7 @@ import jax
 import numpy as np
 import pytest
 
+import ember
 from ember import metrics
 
 Y = [0, 0, 1, 1]
@@ -136,3 +137,22 @@ def test_multi_label_needs_rank_two():
     m = metrics.AUC(multi_label=True)
     with pytest.raises(ValueError, match=r"rank 2.*\(2, 2, 2\)"):
         m.update_state(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+
+
+def test_multi_label_state_exists_before_the_compiled_step():
+    # Built from the data's shapes at the first evaluate; the last batch
+    # (3 of 8 rows) is padded, and its padding must not count.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(11, 3)).astype("float32")
+    y = (rng.random((11, 2)) < 0.5).astype("float32")
+    model = ember.Sequential(
+        [ember.Input(shape=(3,)), ember.layers.Dense(2, activation="sigmoid")]
+    )
+    model.compile(
+        loss="binary_crossentropy",
+        metrics=[metrics.AUC(multi_label=True, name="auc")],
+    )
+    logs = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    expected = metrics.AUC(multi_label=True)
+    expected.update_state(y, model.predict(x, verbose=0))
+    assert logs["auc"] == pytest.approx(float(expected.result()), abs=1e-6)
