@@ -31,10 +31,19 @@ from ember.metrics.accuracy_metrics import categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_categorical_accuracy
 from ember.metrics.accuracy_metrics import sparse_top_k_categorical_accuracy
 from ember.metrics.accuracy_metrics import top_k_categorical_accuracy
+from ember.metrics.auc import AUC
+from ember.metrics.confusion_metrics import FalseNegatives
+from ember.metrics.confusion_metrics import FalsePositives
+from ember.metrics.confusion_metrics import Precision
+from ember.metrics.confusion_metrics import Recall
+from ember.metrics.confusion_metrics import TrueNegatives
+from ember.metrics.confusion_metrics import TruePositives
 from ember.metrics.correlation_metrics import ConcordanceCorrelation
 from ember.metrics.correlation_metrics import PearsonCorrelation
 from ember.metrics.correlation_metrics import concordance_correlation
 from ember.metrics.correlation_metrics import pearson_correlation
+from ember.metrics.f_score_metrics import F1Score
+from ember.metrics.f_score_metrics import FBetaScore
 from ember.metrics.hinge_metrics import CategoricalHinge
 from ember.metrics.hinge_metrics import Hinge
 from ember.metrics.hinge_metrics import SquaredHinge
@@ -62,6 +71,10 @@ from ember.metrics.regression_metrics import MeanSquaredLogarithmicError
 from ember.metrics.regression_metrics import RootMeanSquaredError
 from ember.metrics.regression_metrics import mean_absolute_error
 from ember.metrics.regression_metrics import mean_squared_error
+from ember.metrics.sensitivity_metrics import PrecisionAtRecall
+from ember.metrics.sensitivity_metrics import RecallAtPrecision
+from ember.metrics.sensitivity_metrics import SensitivityAtSpecificity
+from ember.metrics.sensitivity_metrics import SpecificityAtSensitivity
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -80,9 +93,22 @@ _CLASSES = (
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
-)
-# Regression, IoU, correlation, hinge and probabilistic metrics.
-_CLASSES += (
+    # Confusion-matrix metrics.
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+    # F-scores.
+    F1Score,
+    FBetaScore,
+    # Regression, correlation, hinge, probabilistic and IoU metrics.
     MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError,
     CosineSimilarity,
@@ -112,6 +138,12 @@ _BY_NAME.update(
         "MSE": MeanSquaredError,
         "mae": MeanAbsoluteError,
         "MAE": MeanAbsoluteError,
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
     }
 )
 _FUNCTIONS: dict[str, Callable] = {
@@ -149,16 +181,6 @@ _FUNCTIONS.update(
             concordance_correlation,
             pearson_correlation,
         )
-    }
-)
-_BY_NAME.update(
-    {
-        "bce": BinaryCrossentropy,
-        "BCE": BinaryCrossentropy,
-        "mape": MeanAbsolutePercentageError,
-        "MAPE": MeanAbsolutePercentageError,
-        "msle": MeanSquaredLogarithmicError,
-        "MSLE": MeanSquaredLogarithmicError,
     }
 )
 
@@ -273,69 +295,80 @@ def get(identifier: Any) -> Any:
 
 __all__ = [
     "Accuracy",
-    "BinaryAccuracy",
-    "CategoricalAccuracy",
-    "MAE",
-    "MSE",
-    "Mean",
-    "MeanAbsoluteError",
-    "MeanMetricWrapper",
-    "MeanSquaredError",
-    "Metric",
-    "RootMeanSquaredError",
-    "SparseCategoricalAccuracy",
-    "SparseTopKCategoricalAccuracy",
-    "Sum",
-    "TopKCategoricalAccuracy",
     "accuracy",
+    "AUC",
     "binary_accuracy",
-    "categorical_accuracy",
-    "deserialize",
-    "get",
-    "get_function",
-    "mae",
-    "mean_absolute_error",
-    "mean_squared_error",
-    "mse",
-    "serialize",
-    "sparse_categorical_accuracy",
-    "sparse_top_k_categorical_accuracy",
-    "top_k_categorical_accuracy",
-]
-# Regression, IoU, correlation, hinge and probabilistic metrics.
-__all__ += [
+    "binary_crossentropy",
+    "BinaryAccuracy",
     "BinaryCrossentropy",
     "BinaryIoU",
-    "CategoricalCrossentropy",
-    "CategoricalHinge",
-    "ConcordanceCorrelation",
-    "CosineSimilarity",
-    "Hinge",
-    "IoU",
-    "KLDivergence",
-    "LogCoshError",
-    "MeanAbsolutePercentageError",
-    "MeanIoU",
-    "MeanSquaredLogarithmicError",
-    "OneHotIoU",
-    "OneHotMeanIoU",
-    "PearsonCorrelation",
-    "Poisson",
-    "R2Score",
-    "SparseCategoricalCrossentropy",
-    "SquaredHinge",
-    "binary_crossentropy",
+    "categorical_accuracy",
     "categorical_crossentropy",
     "categorical_hinge",
+    "CategoricalAccuracy",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
     "concordance_correlation",
+    "ConcordanceCorrelation",
+    "CosineSimilarity",
+    "deserialize",
+    "F1Score",
+    "FalseNegatives",
+    "FalsePositives",
+    "FBetaScore",
+    "get",
+    "get_function",
+    "Hinge",
     "hinge",
     "huber",
+    "IoU",
     "kl_divergence",
+    "KLDivergence",
     "log_cosh",
+    "LogCoshError",
+    "MAE",
+    "mae",
+    "Mean",
+    "mean_absolute_error",
     "mean_absolute_percentage_error",
+    "mean_squared_error",
     "mean_squared_logarithmic_error",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanIoU",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "Metric",
+    "MSE",
+    "mse",
+    "OneHotIoU",
+    "OneHotMeanIoU",
     "pearson_correlation",
+    "PearsonCorrelation",
+    "Poisson",
     "poisson",
+    "Precision",
+    "PrecisionAtRecall",
+    "R2Score",
+    "Recall",
+    "RecallAtPrecision",
+    "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
+    "serialize",
+    "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy",
+    "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
+    "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
     "squared_hinge",
+    "SquaredHinge",
+    "Sum",
+    "top_k_categorical_accuracy",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
 ]
+# Regression, IoU, correlation, hinge and probabilistic metrics.

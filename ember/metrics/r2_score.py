@@ -90,7 +90,9 @@ class R2Score(Metric):
         )
         self.built = False
 
-    def build(self, y_true_shape: tuple, y_pred_shape: tuple) -> None:
+    def _build_from_shapes(
+        self, y_true_shape: tuple, y_pred_shape: tuple
+    ) -> None:
         """Creates the per-output sums for inputs of these shapes.
 
         Args:
@@ -147,7 +149,7 @@ class R2Score(Metric):
         y_true = jnp.asarray(y_true, dtype=self.dtype)
         y_pred = jnp.asarray(y_pred, dtype=self.dtype)
         y_true, y_pred = match_ranks(y_true, y_pred)
-        self.build(y_true.shape, y_pred.shape)
+        self._build_from_shapes(y_true.shape, y_pred.shape)
         if sample_weight is None:
             weight = jnp.ones_like(y_true)
         else:

@@ -58,12 +58,11 @@ def get_metric(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Metric:
         )
     if isinstance(identifier, str):
         metric.name = identifier
-    # A metric whose variables depend on the data's shape (R2Score) makes
-    # them now: no variable can be created inside the compiled step.
-    if getattr(metric, "built", None) is False and callable(
-        getattr(metric, "build", None)
-    ):
-        metric.build(y_shape, pred_shape)
+    # A metric that sizes its state from the data (F1Score, a multi-label
+    # AUC, R2Score) creates it now, before the compiled step is traced.
+    build = getattr(metric, "_build_from_shapes", None)
+    if callable(build):
+        build(tuple(y_shape), tuple(pred_shape))
     return metric
 
 

@@ -182,8 +182,15 @@ def logs_at(model, logs, index: int | None = None) -> dict:
     """
     del model
     if isinstance(logs, compiled.ChunkLogs):
-        return {k: float(np.asarray(logs.logs[k])) for k in sorted(logs.logs)}
-    return {k: float(np.asarray(logs[k])[index]) for k in sorted(logs)}
+        return {k: _host(logs.logs[k]) for k in sorted(logs.logs)}
+    return {k: _host(np.asarray(logs[k])[index]) for k in sorted(logs)}
+
+
+def _host(value) -> float | np.ndarray:
+    """A scalar log as a float; a vector one (F1Score per class, Precision
+    at several thresholds) as a numpy array, as Keras gives them."""
+    value = np.asarray(value)
+    return float(value) if value.ndim == 0 else value
 
 
 def _rollback(function, previous, chunk, good_steps: int, unroll: int):

@@ -72,7 +72,7 @@ def test_adjusted_score_counts_every_target_value():
 
 def test_stateless_under_jit_equals_eager():
     m = metrics.R2Score(num_regressors=5)  # n - 1 == p: the plain score
-    m.build(Y_TRUE.shape, Y_PRED.shape)
+    m._build_from_shapes(Y_TRUE.shape, Y_PRED.shape)
     names = [v.name for v in m.variables]
     assert names == ["num_samples", "squared_sum", "sum", "residual", "count"]
     values = m.stateless_reset_state()
