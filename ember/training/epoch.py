@@ -33,6 +33,7 @@ import numpy as np
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.training import compiled
 from ember.training.data import DeviceFeed
+from ember.training.logs import pythonify_logs
 
 # Steps per host chunk with "auto" on the host path (generators, and arrays
 # too big for the device), whose chunks are stacked before they run.
@@ -182,8 +183,8 @@ def logs_at(model, logs, index: int | None = None) -> dict:
     """
     del model
     if isinstance(logs, compiled.ChunkLogs):
-        return {k: float(np.asarray(logs.logs[k])) for k in sorted(logs.logs)}
-    return {k: float(np.asarray(logs[k])[index]) for k in sorted(logs)}
+        return pythonify_logs(logs.logs)
+    return pythonify_logs(logs, index)
 
 
 def _rollback(function, previous, chunk, good_steps: int, unroll: int):

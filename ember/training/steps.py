@@ -13,6 +13,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember.core import config
+
 # The padding mask of the batch being traced: 1 for real rows, 0 for the
 # rows that pad the last batch. Set by the compiled chunk around each step,
 # so that a user's own `train_step(state, data)` keeps Keras' signature.
@@ -75,11 +77,14 @@ def compute_loss(model, x, y, y_pred, sample_weight=None):
     """The compiled loss (padding rows left out) plus the layer losses."""
     del x  # Part of Keras' signature; the compiled losses don't use it.
     outputs = model._compiled_metrics.outputs
-    total, parts = model._compile_loss.compute(
-        outputs.flatten(y),
-        outputs.flatten(y_pred, "y_pred"),
-        _per_output_weights(outputs, sample_weight),
-    )
+    if model._compile_loss.has_loss:
+        total, parts = model._compile_loss.compute(
+            outputs.flatten(y),
+            outputs.flatten(y_pred, "y_pred"),
+            _per_output_weights(outputs, sample_weight),
+        )
+    else:  # compile(loss=None): only the layers' losses, as in Keras.
+        total, parts = jnp.zeros((), config.floatx()), []
     sink = _LOSS_PARTS.get()
     if sink is not None:
         sink[:] = parts
