@@ -285,11 +285,28 @@ def keeping_train_function(model):
     return model._keeping_train_function
 
 
+def test_step_fn(model):
+    """`model.test_step` over the four-list state of the executions.
+
+    Keras' JAX `test_step` takes and returns three lists, `(trainable,
+    non_trainable, metrics)`; the optimizer's values pass around it.
+    """
+
+    def step(state, data):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        logs, (trainable, non_trainable, metric_values) = model.test_step(
+            (trainable, non_trainable, metric_values), data
+        )
+        return logs, (trainable, non_trainable, optimizer_values, metric_values)
+
+    return step
+
+
 def test_function(model):
     """The model's compiled test chunk function (made once per compile)."""
     if model._test_function is None:
         model._test_function = compiled.make_chunk_function(
-            model.test_step, jit_compile=not model._run_eagerly
+            test_step_fn(model), jit_compile=not model._run_eagerly
         )
     return model._test_function
 

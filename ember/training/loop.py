@@ -243,7 +243,10 @@ def fit(
     validation = None
     if val_source is not None:
         validation = _Runner(
-            model, epoch_lib.test_function(model), model.test_step, val_source
+            model,
+            epoch_lib.test_function(model),
+            epoch_lib.test_step_fn(model),
+            val_source,
         )
     model.stop_training = False
     owner = _shuffle_owner(source)
@@ -319,7 +322,7 @@ def evaluate(
     runner = _Runner(
         model,
         epoch_lib.test_function(model),
-        model.test_step,
+        epoch_lib.test_step_fn(model),
         source,
         callbacks,
     )

@@ -1,8 +1,10 @@
 """The default pure steps: `train_step`, `test_step`, `predict_step`.
 
-Each takes `state = (trainable, non_trainable, optimizer, metrics)` (lists of
-values, Keras' JAX contract) and a batch `(x, y)` or `(x, y, sample_weight)`,
-and returns `(logs, state)`; `predict_step` returns `(outputs, state)`.
+Each takes a state of value lists (Keras' JAX contract: `train_step` gets
+`(trainable, non_trainable, optimizer, metrics)`, `test_step`
+`(trainable, non_trainable, metrics)`) and a batch `(x, y)` or
+`(x, y, sample_weight)`, and returns `(logs, state)`; `predict_step`
+returns `(outputs, non_trainable)`.
 Models call these from their overridable `train_step` etc. methods.
 """
 
@@ -128,8 +130,12 @@ def train_step(model, state, data):
 
 
 def test_step(model, state, data):
-    """Forward pass, loss and metrics, without any update of the weights."""
-    trainable, non_trainable, optimizer_values, metric_values = state
+    """Forward pass, loss and metrics, without any update of the weights.
+
+    `state` is `(trainable, non_trainable, metrics)`, as in Keras' JAX
+    trainer (no optimizer values); the same three come back.
+    """
+    trainable, non_trainable, metric_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
     y_pred, non_trainable, losses = model.stateless_call(
         trainable, non_trainable, x, training=False, return_losses=True
@@ -140,7 +146,7 @@ def test_step(model, state, data):
         metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
     )
     logs = model._compiled_metrics.results(metric_values)
-    return logs, (trainable, non_trainable, optimizer_values, metric_values)
+    return logs, (trainable, non_trainable, metric_values)
 
 
 def predict_step(model, state, data):

@@ -183,7 +183,8 @@ class Trainer:
         return steps.train_step(self, state, data)
 
     def test_step(self, state, data):
-        """One pure evaluation step: `(logs, state)`."""
+        """One pure evaluation step: `(logs, state)`, with `state` the
+        three lists `(trainable, non_trainable, metrics)` (Keras-JAX)."""
         return steps.test_step(self, state, data)
 
     def predict_step(self, state, data):

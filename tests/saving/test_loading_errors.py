@@ -73,6 +73,7 @@ def test_agreeing_entries_still_load():
     config = serialize_keras_object(ember.layers.ReLU())
     config["registered_name"] = "ReLU"
     assert type(deserialize_keras_object(config)) is ember.layers.ReLU
+
     class MyReLU(ember.layers.ReLU):
         pass
 
@@ -130,9 +131,7 @@ def test_a_huge_declared_shape_reports_both_shapes(tmp_path):
 
 def test_a_huge_dataset_of_the_right_shape_is_still_refused(tmp_path):
     features = 1 << 22  # A (4M, 3) float32 kernel: 48 MiB, in a tiny file.
-    model = ember.Sequential(
-        [ember.Input((features,)), ember.layers.Dense(3)]
-    )
+    model = ember.Sequential([ember.Input((features,)), ember.layers.Dense(3)])
     path = tmp_path / "big.weights.h5"
     with h5py.File(path, "w") as f:
         group = f.create_group("layers/dense/vars")

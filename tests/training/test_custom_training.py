@@ -55,22 +55,18 @@ class GuideModel(ember.Model):
         trainable, optimizer_values = self.optimizer.stateless_apply(
             optimizer_values, grads, trainable
         )
-        logs, metric_values = _metric_logs(
-            self, metric_values, loss, y, y_pred
-        )
+        logs, metric_values = _metric_logs(self, metric_values, loss, y, y_pred)
         return logs, (trainable, non_trainable, optimizer_values, metric_values)
 
     def test_step(self, state, data):
-        trainable, non_trainable, optimizer_values, metric_values = state
+        trainable, non_trainable, metric_values = state
         x, y = data
         y_pred, non_trainable = self.stateless_call(
             trainable, non_trainable, x, training=False
         )
         loss = self.compute_loss(x, y, y_pred)
-        logs, metric_values = _metric_logs(
-            self, metric_values, loss, y, y_pred
-        )
-        return logs, (trainable, non_trainable, optimizer_values, metric_values)
+        logs, metric_values = _metric_logs(self, metric_values, loss, y, y_pred)
+        return logs, (trainable, non_trainable, metric_values)
 
 
 def test_nested_logs_of_a_custom_train_step_are_flattened():
@@ -91,7 +87,10 @@ def test_nested_logs_of_a_custom_test_step_are_flattened():
     model.compile("sgd", "mse", metrics=["mae"])
     logs = model.evaluate(X, Y, batch_size=16, verbose=0, return_dict=True)
     assert logs == pytest.approx(
-        {"loss": float(np.mean(ERROR**2)), "mae": float(np.mean(np.abs(ERROR)))},
+        {
+            "loss": float(np.mean(ERROR**2)),
+            "mae": float(np.mean(np.abs(ERROR))),
+        },
         rel=1e-5,
     )
 

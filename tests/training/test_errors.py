@@ -212,7 +212,8 @@ def test_validation_inputs_are_checked_before_the_first_step():
     model.compile("sgd", "mse")
     before = _weights(model)
     with pytest.raises(
-        ValueError, match=r"expected an input with last dimension 4, got \(8, 5\)"
+        ValueError,
+        match=r"expected an input with last dimension 4, got \(8, 5\)",
     ):
         model.fit(
             _data(16),
