@@ -8,6 +8,7 @@ replay those nodes.
 """
 
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 from typing import NamedTuple
@@ -288,6 +289,21 @@ def _split_static(args, kwargs):
     return leaves, treedef, dynamic_positions
 
 
+def _unprobed(error: Exception, size: int) -> Exception:
+    """`error` with the stand-in size of unknown dimensions shown as None.
+
+    An error raised while tracing on probes would otherwise report shapes
+    such as `(8, 3)` for inputs the user declared as `(None, 3)`: tuples
+    whose first entry is the probe size are written with None there.
+    """
+    message = str(error)
+    pattern = re.compile(rf"\(\s*{size}\s*(?=[,)])")
+    fixed = pattern.sub("(None", message)
+    if fixed == message or type(error) not in (ValueError, TypeError):
+        return error
+    return type(error)(fixed).with_traceback(error.__traceback__)
+
+
 def compute_output_spec(fn: Callable, *args, **kwargs) -> Any:
     """Traces `fn` on symbolic arguments and returns symbolic outputs.
 
@@ -312,7 +328,12 @@ def compute_output_spec(fn: Callable, *args, **kwargs) -> Any:
             with StateScope():
                 return fn(*a, **k)
 
-        results.append(jax.eval_shape(traced, *probes))
+        try:
+            results.append(jax.eval_shape(traced, *probes))
+        except (ValueError, TypeError) as error:
+            if not has_unknown:
+                raise
+            raise _unprobed(error, size) from None
 
     def to_symbolic(*specs):
         shape = tuple(

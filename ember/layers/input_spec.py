@@ -113,7 +113,16 @@ def check_input_compatibility(specs, inputs, layer) -> None:
                     f"{size}, got {shape}"
                 )
         if spec.shape is not None:
-            for expected, actual in zip(spec.shape, shape, strict=False):
+            expected_shape, actual_shape = spec.shape, shape
+            if spec.allow_last_axis_squeeze:
+                # A trailing axis of size 1 on either side is not compared.
+                if actual_shape[-1:] == (1,):
+                    actual_shape = actual_shape[:-1]
+                if expected_shape[-1:] == (1,):
+                    expected_shape = expected_shape[:-1]
+            for expected, actual in zip(
+                expected_shape, actual_shape, strict=False
+            ):
                 if None not in (expected, actual) and expected != actual:
                     raise ValueError(
                         f"{prefix} expected an input of shape {spec.shape}, "

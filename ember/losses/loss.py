@@ -45,6 +45,24 @@ def _mask_to_weight(
     return mask.astype(dtype)
 
 
+def _broadcast_weight(weight: jax.Array, values: jax.Array) -> jax.Array:
+    """`weight` over the trailing axes of `values` it lacks.
+
+    Per-sample weights of shape `(batch,)` then weight every value of a
+    sample when the loss keeps more than one axis per sample (a per-pixel
+    loss of shape `(batch, 28, 28)`), as Keras 2 did; Keras 3 raises a
+    broadcasting error there instead.
+    """
+    if 0 < weight.ndim < values.ndim and all(
+        w in (1, v) for w, v in zip(weight.shape, values.shape, strict=False)
+    ):
+        weight = weight.reshape(
+            weight.shape + (1,) * (values.ndim - weight.ndim)
+        )
+        return jnp.broadcast_to(weight, values.shape)
+    return weight
+
+
 def reduce_weighted_values(
     values: ArrayLike,
     sample_weight: ArrayLike | None = None,
@@ -80,11 +98,12 @@ def reduce_weighted_values(
         if sample_weight is not None:
             sample_weight = jnp.asarray(sample_weight, dtype=values.dtype)
             weight, sample_weight = match_ranks(weight, sample_weight)
-            weight = sample_weight * weight
+            weight = _broadcast_weight(sample_weight, weight) * weight
         sample_weight = weight
     if sample_weight is not None:
         sample_weight = jnp.asarray(sample_weight, dtype=values.dtype)
         values, sample_weight = match_ranks(values, sample_weight)
+        sample_weight = _broadcast_weight(sample_weight, values)
         values = values * sample_weight
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember import ops
 from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
@@ -66,7 +67,7 @@ class Functional(Model):
             else [_input_name(t) for t in self._input_tensors]
         )
         self.input_spec = [
-            InputSpec(shape=t.shape, name=n)
+            InputSpec(shape=t.shape, allow_last_axis_squeeze=True, name=n)
             for t, n in zip(self._input_tensors, names, strict=True)
         ]
         self.built = True
@@ -181,6 +182,37 @@ class Functional(Model):
             )
         return flat
 
+    def _adjust_input_rank(self, flat_inputs: list) -> list:
+        """The inputs with a trailing axis of size 1 added or removed where
+        that makes their rank the `Input`'s, as Keras does: data of shape
+        (N, 28, 28) for `Input((28, 28, 1))`, or (N, 28, 1) for
+        `Input((28,))`.
+
+        Raises:
+            ValueError: naming the input and both shapes, for any other
+                difference of rank.
+        """
+        adjusted = []
+        for tensor, x in zip(self._input_tensors, flat_inputs, strict=True):
+            if x is None or not hasattr(x, "shape"):
+                adjusted.append(x)
+                continue
+            rank, expected = len(x.shape), tensor.shape
+            if rank == len(expected):
+                adjusted.append(x)
+            elif rank == len(expected) + 1 and x.shape[-1] == 1:
+                adjusted.append(_squeeze_last(x))
+            elif rank == len(expected) - 1 and expected[-1] == 1:
+                adjusted.append(_expand_last(x))
+            else:
+                raise ValueError(
+                    f'Functional "{self.name}": input '
+                    f"'{_input_name(tensor)}' expects shape {expected}, but "
+                    f"received an input of incompatible shape "
+                    f"{tuple(x.shape)}."
+                )
+        return adjusted
+
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None):
         """Replays the graph on `inputs` (arrays or symbolic tensors).
 
@@ -193,7 +225,7 @@ class Functional(Model):
             training: whether the call is part of training.
             mask: optional masks of the inputs, in the same structure.
         """
-        flat_inputs = self._flatten_inputs(inputs)
+        flat_inputs = self._adjust_input_rank(self._flatten_inputs(inputs))
         if mask is not None:
             masks = _masking.flatten_masks(mask)
             for value, input_mask in zip(flat_inputs, masks, strict=False):
@@ -218,6 +250,14 @@ class Functional(Model):
             ):
                 values[id(tensor)] = value
         return map_structure(lookup, self._outputs_struct)
+
+
+def _squeeze_last(x):
+    return ops.squeeze(x, axis=-1)
+
+
+def _expand_last(x):
+    return ops.expand_dims(x, axis=-1)
 
 
 def _flat_list(structure: Any) -> list:

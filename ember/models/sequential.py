@@ -130,6 +130,10 @@ class Sequential(Model):
             training: whether the call is part of training.
             mask: an optional mask of the inputs.
         """
+        if self._functional is not None and hasattr(inputs, "shape"):
+            # A trailing axis of size 1 is added or dropped as the graph's
+            # Input needs, as Keras' Sequential does through its graph.
+            inputs = self._functional._adjust_input_rank([inputs])[0]
         if mask is not None:
             _masking.set_mask(inputs, mask)
         x = inputs

@@ -20,7 +20,13 @@ _WARNING_STACKLEVEL = 4
 
 
 def stateless_step(optimizer, opt_values, grads, train_values):
-    """Returns `(new_trainable_values, new_optimizer_values)`."""
+    """Returns `(new_trainable_values, new_optimizer_values)`.
+
+    With no variables at all (a model whose weights are all frozen) it
+    changes nothing, not even the iteration count, as Keras' `apply`.
+    """
+    if not grads and not train_values:
+        return list(train_values), list(opt_values)
     position = {id(v): i for i, v in enumerate(optimizer._variables)}
 
     def value_of(variable):

@@ -245,12 +245,46 @@ def builtin_module(obj: Any) -> str | None:
     return None
 
 
+def _check_registered_class(config: dict, found: Any) -> None:
+    """Refuses a config whose `registered_name` finds a class that its
+    `class_name` and `module` do not describe (a file that names one class
+    but would build another)."""
+    class_name = config.get("class_name")
+    module = config.get("module")
+    name_differs = found.__name__ != class_name
+    builtin_claimed = (
+        isinstance(module, str)
+        and (module == "keras" or module.startswith("keras."))
+        and builtin_module(found) is None
+    )
+    if name_differs or builtin_claimed:
+        raise ValueError(
+            "Refusing to load the config: its registered_name "
+            f"{config.get('registered_name')!r} names the class "
+            f"{found.__module__}.{found.__name__}, but the entry says "
+            f"class_name={class_name!r} and module={module!r}. The file "
+            "names one class and would build another."
+        )
+
+
 def lookup_custom(config: dict, custom_objects: dict) -> Any:
-    """The user class a config names (registered or custom), or None."""
-    for key in (config.get("registered_name"), config.get("class_name")):
+    """The user class a config names (registered or custom), or None.
+
+    Raises:
+        ValueError: when the class found by `registered_name` disagrees
+            with the config's `class_name` or `module`.
+    """
+    registered = config.get("registered_name")
+    for key in (registered, config.get("class_name")):
         if isinstance(key, str) and key not in ("function", "__class__"):
             found = get_registered_object(key, custom_objects)
             if found is not None:
+                if (
+                    key == registered
+                    and registered != config.get("class_name")
+                    and inspect.isclass(found)
+                ):
+                    _check_registered_class(config, found)
                 return found
     return None
 

@@ -31,6 +31,7 @@ from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
+from ember.saving.weights_reading import check_readable
 from ember.saving.weights_reading import join_path
 from ember.saving.weights_reading import read_weights
 
@@ -302,6 +303,12 @@ def load_entries(
             message + "\nThese were skipped (skip_mismatch=True).",
             stacklevel=3,
         )
+    for target, value in assignments:
+        if isinstance(target, Layer):
+            for item in value.values():
+                check_readable(item)
+        else:
+            check_readable(value, tuple(target.shape))
     for target, value in assignments:
         if isinstance(target, Layer):
             target.load_own_variables(value)

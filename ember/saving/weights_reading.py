@@ -2,7 +2,9 @@
 
 Soft and external links, external or virtual datasets, non-numeric data,
 groups nested too deep and datasets that declare far more data than the
-file holds raise a ValueError before anything is loaded.
+file holds raise a ValueError before anything is loaded. A dataset of the
+last kind is left unread (an `Unread` holding its declared shape), so that
+the loader reports it against the variable's shape before refusing it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,45 @@ if TYPE_CHECKING:
 _MAX_EXPANSION = 1100
 _DECLARED_FLOOR_BYTES = 1 << 24
 _MAX_DEPTH = 64
+
+
+class Unread:
+    """A dataset left unread because it declares more data than the file
+    can hold: its declared shape, to be compared with the variable's.
+
+    `np.shape` works on it; `check_readable` refuses it.
+    """
+
+    def __init__(self, shape: tuple, dtype: str, where: str, declared: int):
+        self.shape = shape
+        self.dtype = dtype
+        self.where = where
+        self.declared = declared
+
+    def __repr__(self) -> str:
+        return f"<unread dataset '{self.where}' of shape {self.shape}>"
+
+
+def check_readable(value: Any, expected_shape: tuple | None = None) -> None:
+    """Raises a ValueError when `value` is an `Unread` dataset.
+
+    Args:
+        value: a value from `read_weights`.
+        expected_shape: the shape of the variable it would be loaded into,
+            named in the message.
+    """
+    if not isinstance(value, Unread):
+        return
+    expected = (
+        ""
+        if expected_shape is None
+        else f" (the variable's shape is {tuple(expected_shape)})"
+    )
+    raise ValueError(
+        f"Refusing to read the weights file: dataset '{value.where}' "
+        f"declares shape {value.shape}{expected}, {value.declared} bytes, "
+        "far more than the file's size allows."
+    )
 
 
 def join_path(path: str, name: str) -> str:
@@ -53,10 +94,9 @@ def _checked_dataset(dataset: h5py.Dataset, where: str, limit: int):
         )
     declared = math.prod(dataset.shape or ()) * dataset.dtype.itemsize
     if declared > limit:
-        raise ValueError(
-            f"Refusing to read the weights file: dataset '{where}' declares "
-            f"{declared} bytes, far more than the file's size allows."
-        )
+        # Not read: the loader compares its shape with the variable's
+        # first, then refuses it (`check_readable`).
+        return Unread(tuple(dataset.shape), str(dataset.dtype), where, declared)
     value = np.asarray(dataset[()])
     if dataset.attrs.get("dtype") == "bfloat16" and value.dtype.itemsize == 2:
         value = value.view(jnp.bfloat16)

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 
 from ember import losses as losses_module
 from ember import metrics as metrics_module
+from ember.core import config
 from ember.losses.loss import Loss
 from ember.losses.loss import LossFunctionWrapper
 from ember.training import steps
@@ -73,10 +74,9 @@ class CompileLoss:
     """
 
     def __init__(self, loss: Any, loss_weights: Any = None):
-        if loss is None:
-            raise ValueError(
-                "compile() needs a `loss` to train. Received: loss=None"
-            )
+        # `loss=None` is allowed, as in Keras: the model's own
+        # `compute_loss` / `train_step`, or its `add_loss` terms, give the
+        # loss (a model with none of them trains on a loss of 0).
         if loss_weights is not None and not isinstance(
             loss_weights, (int, float, list, tuple, dict)
         ):
@@ -103,6 +103,9 @@ class CompileLoss:
     ) -> None:
         """Resolves one loss per output from the outputs' shapes, once."""
         if self.built:
+            return
+        if self._loss_arg is None:
+            self.built = True
             return
         losses = outputs.per_output(self._loss_arg, "loss")
         weights = self._weights_per_output(outputs)
@@ -151,6 +154,11 @@ class CompileLoss:
             return [float(weights)]
         return outputs.per_output(weights, "loss_weights")
 
+    @property
+    def has_loss(self) -> bool:
+        """Whether `compile` was given a loss."""
+        return self._loss_arg is not None
+
     def loss_for(self, index: int) -> Loss | None:
         """The `Loss` of output `index`, or None."""
         for entry in self.entries:
@@ -171,6 +179,8 @@ class CompileLoss:
             default `"sum_over_batch_size"` reduction the value is
             rescaled to the mean over the real rows.
         """
+        if not self.entries:
+            return jnp.zeros((), config.floatx()), []
         batch_size = jax.tree_util.tree_leaves(y_pred[0])[0].shape[0]
         mask = steps.padding_mask(batch_size)
         num_real = jnp.maximum(jnp.sum(mask), 1.0)

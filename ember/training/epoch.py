@@ -33,6 +33,7 @@ import numpy as np
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.training import compiled
 from ember.training.data import DeviceFeed
+from ember.training.logs import pythonify_logs
 
 # Steps per host chunk with "auto" on the host path (generators, and arrays
 # too big for the device), whose chunks are stacked before they run.
@@ -182,15 +183,8 @@ def logs_at(model, logs, index: int | None = None) -> dict:
     """
     del model
     if isinstance(logs, compiled.ChunkLogs):
-        return {k: _host(logs.logs[k]) for k in sorted(logs.logs)}
-    return {k: _host(np.asarray(logs[k])[index]) for k in sorted(logs)}
-
-
-def _host(value) -> float | np.ndarray:
-    """A scalar log as a float; a vector one (F1Score per class, Precision
-    at several thresholds) as a numpy array, as Keras gives them."""
-    value = np.asarray(value)
-    return float(value) if value.ndim == 0 else value
+        return pythonify_logs(logs.logs)
+    return pythonify_logs(logs, index)
 
 
 def _rollback(function, previous, chunk, good_steps: int, unroll: int):
@@ -291,11 +285,28 @@ def keeping_train_function(model):
     return model._keeping_train_function
 
 
+def test_step_fn(model):
+    """`model.test_step` over the four-list state of the executions.
+
+    Keras' JAX `test_step` takes and returns three lists, `(trainable,
+    non_trainable, metrics)`; the optimizer's values pass around it.
+    """
+
+    def step(state, data):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        logs, (trainable, non_trainable, metric_values) = model.test_step(
+            (trainable, non_trainable, metric_values), data
+        )
+        return logs, (trainable, non_trainable, optimizer_values, metric_values)
+
+    return step
+
+
 def test_function(model):
     """The model's compiled test chunk function (made once per compile)."""
     if model._test_function is None:
         model._test_function = compiled.make_chunk_function(
-            model.test_step, jit_compile=not model._run_eagerly
+            test_step_fn(model), jit_compile=not model._run_eagerly
         )
     return model._test_function
 

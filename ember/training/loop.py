@@ -197,7 +197,16 @@ def fit(
     val_source, val_data = _validation_source(validation_data, validation_steps)
     if validation_data is None and validation_split:
         data, val_data = split_validation(data, validation_split)
-    prepare.prepare(model, data, val_data)
+    prepare.prepare(
+        model,
+        data,
+        val_data,
+        batch_size=None if source is not None else batch_size,
+        val_batch_size=None
+        if val_source is not None
+        else (validation_batch_size or batch_size),
+        what="fit",
+    )
 
     if source is None:
         source = _array_source(
@@ -244,7 +253,7 @@ def fit(
         validation = _Runner(
             model,
             epoch_lib.test_function(model),
-            model.test_step,
+            epoch_lib.test_step_fn(model),
             val_source,
             val_callbacks,
         )
@@ -305,7 +314,12 @@ def evaluate(
     else:
         data = adapt(x, y, sample_weight)
         source = None
-    prepare.prepare(model, data)
+    prepare.prepare(
+        model,
+        data,
+        batch_size=None if source is not None else batch_size,
+        what="evaluate",
+    )
     if source is None:
         source = _array_source(data, batch_size, steps_per_epoch=steps)
     callbacks = list(callbacks or [])
@@ -320,7 +334,7 @@ def evaluate(
     runner = _Runner(
         model,
         epoch_lib.test_function(model),
-        model.test_step,
+        epoch_lib.test_step_fn(model),
         source,
         callbacks,
     )

@@ -39,7 +39,7 @@ def train_on_batch(
     """One training step on exactly this batch; see `Model.train_on_batch`."""
     prepare.check_compiled(model, "train_on_batch")
     data = adapt(x, y, sample_weight, class_weight)
-    prepare.prepare(model, data)
+    prepare.prepare(model, data, what="train_on_batch")
     logs = _run_one_batch(model, epoch.train_function(model), data)
     return epoch.flatten_logs(model, logs, return_dict)
 
@@ -54,6 +54,6 @@ def test_on_batch(
     """One evaluation step on exactly this batch; see `Model.test_on_batch`."""
     prepare.check_compiled(model, "test_on_batch")
     data = adapt(x, y, sample_weight)
-    prepare.prepare(model, data)
+    prepare.prepare(model, data, what="test_on_batch")
     logs = _run_one_batch(model, epoch.test_function(model), data)
     return epoch.flatten_logs(model, logs, return_dict)

@@ -65,9 +65,11 @@ def _num_samples(x: Any) -> int:
     return int(jax.tree_util.tree_leaves(x)[0].shape[0])
 
 
-def _build(model, x: Any) -> None:
+def _build(model, x: Any, rows: int = 1) -> None:
+    """Builds `model` on the first `rows` samples (one batch, so that a
+    shape error shows the user's batch shape)."""
     if not model.built:
-        model(jax.tree_util.tree_map(lambda a: a[:1], x))
+        model(jax.tree_util.tree_map(lambda a: a[:rows], x))
 
 
 def _to_numpy(outputs: Any) -> Any:
@@ -220,7 +222,7 @@ def predict(
             f'Model "{model.name}" cannot predict on an empty input: `x` has '
             "0 samples."
         )
-    _build(model, x)
+    _build(model, x, min(batch_size, num_samples))
     runner = runner_for(model)
     num_batches = -(-num_samples // batch_size)
     callback_list = _callback_list(
@@ -283,7 +285,7 @@ def _predict_generator(model, batches, verbose, steps, callbacks) -> Any:
             break
         x = _standardize(unpack_x_y_sample_weight(item)[0])
         if runner is None:
-            _build(model, x)
+            _build(model, x, _num_samples(x))
             runner = runner_for(model)
             state = runner.state()
         if callback_list is not None:
@@ -317,7 +319,7 @@ def predict_on_batch(model, x: Any) -> Any:
         The outputs as numpy arrays, in the structure the model returns.
     """
     x = _standardize(x)
-    _build(model, x)
+    _build(model, x, _num_samples(x))
     runner = runner_for(model)
     outputs, state = runner.run(runner.state(), x)
     runner.write_back(state)

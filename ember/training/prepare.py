@@ -9,6 +9,7 @@ bad input fails before a single weight moves.
 import jax
 import numpy as np
 
+from ember.training import checks
 from ember.training.outputs import outputs_of
 from ember.training.outputs import predictions
 
@@ -56,12 +57,22 @@ def _check_sparse_labels(model, loss, labels, num_classes, where) -> None:
         )
 
 
-def build_from(model, data):
-    """Builds `model` on its first sample if needed; returns that sample."""
-    x = jax.tree_util.tree_map(lambda a: a[:1], data.x)
+def _probe_rows(data, batch_size: int | None) -> int:
+    """How many rows to build and trace with: one batch, so that shape
+    errors show the batch shape the user's steps would see."""
+    rows = data.num_samples
+    return rows if batch_size is None else max(1, min(batch_size, rows))
+
+
+def build_from(model, data, batch_size: int | None = None):
+    """Builds `model` on its first batch if needed; returns a stand-in
+    (shapes and dtypes) of that batch."""
+    rows = _probe_rows(data, batch_size)
     if not model.built:
-        model(x)
-    return x
+        model(jax.tree_util.tree_map(lambda a: a[:rows], data.x))
+    return jax.tree_util.tree_map(
+        lambda a: jax.ShapeDtypeStruct((rows, *a.shape[1:]), a.dtype), data.x
+    )
 
 
 def _output_specs(model, x) -> tuple:
@@ -81,33 +92,81 @@ def _output_specs(model, x) -> tuple:
     return cache[key]
 
 
-def prepare(model, data, val_data=None) -> None:
+def _needs_targets(model) -> bool:
+    """Whether the compiled losses or metrics read targets `y`."""
+    compiled = model._compiled_metrics
+    return model._compile_loss.has_loss or compiled.compile_metrics is not None
+
+
+def prepare(
+    model,
+    data,
+    val_data=None,
+    batch_size: int | None = None,
+    val_batch_size: int | None = None,
+    what: str = "fit",
+) -> None:
     """Builds the model, the losses, metrics and optimizer from one batch.
 
-    Also checks that the targets (of `data` and `val_data`) have one entry
-    per output and that sparse labels fit the model's number of classes,
-    before any weight changes.
+    Checks first, before any weight changes: that there are samples, that
+    the validation inputs fit the model, that the targets (of `data` and
+    `val_data`) have one entry per output with shapes the losses accept,
+    and that sparse labels fit the model's number of classes.
+
+    Args:
+        model: the compiled model.
+        data: the `ArrayData` (or a generator's first batch).
+        val_data: the validation `ArrayData` (or first batch), or None.
+        batch_size: the rows of one batch (None: all of `data`), used to
+            build and trace with the user's batch shape.
+        val_batch_size: the same for `val_data`.
+        what: the method called, for messages.
     """
-    outputs, pred_shapes = _output_specs(model, build_from(model, data))
-    if data.y is None:
-        raise ValueError(
-            f'Model "{model.name}" was compiled with a loss, so training and '
-            "evaluation need targets `y`."
-        )
-    checked = [("y", outputs.flatten(data.y))]
+    checks.check_not_empty(model, data, what)
     if val_data is not None:
-        checked.append(
-            ("validation_data", outputs.flatten(val_data.y, "validation y"))
+        checks.check_not_empty(model, val_data, what, "validation_data")
+    outputs, pred_shapes = _output_specs(
+        model, build_from(model, data, batch_size)
+    )
+    checked = []
+    if val_data is not None:
+        rows = _probe_rows(val_data, val_batch_size or batch_size)
+        val_x = jax.tree_util.tree_map(
+            lambda a: jax.ShapeDtypeStruct((rows, *a.shape[1:]), a.dtype),
+            val_data.x,
         )
-    y_shapes = [np.shape(y) for y in checked[0][1]]
+        _, val_shapes = _output_specs(model, val_x)
+    if data.y is None:
+        if _needs_targets(model):
+            raise ValueError(
+                f'Model "{model.name}" was compiled with a loss or metrics, '
+                "so training and evaluation need targets `y`."
+            )
+        y_shapes = [None] * len(outputs)
+    else:
+        checked.append(("y", outputs.flatten(data.y), pred_shapes))
+        y_shapes = [np.shape(y) for y in checked[0][1]]
+    if val_data is not None and val_data.y is not None:
+        checked.append(
+            (
+                "validation_data",
+                outputs.flatten(val_data.y, "validation y"),
+                val_shapes,
+            )
+        )
     compiled = model._compiled_metrics
     compiled.build(outputs, y_shapes, pred_shapes)
-    for where, flat_y in checked:
+    losses = [model._compile_loss.loss_for(i) for i in range(len(outputs))]
+    for where, flat_y, shapes in checked:
+        label = "y" if where == "y" else "validation_data's y"
+        checks.check_targets(
+            model, losses, flat_y, shapes, label, outputs.names
+        )
         for index, labels in enumerate(flat_y):
-            shape = pred_shapes[index]
+            shape = shapes[index]
             _check_sparse_labels(
                 model,
-                model._compile_loss.loss_for(index),
+                losses[index],
                 labels,
                 shape[-1] if shape else 1,
                 where,

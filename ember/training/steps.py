@@ -1,8 +1,10 @@
 """The default pure steps: `train_step`, `test_step`, `predict_step`.
 
-Each takes `state = (trainable, non_trainable, optimizer, metrics)` (lists of
-values, Keras' JAX contract) and a batch `(x, y)` or `(x, y, sample_weight)`,
-and returns `(logs, state)`; `predict_step` returns `(outputs, state)`.
+Each takes a state of value lists (Keras' JAX contract: `train_step` gets
+`(trainable, non_trainable, optimizer, metrics)`, `test_step`
+`(trainable, non_trainable, metrics)`) and a batch `(x, y)` or
+`(x, y, sample_weight)`, and returns `(logs, state)`; `predict_step`
+returns `(outputs, non_trainable)`.
 Models call these from their overridable `train_step` etc. methods.
 """
 
@@ -12,6 +14,8 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+
+from ember.core import config
 
 # The padding mask of the batch being traced: 1 for real rows, 0 for the
 # rows that pad the last batch. Set by the compiled chunk around each step,
@@ -75,11 +79,14 @@ def compute_loss(model, x, y, y_pred, sample_weight=None):
     """The compiled loss (padding rows left out) plus the layer losses."""
     del x  # Part of Keras' signature; the compiled losses don't use it.
     outputs = model._compiled_metrics.outputs
-    total, parts = model._compile_loss.compute(
-        outputs.flatten(y),
-        outputs.flatten(y_pred, "y_pred"),
-        _per_output_weights(outputs, sample_weight),
-    )
+    if model._compile_loss.has_loss:
+        total, parts = model._compile_loss.compute(
+            outputs.flatten(y),
+            outputs.flatten(y_pred, "y_pred"),
+            _per_output_weights(outputs, sample_weight),
+        )
+    else:  # compile(loss=None): only the layers' losses, as in Keras.
+        total, parts = jnp.zeros((), config.floatx()), []
     sink = _LOSS_PARTS.get()
     if sink is not None:
         sink[:] = parts
@@ -123,8 +130,12 @@ def train_step(model, state, data):
 
 
 def test_step(model, state, data):
-    """Forward pass, loss and metrics, without any update of the weights."""
-    trainable, non_trainable, optimizer_values, metric_values = state
+    """Forward pass, loss and metrics, without any update of the weights.
+
+    `state` is `(trainable, non_trainable, metrics)`, as in Keras' JAX
+    trainer (no optimizer values); the same three come back.
+    """
+    trainable, non_trainable, metric_values = state
     x, y, sample_weight = unpack_x_y_sample_weight(data)
     y_pred, non_trainable, losses = model.stateless_call(
         trainable, non_trainable, x, training=False, return_losses=True
@@ -135,7 +146,7 @@ def test_step(model, state, data):
         metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
     )
     logs = model._compiled_metrics.results(metric_values)
-    return logs, (trainable, non_trainable, optimizer_values, metric_values)
+    return logs, (trainable, non_trainable, metric_values)
 
 
 def predict_step(model, state, data):

@@ -50,6 +50,9 @@ class Trainer:
             loss: a name, a `Loss` object or a callable `(y_true, y_pred)`;
                 for several outputs, one of these for all outputs, or a
                 list (one per output) or a dict keyed by output name.
+                None (as in Keras) when the model computes its loss itself
+                (an overridden `compute_loss` or `train_step`, or
+                `add_loss` terms); without any of them the loss is 0.
             loss_weights: a float, or a list or dict of floats (one per
                 output) scaling each output's loss in the total.
             metrics: names, metric objects or callables; `"accuracy"`
@@ -183,7 +186,8 @@ class Trainer:
         return steps.train_step(self, state, data)
 
     def test_step(self, state, data):
-        """One pure evaluation step: `(logs, state)`."""
+        """One pure evaluation step: `(logs, state)`, with `state` the
+        three lists `(trainable, non_trainable, metrics)` (Keras-JAX)."""
         return steps.test_step(self, state, data)
 
     def predict_step(self, state, data):

@@ -172,7 +172,7 @@ def test_wrong_feature_count_names_the_layer_before_any_change():
     model = _mlp()
     model.fit(x, y, verbose=0)
     before = [np.array(v.numpy()) for v in model.variables]
-    with pytest.raises(ValueError, match=r"last dimension 3, got \(1, 5\)"):
+    with pytest.raises(ValueError, match=r"last dimension 3, got \(8, 5\)"):
         model.fit(np.ones((8, 5), "float32"), y, verbose=0)
     for variable, value in zip(model.variables, before, strict=True):
         np.testing.assert_array_equal(variable.numpy(), value)
