@@ -156,7 +156,6 @@ LOSSES = [
     ("SparseCategoricalCrossentropy", {"from_logits": True, "ignore_class": 2}),
 ]
 
-# ember has no AUC, Precision or Recall metric yet.
 METRICS = [
     ("Accuracy", {"name": "acc", "dtype": "float16"}),
     ("BinaryAccuracy", {"threshold": 0.3}),
@@ -169,6 +168,36 @@ METRICS = [
     ("RootMeanSquaredError", {"name": "r"}),
     ("Mean", {"name": "avg"}),
     ("Sum", {"name": "total"}),
+    ("Precision", {"thresholds": [0.3, 0.6], "class_id": 1}),
+    ("Recall", {"top_k": 2}),
+    ("TruePositives", {"thresholds": 0.4}),
+    ("AUC", {"num_thresholds": 50, "curve": "PR", "multi_label": True}),
+    ("F1Score", {"average": "macro", "threshold": 0.4}),
+    ("FBetaScore", {"average": "weighted", "beta": 2.0}),
+    ("PrecisionAtRecall", {"recall": 0.7, "num_thresholds": 50}),
+    ("RecallAtPrecision", {"precision": 0.8, "class_id": 2}),
+    ("SensitivityAtSpecificity", {"specificity": 0.6}),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.4}),
+    ("R2Score", {"class_aggregation": None, "num_regressors": 2}),
+    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}),
+    ("MeanIoU", {"num_classes": 4, "ignore_class": 0}),
+    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1]}),
+    ("OneHotMeanIoU", {"num_classes": 3}),
+    ("PearsonCorrelation", {"axis": 0}),
+    ("ConcordanceCorrelation", {"name": "ccc"}),
+    ("MeanAbsolutePercentageError", {"name": "mape"}),
+    ("MeanSquaredLogarithmicError", {"name": "msle"}),
+    ("LogCoshError", {"name": "lc"}),
+    ("CosineSimilarity", {"name": "cos"}),
+    ("Hinge", {"name": "h"}),
+    ("SquaredHinge", {"name": "sh"}),
+    ("CategoricalHinge", {"name": "ch"}),
+    ("KLDivergence", {"name": "kl"}),
+    ("Poisson", {"name": "p"}),
+    ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}),
+    ("CategoricalCrossentropy", {"label_smoothing": 0.1, "axis": 0}),
+    ("SparseCategoricalCrossentropy", {"from_logits": True}),
 ]
 
 INITIALIZERS = [
