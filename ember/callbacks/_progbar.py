@@ -13,40 +13,11 @@ import sys
 import time
 from typing import Any
 
-import numpy as np
+from ember.core.formatting import format_eta
+from ember.core.formatting import format_time_per_unit
+from ember.core.formatting import format_value
 
 _MILESTONES = (0.25, 0.5, 0.75)
-
-
-def format_value(value) -> str:
-    """Keras' format for a logged value: 4 decimals, scientific when tiny."""
-    if isinstance(value, str):
-        return value
-    try:
-        number = float(np.mean(np.asarray(value, dtype=np.float64)))
-    except (TypeError, ValueError):
-        return str(value)
-    if abs(number) > 1e-3:
-        return f"{number:.4f}"
-    return f"{number:.4e}"
-
-
-def format_time_per_unit(seconds: float, unit: str) -> str:
-    if seconds >= 1 or seconds == 0:
-        return f"{seconds:.0f}s/{unit}"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.0f}ms/{unit}"
-    return f"{seconds * 1e6:.0f}us/{unit}"
-
-
-def format_eta(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds > 3600:
-        hours, rest = divmod(seconds, 3600)
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    if seconds > 60:
-        return f"{seconds // 60}:{seconds % 60:02d}"
-    return f"{seconds}s"
 
 
 class Progbar:

@@ -13,27 +13,9 @@ from typing import Any
 
 import numpy as np
 
-
-def _format_eta(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds > 3600:
-        hours, rest = divmod(seconds, 3600)
-        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
-    if seconds > 60:
-        return f"{seconds // 60}:{seconds % 60:02d}"
-    return f"{seconds}s"
-
-
-def _format_time_per_unit(seconds: float, unit_name: str) -> str:
-    if seconds >= 1 or seconds == 0:
-        return f"{seconds:.0f}s/{unit_name}"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.0f}ms/{unit_name}"
-    return f"{seconds * 1e6:.0f}us/{unit_name}"
-
-
-def _format_number(value: float) -> str:
-    return f"{value:.4f}" if abs(value) > 1e-3 else f"{value:.4e}"
+from ember.core.formatting import format_eta
+from ember.core.formatting import format_time_per_unit
+from ember.core.formatting import format_value
 
 
 class Progbar:
@@ -164,7 +146,7 @@ class Progbar:
         parts = []
         for name, (total, count) in self._values.items():
             average = np.mean(total) / max(1, count)
-            parts.append(f" - {name}: {_format_number(float(average))}")
+            parts.append(f" - {name}: {format_value(float(average))}")
         return "".join(parts)
 
     def _count(self, current: int) -> str:
@@ -181,10 +163,10 @@ class Progbar:
         else:
             line = f"{current:7d}/Unknown"
         if self.target and not finalize:
-            line += f" {_format_eta(per_unit * (self.target - current))}"
+            line += f" {format_eta(per_unit * (self.target - current))}"
         else:
             line += f" {now - self._start:.0f}s"
-        line += f" {_format_time_per_unit(per_unit, self.unit_name)}"
+        line += f" {format_time_per_unit(per_unit, self.unit_name)}"
         line += self._metrics()
         if not self._dynamic_display:
             return line + "\n"
@@ -194,7 +176,7 @@ class Progbar:
 
     def _summary_line(self, current: int, now: float, per_unit: float) -> str:
         line = f"{self._count(current)} - {now - self._start:.0f}s - "
-        line += _format_time_per_unit(per_unit, self.unit_name)
+        line += format_time_per_unit(per_unit, self.unit_name)
         return line + self._metrics() + "\n"
 
     def _write(self, text: str) -> None:

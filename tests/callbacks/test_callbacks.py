@@ -11,7 +11,6 @@ from ember.callbacks import ProgbarLogger
 from ember.callbacks import TerminateOnNaN
 from ember.callbacks import overrides_batch_hooks
 from ember.callbacks._progbar import Progbar
-from ember.callbacks._progbar import format_value
 
 HOOKS_WITH_INDEX = (
     "on_epoch_begin",
@@ -314,14 +313,6 @@ def test_progbar_plain_progress_lines_are_few():
     assert lines[0].startswith(" 25/100 - ETA: ")
     assert lines[-1].startswith("100/100 - ")
     assert lines[-1].endswith("loss: 0.5000")
-
-
-def test_format_value():
-    assert format_value(0.12345) == "0.1235"
-    assert format_value(-2.0) == "-2.0000"
-    assert format_value(1e-5) == "1.0000e-05"
-    assert format_value(np.float32(0.5)) == "0.5000"
-    assert format_value("n/a") == "n/a"
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, np.float32("nan")])
