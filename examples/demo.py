@@ -9,7 +9,8 @@ Data, first found first used (the run prints which):
    split 80/20, stratified by class with a fixed seed.
 
 It builds the founding CNN, prints its summary, trains it for 5 epochs,
-prints the test accuracy and a per-class precision / recall / F1 table,
+prints the test accuracy and a per-class precision / recall / F1 table
+(computed with `ember.metrics.Precision`, `Recall` and `F1Score`),
 writes artifacts/training_curves.png and artifacts/confusion_matrix.png
 (needs the `plot` extra) and saves the model to
 artifacts/founding_cnn.keras, which it loads back and evaluates.
@@ -108,28 +109,42 @@ def confusion_matrix(y_true, y_pred, num_classes: int) -> np.ndarray:
     return matrix
 
 
-def per_class_scores(matrix: np.ndarray):
-    """Returns precision, recall, F1 and support per class (0 where a
-    ratio has no sample)."""
-    hits = np.diag(matrix).astype(np.float64)
-    predicted, support = matrix.sum(axis=0), matrix.sum(axis=1)
-    precision = np.divide(
-        hits, predicted, np.zeros_like(hits), where=predicted > 0
+def per_class_scores(labels, probabilities):
+    """Precision, recall, F1 and support per class, by ember's own metrics.
+
+    Each prediction is the most probable class (`top_k=1` for precision and
+    recall, `threshold=None` for F1Score); a ratio with no sample is 0.
+    """
+    num_classes = probabilities.shape[-1]
+    one_hot = keras.utils.to_categorical(labels, num_classes)
+
+    def score(metric):
+        metric.update_state(one_hot, probabilities)
+        return np.asarray(metric.result(), dtype=np.float64)
+
+    precision = np.array(
+        [
+            score(keras.metrics.Precision(top_k=1, class_id=k))
+            for k in range(num_classes)
+        ]
     )
-    recall = np.divide(hits, support, np.zeros_like(hits), where=support > 0)
-    total = precision + recall
-    f1 = np.divide(
-        2 * precision * recall, total, np.zeros_like(hits), where=total > 0
+    recall = np.array(
+        [
+            score(keras.metrics.Recall(top_k=1, class_id=k))
+            for k in range(num_classes)
+        ]
     )
+    f1 = score(keras.metrics.F1Score(average=None))
+    support = one_hot.sum(axis=0).astype(np.int64)
     return precision, recall, f1, support
 
 
-def print_report(matrix: np.ndarray) -> None:
-    precision, recall, f1, support = per_class_scores(matrix)
+def print_report(labels, probabilities) -> None:
+    precision, recall, f1, support = per_class_scores(labels, probabilities)
     print(
         f"{'class':>9} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>8}"
     )
-    for label in range(len(matrix)):
+    for label in range(len(support)):
         print(
             f"{label:>9} {precision[label]:9.4f} {recall[label]:9.4f} "
             f"{f1[label]:9.4f} {support[label]:8d}"
@@ -240,9 +255,9 @@ def main() -> int:
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"Test accuracy on {len(x_test)} images: {accuracy:.4f}")
 
-    predictions = model.predict(x_test, verbose=0).argmax(axis=-1)
-    matrix = confusion_matrix(y_test, predictions, NUM_CLASSES)
-    print_report(matrix)
+    probabilities = model.predict(x_test, verbose=0)
+    print_report(y_test, probabilities)
+    matrix = confusion_matrix(y_test, probabilities.argmax(-1), NUM_CLASSES)
     title = f"Founding CNN on {source}: test accuracy {accuracy:.4f}"
     plot_curves(history.history, title, ARTIFACTS / "training_curves.png")
     plot_confusion(

@@ -73,11 +73,30 @@ def test_confusion_matrix_and_scores(demo):
         np.array([0, 0, 1, 2]), np.array([0, 1, 1, 1]), 3
     )
     assert matrix.tolist() == [[1, 1, 0], [0, 1, 0], [0, 1, 0]]
-    precision, recall, f1, support = demo.per_class_scores(matrix)
-    np.testing.assert_allclose(precision, [1, 1 / 3, 0])
-    np.testing.assert_allclose(recall, [0.5, 1, 0])
-    np.testing.assert_allclose(f1, [2 / 3, 0.5, 0])
+    probabilities = np.array(
+        [[0.9, 0.1, 0.0], [0.3, 0.6, 0.1], [0.2, 0.7, 0.1], [0.1, 0.5, 0.4]]
+    )
+    precision, recall, f1, support = demo.per_class_scores(
+        np.array([0, 0, 1, 2]), probabilities
+    )
+    np.testing.assert_allclose(precision, [1, 1 / 3, 0], rtol=1e-6)
+    np.testing.assert_allclose(recall, [0.5, 1, 0], rtol=1e-6)
+    np.testing.assert_allclose(f1, [2 / 3, 0.5, 0], rtol=1e-6)
     assert support.tolist() == [2, 1, 1]
+
+
+def test_scores_equal_scikit_learns(demo):
+    from sklearn.metrics import precision_recall_fscore_support
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 10, 300)
+    probabilities = rng.dirichlet(np.ones(10), 300).astype("float32")
+    ours = demo.per_class_scores(labels, probabilities)
+    theirs = precision_recall_fscore_support(
+        labels, probabilities.argmax(-1), zero_division=0
+    )
+    for mine, reference in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-7)
 
 
 def test_load_digits_source_order(demo, tmp_path, monkeypatch):
