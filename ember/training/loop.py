@@ -155,6 +155,15 @@ def _ran_out(source) -> bool:
     return True
 
 
+def _with_validation(logs: dict, val_logs: dict) -> dict:
+    """The epoch's logs with `val_`-prefixed validation logs, all keys
+    sorted together as Keras' callbacks receive them (`loss`, then
+    `val_loss`, then `w_precision`)."""
+    merged = dict(logs)
+    merged.update({f"val_{k}": v for k, v in val_logs.items()})
+    return {key: merged[key] for key in sorted(merged)}
+
+
 def _validation_source(validation_data, validation_steps):
     """`(source or None, adapted data or first batch)` for validation."""
     if validation_data is None:
@@ -276,7 +285,7 @@ def fit(
         if validation is not None and (epoch + 1) % validation_freq == 0:
             # As in Keras, validation calls the same callbacks' test hooks.
             val_logs = _evaluate(validation, callback_list)
-            logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            logs = _with_validation(logs, val_logs)
         callback_list.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
