@@ -272,25 +272,30 @@ def fit(
     logs = {}
     callback_list.on_train_begin()
     initial_epoch, skip = _resume_point(model, initial_epoch, source)
-    for epoch in range(initial_epoch, epochs):
-        callback_list.on_epoch_begin(epoch)
-        logs = train.run(
-            epoch, callback_list, "train", rollback=rollback, skip=skip
-        )
-        skip = 0
-        if _ran_out(source):
-            model.stop_training = True
-            if not logs:
+    try:
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            logs = train.run(
+                epoch, callback_list, "train", rollback=rollback, skip=skip
+            )
+            skip = 0
+            if _ran_out(source):
+                model.stop_training = True
+                if not logs:
+                    break
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                # As in Keras, validation calls the same callbacks' test
+                # hooks.
+                val_logs = _evaluate(validation, callback_list)
+                logs = _with_validation(logs, val_logs)
+            callback_list.on_epoch_end(epoch, logs)
+            if model.stop_training:
                 break
-        if validation is not None and (epoch + 1) % validation_freq == 0:
-            # As in Keras, validation calls the same callbacks' test hooks.
-            val_logs = _evaluate(validation, callback_list)
-            logs = _with_validation(logs, val_logs)
-        callback_list.on_epoch_end(epoch, logs)
-        if model.stop_training:
-            break
-    if epochs > 0:  # Keras: e.g. the weights' moving averages go in
-        model.optimizer.finalize_variable_values(model.trainable_weights)
+    finally:
+        # As in Keras, also when an exception interrupts fit (the weights'
+        # moving averages go in); `on_train_end` is then not called.
+        if epochs > 0:
+            model.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs)
     return model.history
 
