@@ -143,16 +143,24 @@ def _progress(verbose) -> bool:
     return verbose == "auto" or int(verbose) != 0
 
 
+_RAN_OUT = (
+    "Your input ran out of data; interrupting training. Make sure that your "
+    "dataset or generator can generate at least `steps_per_epoch * epochs` "
+    "batches. You may need to use the `.repeat()` function when building "
+    "your dataset."
+)
+
+
 def _ran_out(source) -> bool:
-    if not getattr(source, "ran_out", False):
-        return False
-    warnings.warn(
-        "Your input ran out of data; interrupting training. Make sure that "
-        "your generator can generate at least `steps_per_epoch * epochs` "
-        "batches.",
-        stacklevel=3,
-    )
-    return True
+    """Whether training stops because `source` ran out of data.
+
+    Keras' warning is given either way; a `PyDataset` whose pass ended
+    before `steps_per_epoch` goes on with the next epoch, as in Keras.
+    """
+    stop = getattr(source, "ran_out", False)
+    if stop or getattr(source, "cut_short", False):
+        warnings.warn(_RAN_OUT, stacklevel=3)
+    return stop
 
 
 def _with_validation(logs: dict, val_logs: dict) -> dict:

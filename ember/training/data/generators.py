@@ -58,6 +58,9 @@ class GeneratorIterator:
         self._weighted = None
         # True once an epoch ended because the generator ran out early.
         self.ran_out = False
+        # True when an epoch was shorter than `steps_per_epoch` but
+        # training goes on (a `PyDataset`'s pass ended).
+        self.cut_short = False
 
     @property
     def num_steps(self) -> int | None:

@@ -295,8 +295,11 @@ class PyDatasetIterator(GeneratorIterator):
         for item in self.items():
             yield make_batch(*self._adapt(item), self.batch_size)
             step += 1
-        self.ran_out = step == 0 or (
-            self.steps_per_epoch is not None and step < self.steps_per_epoch
+        # As in Keras, a pass shorter than `steps_per_epoch` ends the epoch
+        # early (with a warning) and the next epoch starts a new pass.
+        self.ran_out = step == 0
+        self.cut_short = (
+            self.steps_per_epoch is not None and 0 < step < self.steps_per_epoch
         )
 
 
