@@ -277,7 +277,7 @@ def fit(
     model.stop_training = False
     owner = _shuffle_owner(source)
     model._fit_data_seed = owner.seed if owner is not None else None
-    logs = {}
+    logs = train_logs = {}
     callback_list.on_train_begin()
     initial_epoch, skip = _resume_point(model, initial_epoch, source)
     try:
@@ -291,6 +291,9 @@ def fit(
                 model.stop_training = True
                 if not logs:
                     break
+            # An epoch without a batch (a used-up generator) reports the
+            # previous epoch's training logs, as Keras does.
+            logs = train_logs = logs or dict(train_logs)
             if validation is not None and (epoch + 1) % validation_freq == 0:
                 # As in Keras, validation calls the same callbacks' test
                 # hooks.
@@ -311,6 +314,8 @@ def fit(
 def _evaluate(runner: _Runner, callback_list) -> dict:
     callback_list.on_test_begin()
     logs = runner.run(0, callback_list, "test")
+    if getattr(runner.source, "cut_short", False):
+        warnings.warn(_RAN_OUT, stacklevel=3)  # Keras warns here too
     callback_list.on_test_end(logs)
     return logs
 
