@@ -312,6 +312,9 @@ def fit(
 
 
 def _evaluate(runner: _Runner, callback_list) -> dict:
+    restart = getattr(runner.source, "restart", None)
+    if restart is not None:  # Keras resets its iterator for each run.
+        restart()
     callback_list.on_test_begin()
     logs = runner.run(0, callback_list, "test")
     if getattr(runner.source, "cut_short", False):

@@ -63,6 +63,7 @@ class GeneratorIterator:
         self._replay = None  # a plain generator's first batches (raw)
         self._pending = []  # raw batches to give before the iterator's
         self._used_up = False  # the iterator raised StopIteration
+        self._restart = False  # the next epoch starts a new pass
         # True once an epoch had no batch: training stops.
         self.ran_out = False
         # True when the data ran out during the epoch: Keras' warning is
@@ -122,12 +123,20 @@ class GeneratorIterator:
             self._used_up = True
             return None
 
+    def restart(self) -> None:
+        """Makes the next epoch start a new pass, as each of Keras'
+        `evaluate` runs does (validation in `fit` included): a plain
+        generator gives its two batches read ahead again, then goes on."""
+        self._restart = True
+
     def _start_epoch(self) -> None:
         restart = (
             self._iterator is None
             or self.steps_per_epoch is None
             or self._used_up
+            or self._restart
         )
+        self._restart = False
         if self._factory is None:
             self.peek()
             if restart and not self._fresh:

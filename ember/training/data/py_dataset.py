@@ -257,6 +257,11 @@ class PyDatasetIterator(GeneratorIterator):
             self._peeked = self._adapt(_standardize(self.dataset[0]))
         return self._peeked
 
+    def restart(self) -> None:
+        """Makes the next epoch start a new pass from the first batch."""
+        self._order = None
+        self._position = 0
+
     def _epoch_indices(self) -> Iterable[int]:
         """The indices one epoch reads: a whole pass, or `steps_per_epoch`
         indices continuing the current pass."""
