@@ -1,10 +1,11 @@
 """Side-by-side speed of ember and Keras 3 (JAX backend) on the same work.
 
-Workloads: the founding MLP fit, the founding CNN fit, predict throughput
-and single-sample predict latency. The fit workloads warm up with one fit
-on the same arrays (ember compiles for the data's shape: its in-memory data
-lives on the device and batches are gathered there), then time a second
-fit. Each workload runs in a fresh
+Workloads: the founding MLP fit, the founding CNN fit, predict throughput,
+single-sample predict latency, and the time of `import ember` /
+`import keras` in a fresh interpreter (KERAS_BACKEND=jax). The fit
+workloads warm up with one fit on the same arrays (ember compiles for the
+data's shape: its in-memory data lives on the device and batches are
+gathered there), then time a second fit. Each workload runs in a fresh
 subprocess per library, interleaved (ember, keras, ember, keras, ...), and
 the median of the repeats is reported with the ember / keras ratio.
 
@@ -94,26 +95,43 @@ elif workload == "predict_latency":
 print("RESULT " + json.dumps(result))
 """
 
+# `import` alone, timed inside a fresh interpreter (its own start-up is
+# not counted; what the import pulls in, numpy and jax included, is).
+IMPORT_WORKER = r"""
+import json, sys, time
+started = time.perf_counter()
+if sys.argv[1] == "keras":
+    import keras
+else:
+    import ember
+print("RESULT " + json.dumps({"s": time.perf_counter() - started}))
+"""
+
 WORKLOADS = {
     # name: (measure, higher is better, target ratio ember/keras)
     "mlp_fit": ("samples_per_s", True, 10.0),
     "cnn_fit": ("samples_per_s", True, 1.6),
     "predict_throughput": ("samples_per_s", True, None),
     "predict_latency": ("ms", False, 0.5),
+    "import": ("s", False, None),
 }
 
 
 def run_once(library: str, workload: str, quick: bool) -> float:
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    out = subprocess.run(
-        [
+    env = dict(os.environ, PYTHONWARNINGS="ignore", KERAS_BACKEND="jax")
+    if workload == "import":
+        command = [sys.executable, "-c", IMPORT_WORKER, library]
+    else:
+        command = [
             sys.executable,
             "-c",
             WORKER,
             library,
             workload,
             "1" if quick else "0",
-        ],
+        ]
+    out = subprocess.run(
+        command,
         check=True,
         capture_output=True,
         text=True,
@@ -146,9 +164,10 @@ def main() -> int:
             met = ratio >= target if higher_is_better else ratio <= target
             sign = ">=" if higher_is_better else "<="
             goal = f"{sign} {target} {'met' if met else 'NOT met'}"
+        digits = 3 if measure == "s" else 1
         print(
-            f"{workload + ' (' + measure + ')':20} {ember:12.1f} "
-            f"{keras:12.1f} {ratio:8.2f}  {goal}"
+            f"{workload + ' (' + measure + ')':20} {ember:12.{digits}f} "
+            f"{keras:12.{digits}f} {ratio:8.2f}  {goal}"
         )
     print(
         f"({args.repeats} interleaved runs each, medians; "

@@ -143,16 +143,33 @@ def _progress(verbose) -> bool:
     return verbose == "auto" or int(verbose) != 0
 
 
+_RAN_OUT = (
+    "Your input ran out of data; interrupting training. Make sure that your "
+    "dataset or generator can generate at least `steps_per_epoch * epochs` "
+    "batches. You may need to use the `.repeat()` function when building "
+    "your dataset."
+)
+
+
 def _ran_out(source) -> bool:
-    if not getattr(source, "ran_out", False):
-        return False
-    warnings.warn(
-        "Your input ran out of data; interrupting training. Make sure that "
-        "your generator can generate at least `steps_per_epoch * epochs` "
-        "batches.",
-        stacklevel=3,
-    )
-    return True
+    """Whether training stops because `source` ran out of data.
+
+    Keras' warning is given either way; a `PyDataset` whose pass ended
+    before `steps_per_epoch` goes on with the next epoch, as in Keras.
+    """
+    stop = getattr(source, "ran_out", False)
+    if stop or getattr(source, "cut_short", False):
+        warnings.warn(_RAN_OUT, stacklevel=3)
+    return stop
+
+
+def _with_validation(logs: dict, val_logs: dict) -> dict:
+    """The epoch's logs with `val_`-prefixed validation logs, all keys
+    sorted together as Keras' callbacks receive them (`loss`, then
+    `val_loss`, then `w_precision`)."""
+    merged = dict(logs)
+    merged.update({f"val_{k}": v for k, v in val_logs.items()})
+    return {key: merged[key] for key in sorted(merged)}
 
 
 def _validation_source(validation_data, validation_steps):
@@ -260,35 +277,48 @@ def fit(
     model.stop_training = False
     owner = _shuffle_owner(source)
     model._fit_data_seed = owner.seed if owner is not None else None
-    logs = {}
+    logs = train_logs = {}
     callback_list.on_train_begin()
     initial_epoch, skip = _resume_point(model, initial_epoch, source)
-    for epoch in range(initial_epoch, epochs):
-        callback_list.on_epoch_begin(epoch)
-        logs = train.run(
-            epoch, callback_list, "train", rollback=rollback, skip=skip
-        )
-        skip = 0
-        if _ran_out(source):
-            model.stop_training = True
-            if not logs:
+    try:
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            logs = train.run(
+                epoch, callback_list, "train", rollback=rollback, skip=skip
+            )
+            skip = 0
+            if _ran_out(source):
+                model.stop_training = True
+                if not logs:
+                    break
+            # An epoch without a batch (a used-up generator) reports the
+            # previous epoch's training logs, as Keras does.
+            logs = train_logs = logs or dict(train_logs)
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                # As in Keras, validation calls the same callbacks' test
+                # hooks.
+                val_logs = _evaluate(validation, callback_list)
+                logs = _with_validation(logs, val_logs)
+            callback_list.on_epoch_end(epoch, logs)
+            if model.stop_training:
                 break
-        if validation is not None and (epoch + 1) % validation_freq == 0:
-            # As in Keras, validation calls the same callbacks' test hooks.
-            val_logs = _evaluate(validation, callback_list)
-            logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        callback_list.on_epoch_end(epoch, logs)
-        if model.stop_training:
-            break
-    if epochs > 0:  # Keras: e.g. the weights' moving averages go in
-        model.optimizer.finalize_variable_values(model.trainable_weights)
+    finally:
+        # As in Keras, also when an exception interrupts fit (the weights'
+        # moving averages go in); `on_train_end` is then not called.
+        if epochs > 0:
+            model.optimizer.finalize_variable_values(model.trainable_weights)
     callback_list.on_train_end(logs)
     return model.history
 
 
 def _evaluate(runner: _Runner, callback_list) -> dict:
+    restart = getattr(runner.source, "restart", None)
+    if restart is not None:  # Keras resets its iterator for each run.
+        restart()
     callback_list.on_test_begin()
     logs = runner.run(0, callback_list, "test")
+    if getattr(runner.source, "cut_short", False):
+        warnings.warn(_RAN_OUT, stacklevel=3)  # Keras warns here too
     callback_list.on_test_end(logs)
     return logs
 

@@ -162,6 +162,59 @@ def test_history_key_names_equal_keras(metric):
     assert keys[0] == keys[1]
 
 
+def _key_orders(lib):
+    """`(History keys, on_epoch_end keys, on_train_batch_end keys)` of a
+    fit with validation and metrics whose names sort around `loss` and
+    `val_*`."""
+    x, y, _ = _data("mlp", n=10)
+    model = _mlp(lib)
+    model.compile(
+        optimizer="sgd",
+        loss="categorical_crossentropy",
+        metrics=[
+            "accuracy",
+            lib.metrics.Precision(name="w_precision"),
+            lib.metrics.AUC(name="a_auc"),
+        ],
+    )
+    seen = {}
+
+    class Keys(lib.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen["epoch"] = list(logs)
+
+        def on_train_batch_end(self, batch, logs=None):
+            seen["batch"] = list(logs)
+
+    history = _quiet(
+        model.fit,
+        x,
+        y,
+        batch_size=5,
+        epochs=1,
+        validation_data=(x, y),
+        verbose=0,
+        callbacks=[Keys()],
+    )
+    return list(history.history), seen["epoch"], seen["batch"]
+
+
+def test_history_and_epoch_logs_key_order_equals_keras():
+    mine, theirs = _key_orders(ember), _key_orders(keras)
+    assert mine == theirs
+    # Training and validation keys sort together, as Keras' logs do.
+    assert mine[0] == [
+        "a_auc",
+        "accuracy",
+        "loss",
+        "val_a_auc",
+        "val_accuracy",
+        "val_loss",
+        "val_w_precision",
+        "w_precision",
+    ]
+
+
 def _fit_history(lib, weights, **fit_kwargs):
     x, y, _ = _data("mlp")
     model = _mlp(lib)

@@ -177,3 +177,51 @@ def test_swap_ema_weights_in_fit_equals_keras(swap_on_epoch):
         np.testing.assert_allclose(ours[key], values, rtol=1e-5, err_msg=key)
     for a, b in zip(our_weights, their_weights, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _interrupted(lib, weights):
+    """Adam(use_ema=True) fit whose callback raises in `on_epoch_end` of
+    the second epoch; returns the model and the hooks that ran."""
+    model = _fresh(lib)
+    model.set_weights(weights)
+    model.compile(
+        optimizer=lib.optimizers.Adam(learning_rate=0.05, use_ema=True),
+        loss="mse",
+    )
+    events = []
+
+    class Interrupt(lib.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(f"epoch_end {epoch}")
+            if epoch == 1:
+                raise RuntimeError("stop here")
+
+        def on_train_end(self, logs=None):
+            events.append("train_end")
+
+    x, y = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(RuntimeError, match="stop here"):
+            model.fit(
+                x,
+                y,
+                batch_size=4,
+                epochs=4,
+                shuffle=False,
+                verbose=0,
+                callbacks=[Interrupt()],
+            )
+    return model, events
+
+
+def test_an_exception_in_fit_still_writes_the_averages_as_keras():
+    weights = _start()
+    ours, our_events = _interrupted(ember, weights)
+    theirs, their_events = _interrupted(keras, weights)
+    _assert_same_state(ours, theirs)
+    # Keras' `finally`: the averages went in, but no `on_train_end`.
+    assert our_events == their_events == ["epoch_end 0", "epoch_end 1"]
+    averages = ours.optimizer._model_variables_moving_average
+    for w, a in zip(ours.trainable_weights, averages, strict=True):
+        np.testing.assert_array_equal(np.asarray(w.value), a.value)

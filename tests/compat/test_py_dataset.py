@@ -2,9 +2,11 @@
 the epoch hooks are called around each epoch as in Keras."""
 
 import math
+import warnings
 
 import keras
 import numpy as np
+import pytest
 
 import ember
 
@@ -57,3 +59,40 @@ def test_fit_on_a_pydataset_equals_keras():
     # (to build the model) through a whole epoch's hooks; ember reads it
     # outside them.
     assert their_data.calls == ["begin", "end"] * 3
+
+
+def _short_passes(lib, steps_per_epoch):
+    """Batches seen per epoch and "ran out" warnings when
+    `steps_per_epoch` does not fit the 3 batches of the dataset."""
+    x = np.arange(36, dtype="float32").reshape(12, 3) / 36
+    model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    seen = []
+
+    class Steps(lib.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append([])
+
+        def on_train_batch_end(self, batch, logs=None):
+            seen[-1].append(batch)
+
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        history = model.fit(
+            _dataset_class(lib)(x, x[:, :2]),
+            epochs=3,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=False,
+            verbose=0,
+            callbacks=[Steps()],
+        )
+    ran_out = [str(w.message) for w in record if "ran out" in str(w.message)]
+    return seen, history.epoch, ran_out
+
+
+@pytest.mark.parametrize("steps_per_epoch", [2, 5])
+def test_steps_per_epoch_beyond_the_pass_equals_keras(steps_per_epoch):
+    ours = _short_passes(ember, steps_per_epoch)
+    theirs = _short_passes(keras, steps_per_epoch)
+    assert ours == theirs
+    assert ours[1] == [0, 1, 2]  # Training goes on after the warning.

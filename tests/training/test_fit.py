@@ -176,3 +176,40 @@ def test_wrong_feature_count_names_the_layer_before_any_change():
         model.fit(np.ones((8, 5), "float32"), y, verbose=0)
     for variable, value in zip(model.variables, before, strict=True):
         np.testing.assert_array_equal(variable.numpy(), value)
+
+
+def test_an_exception_in_fit_still_writes_the_moving_averages():
+    # Keras runs finalize_variable_values in a `finally`: the averages go
+    # into the model even when a callback raises; on_train_end is skipped.
+    momentum = 0.5
+    model = _mlp(ember.optimizers.SGD(0.1, use_ema=True, ema_momentum=momentum))
+    x, y = _data(12)
+    steps, events = [], []
+
+    class Interrupt(ember.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            steps.append([np.array(w) for w in model.get_weights()])
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(epoch)
+            if epoch == 1:
+                raise RuntimeError("stop here")
+
+        def on_train_end(self, logs=None):
+            events.append("train_end")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        model.fit(
+            x, y, batch_size=4, epochs=3, verbose=0, callbacks=[Interrupt()]
+        )
+    assert events == [0, 1] and len(steps) == 6
+    # The first step copies the weights, then avg = m * avg + (1 - m) * w.
+    expected = steps[0]
+    for weights in steps[1:]:
+        expected = [
+            momentum * a + (1 - momentum) * w
+            for a, w in zip(expected, weights, strict=True)
+        ]
+    for got, want in zip(model.get_weights(), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(model.get_weights()[0], steps[-1][0])

@@ -48,7 +48,9 @@ def test_generator_fit_equals_array_fit_on_the_same_batches():
         x, y, sample_weight=weight, batch_size=8, shuffle=False, verbose=0
     )
     by_generator = _model(metrics=["mae"])
-    history = by_generator.fit(_batches(x, y, 8, weight), verbose=0)
+    # Keras warns whenever a generator ends an epoch by running out.
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = by_generator.fit(_batches(x, y, 8, weight), verbose=0)
     for key in ("loss", "mae"):
         np.testing.assert_allclose(
             history.history[key], expected.history[key], rtol=1e-5
@@ -90,30 +92,36 @@ def test_unknown_length_and_running_out_of_data():
         def on_train_begin(self, logs=None):
             seen.append(self.params["steps"])
 
-    with pytest.warns(UserWarning, match="ran out of data"):
+    with pytest.warns(UserWarning, match="ran out of data") as record:
         history = model.fit(
             _batches(x, y, 4), epochs=3, callbacks=[Steps()], verbose=0
         )
     assert seen == [None]
-    assert len(history.history["loss"]) == 1  # the generator is used up
-    assert int(model.optimizer.iterations.numpy()) == 4
+    # As in Keras: every epoch warns, training goes on, and each pass after
+    # the generator is used up replays the two batches read ahead.
+    assert len([w for w in record if "ran out" in str(w.message)]) == 3
+    assert len(history.history["loss"]) == 3
+    assert int(model.optimizer.iterations.numpy()) == 4 + 2 + 2
 
 
 def test_generator_validation_and_evaluate_match_arrays():
     x, y = _data(30)
     model = _model(metrics=["mae"])
     expected = model.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
-    got = model.evaluate(_batches(x, y, 8), verbose=0, return_dict=True)
+    # Keras warns whenever a generator runs out, in evaluate too.
+    with pytest.warns(UserWarning, match="ran out of data"):
+        got = model.evaluate(_batches(x, y, 8), verbose=0, return_dict=True)
     for key in expected:
         np.testing.assert_allclose(got[key], expected[key], rtol=1e-5)
-    model.fit(
-        x,
-        y,
-        epochs=1,
-        validation_data=_batches(x, y, 8),
-        batch_size=8,
-        verbose=0,
-    )
+    with pytest.warns(UserWarning, match="ran out of data"):
+        model.fit(
+            x,
+            y,
+            epochs=1,
+            validation_data=_batches(x, y, 8),
+            batch_size=8,
+            verbose=0,
+        )
     history = model.history.history
     np.testing.assert_allclose(
         history["val_loss"][0],
@@ -135,7 +143,8 @@ def test_dict_inputs_from_a_generator():
             part = slice(start, start + 4)
             yield {"a": x[part, :2], "b": x[part, 2:]}, y[part]
 
-    history = model.fit(batches(), verbose=0)
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = model.fit(batches(), verbose=0)
     assert np.isfinite(history.history["loss"][0])
 
 
@@ -151,3 +160,25 @@ def test_generator_arguments_are_checked_before_training():
         model.evaluate(_batches(x, y, 4), sample_weight=np.ones(8), verbose=0)
     for a, b in zip(_weights(model), before, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_used_up_validation_generator_replays_its_first_two_batches():
+    # Keras reads two batches ahead and puts them back in front of the
+    # generator: later validations see only those two.
+    x, y = _data(32)
+    model = _model()
+    with pytest.warns(UserWarning, match="ran out of data") as record:
+        history = model.fit(
+            x,
+            y,
+            epochs=2,
+            validation_data=_batches(x, y, 8),
+            batch_size=32,
+            verbose=0,
+        )
+    assert len([w for w in record if "ran out" in str(w.message)]) == 2
+    np.testing.assert_allclose(
+        history.history["val_loss"][1],
+        model.evaluate(x[:16], y[:16], batch_size=8, verbose=0),
+        rtol=1e-5,
+    )

@@ -174,6 +174,34 @@ def test_steps_per_epoch_continues_the_pass():
     assert dataset.calls == [0, "begin", 0, 1, "end", "begin", 2, 3, "end"]
 
 
+def test_a_pass_shorter_than_steps_per_epoch_warns_and_training_goes_on():
+    # 3 batches, steps_per_epoch=2 (Keras' behaviour): epoch 1 finishes the
+    # pass with 1 batch and warns, epoch 2 starts a new pass.
+    x, y = _data(12)
+    dataset = ArrayBatches(x, y)
+    with pytest.warns(UserWarning, match="ran out of data") as record:
+        history = _linear_model().fit(
+            dataset, epochs=3, steps_per_epoch=2, shuffle=False, verbose=0
+        )
+    assert len([w for w in record if "ran out" in str(w.message)]) == 1
+    assert history.epoch == [0, 1, 2]
+    assert dataset.calls == [0] + [
+        "begin", 0, 1, "end", "begin", 2, "end", "begin", 0, 1, "end"
+    ]  # fmt: skip
+
+
+def test_steps_per_epoch_above_the_length_warns_every_epoch():
+    x, y = _data(12)
+    dataset = ArrayBatches(x, y)
+    with pytest.warns(UserWarning, match="ran out of data") as record:
+        history = _linear_model().fit(
+            dataset, epochs=2, steps_per_epoch=5, shuffle=False, verbose=0
+        )
+    assert len([w for w in record if "ran out" in str(w.message)]) == 2
+    assert history.epoch == [0, 1]
+    assert dataset.calls[1:] == ["begin", 0, 1, 2, "end"] * 2
+
+
 def test_bad_batch_is_refused_with_keras_message():
     class Bad(ember.utils.PyDataset):
         def __len__(self):

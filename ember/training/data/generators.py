@@ -5,6 +5,7 @@ A generator yields whole batches, `x`, `(x, y)` or `(x, y, sample_weight)`
 padded on the host, stacked into chunks and transferred chunk by chunk.
 """
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,10 +36,13 @@ class GeneratorIterator:
 
     Args:
         source: an iterable, or a callable returning a fresh iterable for
-            each epoch. A plain generator is consumed once: later epochs
-            continue where the previous stopped, and an epoch without
-            `steps_per_epoch` runs until the generator is exhausted (so an
-            infinite generator needs `steps_per_epoch`).
+            each epoch. A plain generator is consumed once: with
+            `steps_per_epoch` later epochs continue where the previous
+            stopped; an epoch without it runs until the generator is
+            exhausted (so an infinite generator needs `steps_per_epoch`).
+            As in Keras, the first two batches are read ahead and put back
+            in front of the generator, and every pass after it ran out
+            starts with them again (each such epoch warns).
         steps_per_epoch: batches per epoch; None runs until exhausted.
         class_weight: optional dict applied to each batch's targets.
     """
@@ -56,8 +60,15 @@ class GeneratorIterator:
         self._peeked = None
         self._fresh = False
         self._weighted = None
-        # True once an epoch ended because the generator ran out early.
+        self._replay = None  # a plain generator's first batches (raw)
+        self._pending = []  # raw batches to give before the iterator's
+        self._used_up = False  # the iterator raised StopIteration
+        self._restart = False  # the next epoch starts a new pass
+        # True once an epoch had no batch: training stops.
         self.ran_out = False
+        # True when the data ran out during the epoch: Keras' warning is
+        # given and training goes on with the next epoch.
+        self.cut_short = False
 
     @property
     def num_steps(self) -> int | None:
@@ -87,33 +98,60 @@ class GeneratorIterator:
     def peek(self) -> ArrayData:
         """The first batch, adapted, without consuming it."""
         if self._peeked is None:
-            if self._iterator is None:
-                self._iterator = iter(self._factory())
-                self._fresh = True
-            try:
-                item = next(self._iterator)
-            except StopIteration:
-                raise ValueError("The generator yielded no batch.") from None
-            self._peeked = self._adapt(item)
+            if self._factory is None:
+                if self._replay is None:  # Keras reads two batches ahead.
+                    self._replay = list(itertools.islice(self._iterator, 2))
+                    self._pending = list(self._replay)
+                    self._fresh = True
+            elif self._iterator is None or not self._pending:
+                if self._iterator is None:
+                    self._iterator = iter(self._factory())
+                    self._fresh = True
+                self._pending = list(itertools.islice(self._iterator, 1))
+            first = self._replay if self._factory is None else self._pending
+            if not first:
+                raise ValueError("The generator yielded no batch.")
+            self._peeked = self._adapt(first[0])
         return self._peeked
 
     def _next(self) -> ArrayData | None:
-        if self._peeked is not None:
-            data, self._peeked = self._peeked, None
-            return data
+        if self._pending:
+            return self._adapt(self._pending.pop(0))
         try:
             return self._adapt(next(self._iterator))
         except StopIteration:
+            self._used_up = True
             return None
+
+    def restart(self) -> None:
+        """Makes the next epoch start a new pass, as each of Keras'
+        `evaluate` runs does (validation in `fit` included): a plain
+        generator gives its two batches read ahead again, then goes on."""
+        self._restart = True
+
+    def _start_epoch(self) -> None:
+        restart = (
+            self._iterator is None
+            or self.steps_per_epoch is None
+            or self._used_up
+            or self._restart
+        )
+        self._restart = False
+        if self._factory is None:
+            self.peek()
+            if restart and not self._fresh:
+                self._pending = list(self._replay)
+        elif restart and not self._fresh:
+            self._iterator = iter(self._factory())
+            self._pending = []
+        if restart:
+            self._used_up = False
+        self._fresh = False
 
     def batches(self, epoch: int = 0) -> Iterator[Batch]:
         """The batches of one epoch, padded to the first batch's size."""
         del epoch  # A generator decides its own order.
-        restart = self._iterator is None or self.steps_per_epoch is None
-        if self._factory is not None and restart and not self._fresh:
-            self._iterator = iter(self._factory())
-            self._peeked = None
-        self._fresh = False
+        self._start_epoch()
         step = 0
         while self.steps_per_epoch is None or step < self.steps_per_epoch:
             data = self._next()
@@ -123,8 +161,12 @@ class GeneratorIterator:
                 self.batch_size = data.num_samples
             yield make_batch(*data, self.batch_size)
             step += 1
-        self.ran_out = step == 0 or (
-            self.steps_per_epoch is not None and step < self.steps_per_epoch
+        self.ran_out = step == 0 and self._factory is not None
+        # Keras warns whenever a plain generator ends an epoch by running
+        # out (also without `steps_per_epoch`).
+        self.cut_short = self._used_up and (
+            self._factory is None
+            or (self.steps_per_epoch is not None and step > 0)
         )
 
     def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):

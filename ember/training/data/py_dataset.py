@@ -257,6 +257,11 @@ class PyDatasetIterator(GeneratorIterator):
             self._peeked = self._adapt(_standardize(self.dataset[0]))
         return self._peeked
 
+    def restart(self) -> None:
+        """Makes the next epoch start a new pass from the first batch."""
+        self._order = None
+        self._position = 0
+
     def _epoch_indices(self) -> Iterable[int]:
         """The indices one epoch reads: a whole pass, or `steps_per_epoch`
         indices continuing the current pass."""
@@ -295,8 +300,11 @@ class PyDatasetIterator(GeneratorIterator):
         for item in self.items():
             yield make_batch(*self._adapt(item), self.batch_size)
             step += 1
-        self.ran_out = step == 0 or (
-            self.steps_per_epoch is not None and step < self.steps_per_epoch
+        # As in Keras, a pass shorter than `steps_per_epoch` ends the epoch
+        # early (with a warning) and the next epoch starts a new pass.
+        self.ran_out = step == 0
+        self.cut_short = (
+            self.steps_per_epoch is not None and 0 < step < self.steps_per_epoch
         )
 
 
