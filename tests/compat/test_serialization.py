@@ -158,33 +158,81 @@ LOSSES = [
 
 METRICS = [
     ("Accuracy", {"name": "acc", "dtype": "float16"}),
-    ("BinaryAccuracy", {"threshold": 0.3}),
+    ("BinaryAccuracy", {"name": "my_binary_accuracy", "threshold": 0.3}),
     ("CategoricalAccuracy", {"name": "cat"}),
     ("SparseCategoricalAccuracy", {"name": "sparse_acc"}),
-    ("TopKCategoricalAccuracy", {"k": 2}),
-    ("SparseTopKCategoricalAccuracy", {"k": 2, "from_sorted_ids": True}),
+    (
+        "TopKCategoricalAccuracy",
+        {"name": "my_top_k_categorical_accuracy", "k": 2},
+    ),
+    (
+        "SparseTopKCategoricalAccuracy",
+        {
+            "name": "my_sparse_top_k_categorical_accuracy",
+            "k": 2,
+            "from_sorted_ids": True,
+        },
+    ),
     ("MeanSquaredError", {"name": "m"}),
-    ("MeanAbsoluteError", {"dtype": "float16"}),
+    (
+        "MeanAbsoluteError",
+        {"name": "my_mean_absolute_error", "dtype": "float16"},
+    ),
     ("RootMeanSquaredError", {"name": "r"}),
     ("Mean", {"name": "avg"}),
     ("Sum", {"name": "total"}),
-    ("Precision", {"thresholds": [0.3, 0.6], "class_id": 1}),
-    ("Recall", {"top_k": 2}),
-    ("TruePositives", {"thresholds": 0.4}),
-    ("AUC", {"num_thresholds": 50, "curve": "PR", "multi_label": True}),
-    ("F1Score", {"average": "macro", "threshold": 0.4}),
-    ("FBetaScore", {"average": "weighted", "beta": 2.0}),
-    ("PrecisionAtRecall", {"recall": 0.7, "num_thresholds": 50}),
-    ("RecallAtPrecision", {"precision": 0.8, "class_id": 2}),
-    ("SensitivityAtSpecificity", {"specificity": 0.6}),
-    ("SpecificityAtSensitivity", {"sensitivity": 0.4}),
-    ("R2Score", {"class_aggregation": None, "num_regressors": 2}),
-    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}),
-    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3}),
-    ("MeanIoU", {"num_classes": 4, "ignore_class": 0}),
-    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1]}),
-    ("OneHotMeanIoU", {"num_classes": 3}),
-    ("PearsonCorrelation", {"axis": 0}),
+    (
+        "Precision",
+        {"name": "my_precision", "thresholds": [0.3, 0.6], "class_id": 1},
+    ),
+    ("Recall", {"name": "my_recall", "top_k": 2}),
+    ("TruePositives", {"name": "my_true_positives", "thresholds": 0.4}),
+    (
+        "AUC",
+        {
+            "name": "my_a_u_c",
+            "num_thresholds": 50,
+            "curve": "PR",
+            "multi_label": True,
+        },
+    ),
+    ("F1Score", {"name": "my_f1_score", "average": "macro", "threshold": 0.4}),
+    (
+        "FBetaScore",
+        {"name": "my_f_beta_score", "average": "weighted", "beta": 2.0},
+    ),
+    (
+        "PrecisionAtRecall",
+        {"name": "my_precision_at_recall", "recall": 0.7, "num_thresholds": 50},
+    ),
+    (
+        "RecallAtPrecision",
+        {"name": "my_recall_at_precision", "precision": 0.8, "class_id": 2},
+    ),
+    (
+        "SensitivityAtSpecificity",
+        {"name": "my_sensitivity_at_specificity", "specificity": 0.6},
+    ),
+    (
+        "SpecificityAtSensitivity",
+        {"name": "my_specificity_at_sensitivity", "sensitivity": 0.4},
+    ),
+    (
+        "R2Score",
+        {"name": "my_r2_score", "class_aggregation": None, "num_regressors": 2},
+    ),
+    ("IoU", {"name": "my_io_u", "num_classes": 3, "target_class_ids": [0, 2]}),
+    (
+        "BinaryIoU",
+        {"name": "my_binary_io_u", "target_class_ids": [1], "threshold": 0.3},
+    ),
+    ("MeanIoU", {"name": "my_mean_io_u", "num_classes": 4, "ignore_class": 0}),
+    (
+        "OneHotIoU",
+        {"name": "my_one_hot_io_u", "num_classes": 3, "target_class_ids": [1]},
+    ),
+    ("OneHotMeanIoU", {"name": "my_one_hot_mean_io_u", "num_classes": 3}),
+    ("PearsonCorrelation", {"name": "my_pearson_correlation", "axis": 0}),
     ("ConcordanceCorrelation", {"name": "ccc"}),
     ("MeanAbsolutePercentageError", {"name": "mape"}),
     ("MeanSquaredLogarithmicError", {"name": "msle"}),
@@ -195,9 +243,26 @@ METRICS = [
     ("CategoricalHinge", {"name": "ch"}),
     ("KLDivergence", {"name": "kl"}),
     ("Poisson", {"name": "p"}),
-    ("BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1}),
-    ("CategoricalCrossentropy", {"label_smoothing": 0.1, "axis": 0}),
-    ("SparseCategoricalCrossentropy", {"from_logits": True}),
+    (
+        "BinaryCrossentropy",
+        {
+            "name": "my_binary_crossentropy",
+            "from_logits": True,
+            "label_smoothing": 0.1,
+        },
+    ),
+    (
+        "CategoricalCrossentropy",
+        {
+            "name": "my_categorical_crossentropy",
+            "label_smoothing": 0.1,
+            "axis": 0,
+        },
+    ),
+    (
+        "SparseCategoricalCrossentropy",
+        {"name": "my_sparse_categorical_crossentropy", "from_logits": True},
+    ),
 ]
 
 INITIALIZERS = [
