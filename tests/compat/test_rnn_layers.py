@@ -252,3 +252,43 @@ def test_keras_file_saved_by_keras_loads_in_ember(tmp_path):
         rtol=1e-5,
         atol=1e-5,
     )
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("LSTM", {"dropout": 0.3}),
+        ("LSTM", {"dropout": 0.3, "recurrent_dropout": 0.2}),
+        ("GRU", {"dropout": 0.3, "recurrent_dropout": 0.2}),
+        ("GRU", {"recurrent_dropout": 0.4, "reset_after": False}),
+        ("SimpleRNN", {"dropout": 0.3, "recurrent_dropout": 0.2}),
+    ],
+)
+def test_seeded_dropout_in_training_equals_keras(name, kwargs):
+    theirs = getattr(keras.layers, name)(3, seed=7, **kwargs)
+    ours = getattr(ember.layers, name)(3, seed=7, **kwargs)
+    theirs.build(X.shape)
+    ours.build(X.shape)
+    ours.set_weights(theirs.get_weights())
+    for _ in range(2):  # the second call draws new masks, as Keras'
+        np.testing.assert_allclose(
+            ours(X, training=True),
+            theirs(X, training=True),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+
+
+def test_weight_penalties_equal_keras():
+    kwargs = {
+        "kernel_regularizer": "l2",
+        "recurrent_regularizer": "l1",
+        "bias_regularizer": "l2",
+    }
+    theirs, ours = _pair("LSTM", kwargs, X)
+    assert len(ours.losses) == len(theirs.losses) == 3
+    np.testing.assert_allclose(
+        sum(float(v) for v in ours.losses),
+        sum(float(v) for v in theirs.losses),
+        rtol=1e-5,
+    )
