@@ -101,3 +101,26 @@ def test_config_round_trip_keeps_arguments():
         False,
         True,
     )
+
+
+def test_stateful_fit_carries_states_and_saves_without_them(tmp_path):
+    import ember
+
+    inputs = ember.Input((3, 1), batch_size=2)
+    layer = layers.LSTM(2, stateful=True)
+    model = ember.Model(inputs, layers.Dense(1)(layer(inputs)))
+    model.compile("sgd", "mse")
+    x, y = np.ones((4, 3, 1), "float32"), np.ones((4, 1), "float32")
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, shuffle=False)
+    h, c = (v.numpy() for v in layer.states)
+    assert np.abs(h).min() > 0 and np.abs(c).min() > 0
+    path = str(tmp_path / "stateful.keras")
+    model.save(path)
+    loaded = ember.saving.load_model(path)
+    assert len(loaded.weights) == len(model.weights) == 5
+    loaded_layer = loaded.layers[1]
+    np.testing.assert_array_equal(loaded_layer.states[0].numpy(), 0.0)
+    layer.reset_states()
+    np.testing.assert_allclose(
+        loaded.predict(x[:2], verbose=0), model.predict(x[:2], verbose=0)
+    )

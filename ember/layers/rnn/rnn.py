@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from ember.core import naming
 from ember.core import registry
+from ember.core.state_scope import current_scope
 from ember.layers.layer import Layer
 from ember.layers.rnn import _recurrence
 from ember.layers.rnn._cell_base import BaseRNNCell
@@ -325,13 +326,23 @@ class RNN(Layer):
         finally:
             self._reset_dropout_masks(self.cell)
         if self.stateful:
-            leaves = jax.tree_util.tree_leaves(states)
-            for variable, value in zip(self.states, leaves, strict=True):
-                variable.assign(value)
+            self._keep_states(jax.tree_util.tree_leaves(states))
         output = outputs if self.return_sequences else last_output
         if self.return_state:
             return output, *states
         return output
+
+    def _keep_states(self, leaves: list) -> None:
+        """Stores the final states of a stateful RNN for the next call.
+
+        A trace outside any state scope (e.g. `jax.eval_shape` of the
+        model, to learn output shapes) has no values to keep.
+        """
+        traced = any(isinstance(v, jax.core.Tracer) for v in leaves)
+        if traced and current_scope() is None:
+            return
+        for variable, value in zip(self.states, leaves, strict=True):
+            variable.assign(value)
 
     def _structured(self, initial_state: list) -> list:
         """The initial states as the cell expects them: a flat list, or one
