@@ -292,3 +292,45 @@ def test_weight_penalties_equal_keras():
         sum(float(v) for v in theirs.losses),
         rtol=1e-5,
     )
+
+
+def test_masking_layer_mask_reaches_the_rnn_as_keras():
+    x = X.copy()
+    x[0, 2:] = 0.0
+    x[2, 0] = 0.0
+
+    def model(lib):
+        inputs = lib.Input((4, 2))
+        h = lib.layers.Masking(0.0)(inputs)
+        h = lib.layers.GRU(3, return_sequences=True, go_backwards=True)(h)
+        return lib.Model(inputs, lib.layers.SimpleRNN(2)(h))
+
+    theirs, ours = model(keras), model(ember)
+    ours.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(
+        ours.predict(x, verbose=0),
+        theirs.predict(x, verbose=0),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
+def test_stacked_weights_file_moves_both_ways(tmp_path):
+    def model(lib):
+        inputs = lib.Input((4, 2))
+        cells = [lib.layers.LSTMCell(3), lib.layers.SimpleRNNCell(2)]
+        return lib.Model(inputs, lib.layers.RNN(cells)(inputs))
+
+    theirs, ours = model(keras), model(ember)
+    path = str(tmp_path / "stacked.weights.h5")
+    theirs.save_weights(path)
+    ours.load_weights(path)
+    np.testing.assert_allclose(
+        ours.predict(X, verbose=0), theirs.predict(X, verbose=0), atol=1e-5
+    )
+    back = model(keras)
+    ours.save_weights(path)
+    back.load_weights(path)
+    np.testing.assert_allclose(
+        back.predict(X, verbose=0), ours.predict(X, verbose=0), atol=1e-5
+    )
