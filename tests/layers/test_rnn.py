@@ -140,3 +140,40 @@ def test_config_round_trip_with_a_stack():
     ]
     assert clone.cell.cells[1].reset_after is False
     assert clone.get_config()["return_state"] is True
+
+
+@ember.saving.register_keras_serializable(package="test_rnn")
+class ScaledCell(layers.Layer):
+    """h_t = tanh(x_t @ w + h_{t-1} * scale): a registered custom cell."""
+
+    def __init__(self, units, scale=0.5, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.scale = scale
+        self.state_size = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units))
+
+    def call(self, inputs, states):
+        h = jnp.tanh(inputs @ self.w.value + states[0] * self.scale)
+        return h, [h]
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units, "scale": self.scale})
+        return config
+
+
+def test_registered_custom_cell_saves_and_loads(tmp_path):
+    inputs = ember.Input((3, 2))
+    model = ember.Model(
+        inputs, layers.RNN(ScaledCell(4, scale=0.25), go_backwards=True)(inputs)
+    )
+    path = str(tmp_path / "custom_cell.keras")
+    model.save(path)
+    loaded = ember.saving.load_model(path)
+    assert loaded.layers[1].cell.scale == 0.25
+    np.testing.assert_allclose(
+        loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6
+    )
