@@ -5,6 +5,8 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import random
+from ember.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from ember.layers.rnn.stacked_rnn_cells import cell_output_size
 
 
 class DropoutRNNCell:
@@ -61,3 +63,27 @@ def time_mask(mask: Any, inputs: Any) -> Any:
     if inputs.ndim == mask.ndim + 1:
         return mask[:, None, :]
     return mask
+
+
+def draw_dropout_masks(cell: Any, step_input: Any, states: Any) -> None:
+    """Draws the masks of a cell (or of each stacked cell) before the time
+    loop, in Keras' order: each cell's input mask, then its recurrent mask.
+    """
+    if isinstance(cell, StackedRNNCells):
+        for c, s in zip(cell.cells, states, strict=True):
+            draw_dropout_masks(c, step_input, s)
+            step_input = jnp.zeros(
+                (step_input.shape[0], cell_output_size(c)), step_input.dtype
+            )
+    elif isinstance(cell, DropoutRNNCell):
+        state = states[0] if isinstance(states, list | tuple) else states
+        cell.get_dropout_mask(step_input)
+        cell.get_recurrent_dropout_mask(state)
+
+
+def reset_dropout_masks(cell: Any) -> None:
+    """Forgets the masks drawn for a call (after the call)."""
+    for c in getattr(cell, "cells", [cell]):
+        if isinstance(c, DropoutRNNCell):
+            c.reset_dropout_mask()
+            c.reset_recurrent_dropout_mask()

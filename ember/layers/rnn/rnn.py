@@ -11,7 +11,8 @@ from ember.core.state_scope import current_scope
 from ember.layers.layer import Layer
 from ember.layers.rnn import _recurrence
 from ember.layers.rnn._cell_base import BaseRNNCell
-from ember.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+from ember.layers.rnn.dropout_rnn_cell import draw_dropout_masks
+from ember.layers.rnn.dropout_rnn_cell import reset_dropout_masks
 from ember.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from ember.layers.rnn.stacked_rnn_cells import cell_initial_state
 from ember.layers.rnn.stacked_rnn_cells import cell_output_size
@@ -231,26 +232,6 @@ class RNN(Layer):
         """Nothing to load: the states start at zero."""
 
     # -- the call ------------------------------------------------------------
-    def _draw_dropout_masks(self, cell, step_input, states) -> None:
-        """Keras' order: each cell's input mask, then its recurrent mask."""
-        if isinstance(cell, StackedRNNCells):
-            for c, s in zip(cell.cells, states, strict=True):
-                self._draw_dropout_masks(c, step_input, s)
-                step_input = jnp.zeros(
-                    (step_input.shape[0], cell_output_size(c)),
-                    step_input.dtype,
-                )
-        elif isinstance(cell, DropoutRNNCell):
-            state = states[0] if isinstance(states, list | tuple) else states
-            cell.get_dropout_mask(step_input)
-            cell.get_recurrent_dropout_mask(state)
-
-    def _reset_dropout_masks(self, cell) -> None:
-        for c in getattr(cell, "cells", [cell]):
-            if isinstance(c, DropoutRNNCell):
-                c.reset_dropout_mask()
-                c.reset_recurrent_dropout_mask()
-
     def _initial_output(self, states, batch, dtype) -> jax.Array:
         """What a masked first step repeats: the first state of the (last)
         cell, as Keras' scan does; zeros if its shape differs."""
@@ -319,12 +300,12 @@ class RNN(Layer):
             initial_state = [initial_state]
         initial_state = self._structured(initial_state)
         try:
-            self._draw_dropout_masks(self.cell, sequences[:, 0], initial_state)
+            draw_dropout_masks(self.cell, sequences[:, 0], initial_state)
             last_output, outputs, states = self.inner_loop(
                 sequences, initial_state, mask, training=training
             )
         finally:
-            self._reset_dropout_masks(self.cell)
+            reset_dropout_masks(self.cell)
         if self.stateful:
             self._keep_states(jax.tree_util.tree_leaves(states))
         output = outputs if self.return_sequences else last_output
