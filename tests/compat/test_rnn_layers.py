@@ -334,3 +334,28 @@ def test_stacked_weights_file_moves_both_ways(tmp_path):
     np.testing.assert_allclose(
         back.predict(X, verbose=0), ours.predict(X, verbose=0), atol=1e-5
     )
+
+
+def _initial_state_model(lib):
+    x, h, c = lib.Input((4, 2)), lib.Input((3,)), lib.Input((3,))
+    seq, h_n, c_n = lib.layers.LSTM(
+        3, return_sequences=True, return_state=True
+    )(x, initial_state=[h, c])
+    out = lib.layers.GRU(3)(seq, initial_state=h_n)
+    return lib.Model([x, h, c], [out, c_n])
+
+
+def test_functional_initial_state_equals_keras_and_loads(tmp_path):
+    h0 = RNG.normal(size=(3, 3)).astype("float32")
+    theirs, ours = _initial_state_model(keras), _initial_state_model(ember)
+    ours.set_weights(theirs.get_weights())
+    expected = theirs.predict([X, h0, h0], verbose=0)
+    got = ours.predict([X, h0, h0], verbose=0)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    path = str(tmp_path / "initial_state.keras")
+    ours.save(path)
+    loaded = keras.saving.load_model(path)
+    got = loaded.predict([X, h0, h0], verbose=0)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
