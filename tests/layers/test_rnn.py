@@ -177,3 +177,13 @@ def test_registered_custom_cell_saves_and_loads(tmp_path):
     np.testing.assert_allclose(
         loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6
     )
+
+
+def test_variable_length_sequences():
+    inputs = ember.Input((None, 2))
+    seq = layers.LSTM(3, return_sequences=True)(inputs)
+    assert seq.shape == (None, None, 3)
+    model = ember.Model(inputs, layers.GRU(2)(seq))
+    for steps in (2, 5):
+        x = np.ones((2, steps, 2), "float32")
+        assert model.predict(x, verbose=0).shape == (2, 2)

@@ -64,7 +64,7 @@ class BaseRNNCell(DropoutRNNCell, Layer):
         self.activation = resolve(
             activations.get, activation, self, "activation"
         )
-        if recurrent_activation is not None:
+        if self._gates > 1:
             self.recurrent_activation = resolve(
                 activations.get,
                 recurrent_activation,
@@ -172,7 +172,7 @@ class BaseRNNCell(DropoutRNNCell, Layer):
         config = super().get_config()
         config["units"] = self.units
         config["activation"] = activations.serialize(self.activation)
-        if hasattr(self, "recurrent_activation"):
+        if self._gates > 1:
             config["recurrent_activation"] = activations.serialize(
                 self.recurrent_activation
             )
