@@ -134,3 +134,11 @@ from ember.layers.reshaping.up_sampling3d import UpSampling3D
 from ember.layers.reshaping.zero_padding1d import ZeroPadding1D
 from ember.layers.reshaping.zero_padding2d import ZeroPadding2D
 from ember.layers.reshaping.zero_padding3d import ZeroPadding3D
+from ember.layers.rnn.gru import GRU
+from ember.layers.rnn.gru_cell import GRUCell
+from ember.layers.rnn.lstm import LSTM
+from ember.layers.rnn.lstm_cell import LSTMCell
+from ember.layers.rnn.rnn import RNN
+from ember.layers.rnn.simple_rnn import SimpleRNN
+from ember.layers.rnn.simple_rnn_cell import SimpleRNNCell
+from ember.layers.rnn.stacked_rnn_cells import StackedRNNCells

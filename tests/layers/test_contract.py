@@ -17,9 +17,21 @@ from ember import layers
 
 # Not called on data like the others: the base class and the graph input.
 _EXCLUDED = {layers.Layer, layers.InputLayer}
+# Cells take `(inputs, states)` and RNN / StackedRNNCells take a cell: they
+# are covered by tests/layers/test_rnn.py and tests/compat/test_rnn_layers.py.
+_EXCLUDED |= {
+    layers.RNN,
+    layers.StackedRNNCells,
+    layers.SimpleRNNCell,
+    layers.LSTMCell,
+    layers.GRUCell,
+}
 
 # class name -> (constructor kwargs, input shape)
 SAMPLES = {
+    "GRU": ({"units": 3, "reset_after": False}, (2, 4, 2)),
+    "LSTM": ({"units": 3, "return_sequences": True}, (2, 4, 2)),
+    "SimpleRNN": ({"units": 2, "go_backwards": True}, (2, 3, 2)),
     "Activation": ({"activation": "tanh"}, (2, 3)),
     "AveragePooling1D": ({"pool_size": 2, "padding": "same"}, (2, 5, 3)),
     "AveragePooling2D": ({"pool_size": 2}, (2, 4, 4, 3)),
