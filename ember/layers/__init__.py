@@ -134,3 +134,4 @@ from ember.layers.reshaping.up_sampling3d import UpSampling3D
 from ember.layers.reshaping.zero_padding1d import ZeroPadding1D
 from ember.layers.reshaping.zero_padding2d import ZeroPadding2D
 from ember.layers.reshaping.zero_padding3d import ZeroPadding3D
+from ember.layers.rnn.time_distributed import TimeDistributed

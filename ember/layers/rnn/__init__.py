@@ -1,0 +1,3 @@
+"""Recurrent layers and sequence wrappers."""
+
+from ember.layers.rnn.time_distributed import TimeDistributed
