@@ -158,6 +158,14 @@ def test_compute_output_shape_keeps_the_time_axis():
     assert wrapper.weights[0].path.startswith(wrapper.name + "/")
 
 
+def test_unknown_time_dimension_stays_unknown():
+    inputs = ember.Input((None, 4))
+    outputs = layers.TimeDistributed(layers.Dense(2))(inputs)
+    assert outputs.shape == (None, None, 2)
+    model = ember.Model(inputs, outputs)
+    assert model.predict(np.ones((3, 5, 4)), verbose=0).shape == (3, 5, 2)
+
+
 def test_config_round_trip_keeps_the_wrapped_layer():
     wrapper = layers.TimeDistributed(layers.Dense(3, activation="relu"))
     wrapper.build((None, 2, 4))
