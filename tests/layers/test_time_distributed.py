@@ -231,3 +231,23 @@ def test_video_style_model_trains_and_reloads(tmp_path):
     np.testing.assert_allclose(
         restored.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6
     )
+
+
+def test_a_registered_custom_layer_inside_reloads_from_keras_file(tmp_path):
+    @ember.saving.register_keras_serializable(package="td_test")
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],))
+
+        def call(self, inputs):
+            return inputs * self.w
+
+    inputs = ember.Input((3, 2))
+    outputs = layers.TimeDistributed(Scale(name="scale"), name="td")(inputs)
+    model = ember.Model(inputs, outputs)
+    model.get_layer("td").layer.w.assign(np.array([2.0, -1.0], "float32"))
+    model.save(tmp_path / "custom.keras")
+    restored = ember.saving.load_model(tmp_path / "custom.keras")
+    assert type(restored.get_layer("td").layer).__name__ == "Scale"
+    x = np.ones((1, 3, 2), "float32")
+    np.testing.assert_allclose(restored.predict(x, verbose=0), [[[2, -1]] * 3])
