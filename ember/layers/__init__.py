@@ -142,3 +142,4 @@ from ember.layers.rnn.rnn import RNN
 from ember.layers.rnn.simple_rnn import SimpleRNN
 from ember.layers.rnn.simple_rnn_cell import SimpleRNNCell
 from ember.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from ember.layers.rnn.time_distributed import TimeDistributed

@@ -9,6 +9,7 @@ import pytest
 import ember
 from tests.layers.test_contract import LAYER_CLASSES
 from tests.layers.test_contract import SAMPLES
+from tests.layers.test_contract import sample_kwargs
 
 # Output shapes where ember knows a dimension Keras leaves unknown: Keras
 # takes EinsumDense's output shape from its `output_shape` argument, whose
@@ -52,9 +53,13 @@ def test_count_params_and_output_shape_equal_keras(cls):
     keras_cls = getattr(keras.layers, name, None)
     if keras_cls is None:
         pytest.skip(f"keras.layers has no {name}.")
-    kwargs, shape = SAMPLES[name]
+    shape = SAMPLES[name][1]
+    kwargs = sample_kwargs(name, ember)
     ours = cls(**kwargs)
-    theirs = keras_cls(**{k: _keras_argument(v) for k, v in kwargs.items()})
+    their_kwargs = sample_kwargs(name, keras)
+    theirs = keras_cls(
+        **{k: _keras_argument(v) for k, v in their_kwargs.items()}
+    )
     our_outputs = ours(_inputs(ember, shape))
     their_outputs = theirs(_inputs(keras, shape))
     assert ours.count_params() == theirs.count_params()

@@ -133,7 +133,24 @@ SAMPLES = {
         {"height": 3, "width": 5, "crop_to_aspect_ratio": True},
         (2, 4, 6, 3),
     ),
+    # Arguments that are layers: a function of the library (ember or
+    # keras) returning fresh kwargs, so each test gets its own layer. The
+    # wrapped layer comes built, so the config before and after the first
+    # call is the same.
+    "TimeDistributed": (lambda lib: {"layer": _built_dense(lib)}, (2, 3, 4)),
 }
+
+
+def _built_dense(lib):
+    dense = lib.layers.Dense(3, activation="relu")
+    dense.build((None, 4))
+    return dense
+
+
+def sample_kwargs(name, lib):
+    """The constructor kwargs of the sample for `name`, built with `lib`."""
+    kwargs = SAMPLES[name][0]
+    return kwargs(lib) if callable(kwargs) else kwargs
 
 
 def _exported_layer_classes():
@@ -156,7 +173,8 @@ def _sample(cls):
             f"{cls.__name__} is exported by ember.layers but has no entry in "
             "SAMPLES in tests/layers/test_contract.py: add one."
         )
-    kwargs, shape = SAMPLES[cls.__name__]
+    shape = SAMPLES[cls.__name__][1]
+    kwargs = sample_kwargs(cls.__name__, ember)
     rng = np.random.default_rng(0)
     # A list of shapes: a layer that takes a list of inputs (merging).
     if isinstance(shape, list):

@@ -1,1 +1,2 @@
-"""Recurrent layers: RNN, SimpleRNN, LSTM, GRU, their cells and stacking."""
+"""Recurrent layers: RNN, SimpleRNN, LSTM, GRU, their cells and stacking;
+TimeDistributed."""
