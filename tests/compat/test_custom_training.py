@@ -5,12 +5,12 @@ import os
 
 os.environ["KERAS_BACKEND"] = "jax"
 
-import jax
 import keras
 import numpy as np
 import pytest
 
 import ember
+from tests.training._guide_model import guide_model_class
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(12, 4)).astype("float32")
@@ -19,64 +19,6 @@ IMAGES = RNG.normal(size=(6, 5, 5, 1)).astype("float32")
 PIXELS = RNG.normal(size=(6, 5, 5)).astype("float32")
 WEIGHTS = np.arange(1, 7).astype("float32")
 LIBS = {"ember": ember, "keras": keras}
-
-
-def _guide_model_class(lib):
-    """A Model whose steps return `{m.name: m.result()}` over
-    `self.metrics` (the compiled metrics' entry is a dict)."""
-
-    def metric_logs(model, metric_values, loss, y, y_pred):
-        new_values, logs, start = [], {}, 0
-        for metric in model.metrics:
-            count = len(metric.variables)
-            values = metric_values[start : start + count]
-            start += count
-            if metric.name == "loss":
-                values = metric.stateless_update_state(values, loss)
-            else:
-                values = metric.stateless_update_state(values, y, y_pred)
-            logs[metric.name] = metric.stateless_result(values)
-            new_values += list(values)
-        return logs, new_values
-
-    class GuideModel(lib.Model):
-        def train_step(self, state, data):
-            trainable, non_trainable, optimizer_values, metric_values = state
-            x, y = data
-
-            def loss_fn(values):
-                y_pred, new_non_trainable = self.stateless_call(
-                    values, non_trainable, x, training=True
-                )
-                loss = self.compute_loss(x, y, y_pred)
-                return loss, (y_pred, new_non_trainable)
-
-            (loss, (y_pred, non_trainable)), grads = jax.value_and_grad(
-                loss_fn, has_aux=True
-            )(trainable)
-            trainable, optimizer_values = self.optimizer.stateless_apply(
-                optimizer_values, grads, trainable
-            )
-            logs, metric_values = metric_logs(
-                self, metric_values, loss, y, y_pred
-            )
-            state = (trainable, non_trainable, optimizer_values, metric_values)
-            return logs, state
-
-        def test_step(self, state, data):
-            trainable, non_trainable, metric_values = state
-            x, y = data
-            y_pred, non_trainable = self.stateless_call(
-                trainable, non_trainable, x, training=False
-            )
-            loss = self.compute_loss(x, y, y_pred)
-            logs, metric_values = metric_logs(
-                self, metric_values, loss, y, y_pred
-            )
-            state = (trainable, non_trainable, metric_values)
-            return logs, state
-
-    return GuideModel
 
 
 def _dense_model(lib, cls=None, shape=(4,)):
@@ -103,7 +45,7 @@ def _assert_same(results, rtol=1e-5):
 
 def test_nested_logs_of_guide_steps_match_keras():
     def run(lib):
-        model = _dense_model(lib, _guide_model_class(lib))
+        model = _dense_model(lib, guide_model_class(lib))
         model.compile(lib.optimizers.SGD(0.05), "mse", metrics=["mae", "mse"])
         history = model.fit(
             X, Y, batch_size=4, epochs=2, shuffle=False, verbose=0

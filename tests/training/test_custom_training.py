@@ -7,6 +7,7 @@ import pytest
 
 import ember
 from ember import ops
+from tests.training._guide_model import guide_model_class
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(16, 4)).astype("float32")
@@ -20,53 +21,7 @@ def _ones_dense_model(cls=ember.Model):
     return cls(inputs, outputs)
 
 
-def _metric_logs(model, metric_values, loss, y, y_pred):
-    """`{m.name: m.result()}` over `model.metrics`, stateless, as the
-    guides write it; the compiled metrics' result is a dict."""
-    new_values, logs, start = [], {}, 0
-    for metric in model.metrics:
-        count = len(metric.variables)
-        values = metric_values[start : start + count]
-        start += count
-        if metric.name == "loss":
-            values = metric.stateless_update_state(values, loss)
-        else:
-            values = metric.stateless_update_state(values, y, y_pred)
-        logs[metric.name] = metric.stateless_result(values)
-        new_values += list(values)
-    return logs, new_values
-
-
-class GuideModel(ember.Model):
-    def train_step(self, state, data):
-        trainable, non_trainable, optimizer_values, metric_values = state
-        x, y = data
-
-        def loss_fn(values):
-            y_pred, new_non_trainable = self.stateless_call(
-                values, non_trainable, x, training=True
-            )
-            loss = self.compute_loss(x, y, y_pred)
-            return loss, (y_pred, new_non_trainable)
-
-        (loss, (y_pred, non_trainable)), grads = jax.value_and_grad(
-            loss_fn, has_aux=True
-        )(trainable)
-        trainable, optimizer_values = self.optimizer.stateless_apply(
-            optimizer_values, grads, trainable
-        )
-        logs, metric_values = _metric_logs(self, metric_values, loss, y, y_pred)
-        return logs, (trainable, non_trainable, optimizer_values, metric_values)
-
-    def test_step(self, state, data):
-        trainable, non_trainable, metric_values = state
-        x, y = data
-        y_pred, non_trainable = self.stateless_call(
-            trainable, non_trainable, x, training=False
-        )
-        loss = self.compute_loss(x, y, y_pred)
-        logs, metric_values = _metric_logs(self, metric_values, loss, y, y_pred)
-        return logs, (trainable, non_trainable, metric_values)
+GuideModel = guide_model_class(ember)
 
 
 def test_nested_logs_of_a_custom_train_step_are_flattened():
