@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from ember.core import naming
 from ember.core import registry
 from ember.layers.layer import Layer
+from ember.layers.rnn.rnn import RNN
 from ember.layers.rnn.rnn import _flat_sizes
 
 MERGE_MODES = ("sum", "mul", "ave", "concat", None)
@@ -17,10 +18,12 @@ _REQUIRED_ATTRIBUTES = ("go_backwards",) + _COMMON_ATTRIBUTES
 
 
 def _copy(layer: Layer, name: str, **changes) -> Layer:
-    """A fresh, unbuilt layer from `layer`'s config, renamed."""
+    """A fresh layer from `layer`'s config, renamed.
+
+    As in Keras, a built `layer` gives a copy built on its own (its paths
+    then lack the wrapper's name); an unbuilt one is built by the wrapper.
+    """
     config = registry.serialize_object(layer)
-    # Built under the wrapper's name, not on its own at deserialization.
-    config.pop("build_config", None)
     config["config"] = {**config["config"], "name": name, **changes}
     return registry.deserialize_object(config)
 
@@ -177,6 +180,10 @@ class Bidirectional(Layer):
                 if not direction.built:
                     direction.build(sequences_shape)
                     direction.built = True
+                    # Their configs then carry a build config, as Keras'.
+                    rnn = isinstance(direction, RNN)
+                    key = "sequences_shape" if rnn else "input_shape"
+                    direction._build_shapes_dict = {key: sequences_shape}
         self.built = True
 
     def get_build_config(self) -> dict | None:
@@ -308,13 +315,8 @@ class Bidirectional(Layer):
         """Rebuilds the wrapper and both layers from `get_config`."""
         config = dict(config)
         for key in ("layer", "backward_layer"):
-            inner = config.pop(key, None)
-            if inner is None:
-                continue
-            if isinstance(inner, dict):
-                # Built by the wrapper, under its name, not here.
-                inner = {k: v for k, v in inner.items() if k != "build_config"}
-            config[key] = registry.deserialize_object(
-                inner, custom_objects=custom_objects
-            )
+            if config.get(key) is not None:
+                config[key] = registry.deserialize_object(
+                    config[key], custom_objects=custom_objects
+                )
         return cls(**config)
