@@ -106,6 +106,25 @@ def test_outputs_states_and_gradients_equal_keras(case):
     _assert_all_close(_loss_grads(ours, X), _loss_grads(theirs, X))
 
 
+def test_rnn_of_stacked_cells_equals_keras():
+    def layer(lib):
+        cells = [lib.layers.LSTMCell(3), lib.layers.GRUCell(2)]
+        inner = lib.layers.RNN(cells, return_sequences=True, name="rnn")
+        return lib.layers.Bidirectional(inner, merge_mode="mul", name="bi")
+
+    theirs, ours = layer(keras), layer(ember)
+    theirs(X)
+    ours(X)
+    assert [v.path for v in ours.weights] == [v.path for v in theirs.weights]
+    assert (
+        ours.weights[3].path
+        == "bi/forward_rnn/stacked_rnn_cells/gru_cell/kernel"
+    )
+    ours.set_weights(theirs.get_weights())
+    _assert_all_close(ours(X), theirs(X))
+    _assert_all_close(_loss_grads(ours, X), _loss_grads(theirs, X))
+
+
 @pytest.mark.parametrize(
     "case",
     [
