@@ -138,6 +138,11 @@ SAMPLES = {
     # wrapped layer comes built, so the config before and after the first
     # call is the same.
     "TimeDistributed": (lambda lib: {"layer": _built_dense(lib)}, (2, 3, 4)),
+    # Built, its copies are built on their own at construction (as Keras).
+    "Bidirectional": (
+        lambda lib: {"layer": _built_lstm(lib), "merge_mode": "sum"},
+        (2, 4, 2),
+    ),
 }
 
 
@@ -145,6 +150,12 @@ def _built_dense(lib):
     dense = lib.layers.Dense(3, activation="relu")
     dense.build((None, 4))
     return dense
+
+
+def _built_lstm(lib):
+    lstm = lib.layers.LSTM(3, return_sequences=True)
+    lstm(np.zeros((1, 4, 2), "float32"))  # built by a call: it has a
+    return lstm  # build config (ember records none for a direct build)
 
 
 def sample_kwargs(name, lib):

@@ -1,2 +1,2 @@
 """Recurrent layers: RNN, SimpleRNN, LSTM, GRU, their cells and stacking;
-TimeDistributed."""
+Bidirectional and TimeDistributed."""
