@@ -224,13 +224,10 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         `(batch, time, *spatial, channels)` (one convolution with time
         folded into the batch)."""
         sequence = inputs.ndim == self.rank + 3
-        if sequence:
-            # The RNN drew the step masks before the loop.
-            masks = getattr(self, "_dropout_mask", None)
-        else:
-            masks = self.get_dropout_mask(inputs)
-        if not (training and masks is not None and 0 < self.dropout < 1):
-            masks = None
+        masks = None
+        if training and 0 < self.dropout < 1:
+            # For a sequence the RNN drew the step masks before the loop.
+            masks = self.get_dropout_mask(inputs[:, 0] if sequence else inputs)
         if sequence:
             batch, steps = inputs.shape[:2]
             if masks is not None:
@@ -249,11 +246,9 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         """The recurrent convolution and the gates, from the projected
         inputs `z` of one step and `[h, c]`."""
         h, c = states[0], states[1]
-        masks = self.get_recurrent_dropout_mask(h)
-        if not (
-            training and masks is not None and 0 < self.recurrent_dropout < 1
-        ):
-            masks = None
+        masks = None
+        if training and 0 < self.recurrent_dropout < 1:
+            masks = self.get_recurrent_dropout_mask(h)
         kernel = self.recurrent_kernel.value
         z = z + self._gate_convs(h, kernel, masks, self._recurrent_conv)
         i, f, g, o = self._split(z, self._channel_axis)
