@@ -312,3 +312,26 @@ def test_config_round_trip_keeps_arguments():
     clone = layers.ConvLSTM3D.from_config(config)
     assert clone.get_config() == config
     assert clone.cell.dropout == 0.25 and clone.go_backwards
+
+
+def test_cell_alone_draws_dropout_masks_only_in_training():
+    layer = layers.ConvLSTM2D(3, 3, dropout=0.5, recurrent_dropout=0.5)
+    layer(_x(2, 1, 5, 5, 2))
+    cell = layer.cell
+    before = np.asarray(cell.seed_generator.state.value)
+    h0, c0 = cell.get_initial_state(2)
+    cell(jnp.asarray(_x(2, 5, 5, 2)), [h0, c0])
+    np.testing.assert_array_equal(cell.seed_generator.state.value, before)
+
+
+def test_fit_reduces_the_loss():
+    inputs = ember.Input((3, 5, 5, 2))
+    h = layers.ConvLSTM2D(2, 3, padding="same", strides=2)(inputs)
+    outputs = layers.Dense(1)(layers.Flatten()(h))
+    model = ember.Model(inputs, outputs)
+    model.compile(optimizer=ember.optimizers.Adam(0.01), loss="mse")
+    x = RNG.random((16, 3, 5, 5, 2)).astype("float32")
+    y = x.mean(axis=(1, 2, 3, 4))[:, None]
+    history = model.fit(x, y, epochs=4, batch_size=8, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < losses[0]
