@@ -94,8 +94,8 @@ class ConvLSTM(CellLayer):
             )
 
     def _state_shape(self, sequences_shape: tuple) -> tuple:
-        """`(batch, *new_spatial, filters)` (channels last) of each state;
-        raises naming the layer if the spatial size is unknown or too
+        """The shape of each state, `(batch, *new_spatial, filters)` or
+        channels first as the layer's `data_format`; raises naming the layer if the spatial size is unknown or too
         small for the kernel."""
         sequences_shape = tuple(sequences_shape)
         self._check_sequences(sequences_shape)
