@@ -94,9 +94,9 @@ class ConvLSTM(CellLayer):
             )
 
     def _state_shape(self, sequences_shape: tuple) -> tuple:
-        """The shape of each state, `(batch, *new_spatial, filters)` or
-        channels first as the layer's `data_format`; raises naming the layer if the spatial size is unknown or too
-        small for the kernel."""
+        """The shape of each state, `(batch, *new_spatial, filters)` (or
+        channels first, as `data_format` says); raises naming the layer if
+        the spatial size is unknown or too small for the kernel."""
         sequences_shape = tuple(sequences_shape)
         self._check_sequences(sequences_shape)
         step = (sequences_shape[0],) + sequences_shape[2:]
