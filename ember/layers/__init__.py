@@ -135,6 +135,9 @@ from ember.layers.reshaping.zero_padding1d import ZeroPadding1D
 from ember.layers.reshaping.zero_padding2d import ZeroPadding2D
 from ember.layers.reshaping.zero_padding3d import ZeroPadding3D
 from ember.layers.rnn.bidirectional import Bidirectional
+from ember.layers.rnn.conv_lstm1d import ConvLSTM1D
+from ember.layers.rnn.conv_lstm2d import ConvLSTM2D
+from ember.layers.rnn.conv_lstm3d import ConvLSTM3D
 from ember.layers.rnn.gru import GRU
 from ember.layers.rnn.gru_cell import GRUCell
 from ember.layers.rnn.lstm import LSTM

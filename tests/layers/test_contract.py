@@ -29,6 +29,15 @@ _EXCLUDED |= {
 
 # class name -> (constructor kwargs, input shape)
 SAMPLES = {
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 3}, (2, 3, 6, 2)),
+    "ConvLSTM2D": (
+        {"filters": 3, "kernel_size": 3, "padding": "same", "strides": 2},
+        (2, 3, 5, 5, 2),
+    ),
+    "ConvLSTM3D": (
+        {"filters": 2, "kernel_size": 2, "return_sequences": True},
+        (1, 2, 3, 3, 3, 1),
+    ),
     "GRU": ({"units": 3, "reset_after": False}, (2, 4, 2)),
     "LSTM": ({"units": 3, "return_sequences": True}, (2, 4, 2)),
     "SimpleRNN": ({"units": 2, "go_backwards": True}, (2, 3, 2)),
