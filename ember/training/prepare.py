@@ -9,6 +9,7 @@ bad input fails before a single weight moves.
 import jax
 import numpy as np
 
+from ember.core.state_scope import StateScope
 from ember.training import checks
 from ember.training.outputs import outputs_of
 from ember.training.outputs import predictions
@@ -75,6 +76,13 @@ def build_from(model, data, batch_size: int | None = None):
     )
 
 
+def _shape_call(model, inputs):
+    """Calls the model for its output shapes; what it assigns (a seed
+    generator drawing dropout masks, a stateful RNN's states) is dropped."""
+    with StateScope():
+        return model(inputs)
+
+
 def _output_specs(model, x) -> tuple:
     """The model's `Outputs` and prediction shapes for inputs like `x`.
 
@@ -85,7 +93,7 @@ def _output_specs(model, x) -> tuple:
     key = (treedef, tuple((a.shape[1:], str(a.dtype)) for a in leaves))
     cache = model._compiled_metrics.spec_cache
     if key not in cache:
-        y_pred = jax.eval_shape(lambda inputs: model(inputs), x)
+        y_pred = jax.eval_shape(lambda inputs: _shape_call(model, inputs), x)
         outputs = outputs_of(model, y_pred)
         shapes = [p.shape for p in predictions(outputs, y_pred)]
         cache[key] = (outputs, shapes)
