@@ -146,3 +146,14 @@ def test_cell_with_a_state_size_of_the_wrong_type():
         r"Received: state_size='3'",
     ):
         layers.RNN(cell, name="bad_size")
+
+
+def test_cell_with_a_state_size_holding_none():
+    cell = _NoStateSize()
+    cell.state_size = [2, None]
+    with pytest.raises(
+        ValueError,
+        match=r'RNN "half_size".*integer or a list/tuple of integers\. '
+        r"Received: state_size=\[2, None\]",
+    ):
+        layers.RNN(cell, name="half_size")

@@ -26,8 +26,8 @@ def _has_fast_path(cell) -> bool:
     return isinstance(cell, BaseRNNCell) and type(cell).call is BaseRNNCell.call
 
 
-def _flat_sizes(state_size) -> list[int]:
-    if isinstance(state_size, int):
+def _flat_sizes(state_size) -> list:
+    if not isinstance(state_size, list | tuple):
         return [state_size]
     return [d for s in state_size for d in _flat_sizes(s)]
 
@@ -98,7 +98,9 @@ class RNN(Layer):
                 "integers, one per state). Received: "
                 f"cell={cell} with state_size=None"
             )
-        if not isinstance(state_size, list | tuple | int):
+        if not isinstance(state_size, list | tuple | int) or not all(
+            isinstance(d, int) and d > 0 for d in _flat_sizes(state_size)
+        ):
             raise ValueError(
                 f'{type(self).__name__} "{name}": the cell\'s `state_size` '
                 "must be an integer or a list/tuple of integers. Received: "
