@@ -26,6 +26,7 @@ demo: venv
 	$(BIN)/python examples/demo.py
 
 bench: venv
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 clean:

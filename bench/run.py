@@ -1,15 +1,21 @@
 """Side-by-side speed of ember and Keras 3 (JAX backend) on the same work.
 
 Workloads: the founding MLP fit, the founding CNN fit, predict throughput,
-single-sample predict latency, and the time of `import ember` /
-`import keras` in a fresh interpreter (KERAS_BACKEND=jax). The fit
-workloads warm up with one fit on the same arrays (ember compiles for the
-data's shape: its in-memory data lives on the device and batches are
-gathered there), then time a second fit. Each workload runs in a fresh
-subprocess per library, interleaved (ember, keras, ember, keras, ...), and
-the median of the repeats is reported with the ember / keras ratio.
+single-sample predict latency, the time of `import ember` /
+`import keras` in a fresh interpreter (KERAS_BACKEND=jax), and two text
+classifiers (`Input((100,), int32) -> Embedding(20000, 64) -> LSTM(64)` or
+`GRU(64) -> Dense(1, sigmoid)`, adam, batch 64) that also run in PyTorch
+eager mode (nn.Embedding + nn.LSTM / nn.GRU + nn.Linear, torch.optim.Adam,
+BCELoss) as a second reference. The fit workloads warm up with one fit on
+the same arrays (ember compiles for the data's shape: its in-memory data
+lives on the device and batches are gathered there), then time a second
+fit. Each workload runs in a fresh subprocess per library, interleaved
+(ember, keras, [torch,] ember, keras, ...), and the median of the repeats
+is reported with the ember / keras (and ember / torch) ratio; the text
+workloads also report the peak memory (max RSS) of each fit process.
 
-Usage: `make bench` or `python bench/run.py [--repeats 3] [--quick]`.
+Usage: `make bench` or
+`python bench/run.py [--repeats 3] [--quick] [--only lstm_text_fit ...]`.
 """
 
 import argparse
@@ -21,7 +27,7 @@ import sys
 import time
 
 WORKER = r"""
-import json, os, sys, time
+import json, os, resource, sys, time
 import numpy as np
 library, workload, quick = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 if library == "keras":
@@ -54,8 +60,26 @@ def cnn():
                   metrics=["accuracy"])
     return model
 
+def text(recurrent):
+    model = keras.Sequential([
+        keras.Input(shape=(100,), dtype="int32"),
+        L.Embedding(20000, 64), recurrent(64),
+        L.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
 result = {}
-if workload == "mlp_fit":
+if workload in ("lstm_text_fit", "gru_text_fit"):
+    n = 1024 if quick else 4096
+    x = rng.integers(0, 20000, size=(n, 100)).astype("int32")
+    y = rng.integers(0, 2, size=(n, 1)).astype("float32")
+    model = text(L.LSTM if workload == "lstm_text_fit" else L.GRU)
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)  # compile
+    t = time.perf_counter()
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    result["samples_per_s"] = n / (time.perf_counter() - t)
+elif workload == "mlp_fit":
     n = 8192 if quick else 32768
     x = rng.normal(size=(n, 10)).astype("float32")
     y = (x.sum(axis=1) > 0).astype("float32")[:, None]
@@ -92,6 +116,60 @@ elif workload == "predict_latency":
         model.predict(x, verbose=0)
         times.append(time.perf_counter() - t)
     result["ms"] = 1000 * sorted(times)[len(times) // 2]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+result["max_rss_mib"] = peak / 1024
+print("RESULT " + json.dumps(result))
+"""
+
+# The text classifiers in PyTorch eager mode: the same data, batch size
+# and per-epoch shuffling, torch's default thread count.
+TORCH_WORKER = r"""
+import json, resource, sys, time
+import numpy as np
+import torch
+from torch import nn
+workload, quick = sys.argv[1], sys.argv[2] == "1"
+rng = np.random.default_rng(0)
+torch.manual_seed(0)
+n = 1024 if quick else 4096
+x = torch.from_numpy(
+    rng.integers(0, 20000, size=(n, 100)).astype("int64"))
+y = torch.from_numpy(rng.integers(0, 2, size=(n, 1)).astype("float32"))
+
+class Text(nn.Module):
+    def __init__(self, recurrent):
+        super().__init__()
+        self.embedding = nn.Embedding(20000, 64)
+        self.recurrent = recurrent(64, 64, batch_first=True)
+        self.dense = nn.Linear(64, 1)
+
+    def forward(self, tokens):
+        _, state = self.recurrent(self.embedding(tokens))
+        h = state[0] if isinstance(state, tuple) else state
+        return torch.sigmoid(self.dense(h[-1]))
+
+model = Text(nn.LSTM if workload == "lstm_text_fit" else nn.GRU)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+loss_fn = nn.BCELoss()
+
+def fit():
+    model.train()
+    order = torch.from_numpy(rng.permutation(n))
+    for start in range(0, n, 64):
+        index = order[start:start + 64]
+        optimizer.zero_grad()
+        loss = loss_fn(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
+        # The accuracy the other libraries report, and the loss to the host.
+        loss.item()
+
+fit()  # warm-up
+t = time.perf_counter()
+fit()
+result = {"samples_per_s": n / (time.perf_counter() - t)}
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+result["max_rss_mib"] = peak / 1024
 print("RESULT " + json.dumps(result))
 """
 
@@ -114,12 +192,21 @@ WORKLOADS = {
     "predict_throughput": ("samples_per_s", True, None),
     "predict_latency": ("ms", False, 0.5),
     "import": ("s", False, None),
+    "lstm_text_fit": ("samples_per_s", True, 2.0),
+    "gru_text_fit": ("samples_per_s", True, 2.0),
 }
 
+# Workloads with PyTorch (eager) as a second reference: target ember/torch.
+TORCH_TARGETS = {"lstm_text_fit": 1.0, "gru_text_fit": 1.0}
 
-def run_once(library: str, workload: str, quick: bool) -> float:
+
+def run_once(library: str, workload: str, quick: bool) -> dict:
+    """One fresh subprocess: `{measure: value, "max_rss_mib": ...}`."""
     env = dict(os.environ, PYTHONWARNINGS="ignore", KERAS_BACKEND="jax")
-    if workload == "import":
+    flag = "1" if quick else "0"
+    if library == "torch":
+        command = [sys.executable, "-c", TORCH_WORKER, workload, flag]
+    elif workload == "import":
         command = [sys.executable, "-c", IMPORT_WORKER, library]
     else:
         command = [
@@ -128,7 +215,7 @@ def run_once(library: str, workload: str, quick: bool) -> float:
             WORKER,
             library,
             workload,
-            "1" if quick else "0",
+            flag,
         ]
     out = subprocess.run(
         command,
@@ -138,8 +225,15 @@ def run_once(library: str, workload: str, quick: bool) -> float:
         env=env,
     ).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-    measure = WORKLOADS[workload][0]
-    return json.loads(line[len("RESULT ") :])[measure]
+    return json.loads(line[len("RESULT ") :])
+
+
+def _goal(ratio: float, target: float | None, higher_is_better: bool) -> str:
+    if target is None:
+        return ""
+    met = ratio >= target if higher_is_better else ratio <= target
+    sign = ">=" if higher_is_better else "<="
+    return f"{sign} {target} {'met' if met else 'NOT met'}"
 
 
 def main() -> int:
@@ -149,26 +243,40 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS))
     args = parser.parse_args()
     started = time.perf_counter()
-    print(f"{'workload':20} {'ember':>12} {'keras':>12} {'ratio':>8}  target")
+    print(f"{'workload':30} {'ember':>12} {'keras':>12} {'ratio':>8}  target")
     for workload in args.only:
         measure, higher_is_better, target = WORKLOADS[workload]
-        values = {"ember": [], "keras": []}
+        libraries = ["ember", "keras"]
+        if workload in TORCH_TARGETS:
+            libraries.append("torch")
+        runs = {library: [] for library in libraries}
         for _ in range(args.repeats):
-            for library in ("ember", "keras"):
-                values[library].append(run_once(library, workload, args.quick))
-        ember = statistics.median(values["ember"])
-        keras = statistics.median(values["keras"])
+            for library in libraries:
+                runs[library].append(run_once(library, workload, args.quick))
+
+        def median(library, key=measure, runs=runs):
+            return statistics.median(r[key] for r in runs[library])
+
+        ember, keras = median("ember"), median("keras")
         ratio = ember / keras
-        goal = ""
-        if target is not None:
-            met = ratio >= target if higher_is_better else ratio <= target
-            sign = ">=" if higher_is_better else "<="
-            goal = f"{sign} {target} {'met' if met else 'NOT met'}"
+        goal = _goal(ratio, target, higher_is_better)
         digits = 3 if measure == "s" else 1
         print(
-            f"{workload + ' (' + measure + ')':20} {ember:12.{digits}f} "
+            f"{workload + ' (' + measure + ')':30} {ember:12.{digits}f} "
             f"{keras:12.{digits}f} {ratio:8.2f}  {goal}"
         )
+        if "torch" in libraries:
+            torch = median("torch")
+            goal = _goal(ember / torch, TORCH_TARGETS[workload], True)
+            print(
+                f"{'  vs torch (eager)':30} {ember:12.1f} {torch:12.1f} "
+                f"{ember / torch:8.2f}  {goal}"
+            )
+            rss = "  ".join(
+                f"{library} {median(library, 'max_rss_mib'):.0f}"
+                for library in libraries
+            )
+            print(f"{'  peak RSS (MiB)':30} {rss}")
     print(
         f"({args.repeats} interleaved runs each, medians; "
         f"{time.perf_counter() - started:.0f} s)"

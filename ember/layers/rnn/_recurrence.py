@@ -82,6 +82,12 @@ def run(
             output = jnp.where(keep, output, fill.astype(output.dtype))
         return (new_states, output), output if return_sequences else None
 
+    # A rolled `lax.scan` (scan's unroll=1) on every backend: measured on
+    # the 2-core CPU, LSTM(64) over 100 steps, batch 64, input projection
+    # hoisted (forward / forward+backward ms): unroll 1: 9.5 / 20.7,
+    # 2: 9.3 / 22.7, 4: 9.8 / 28.3, 10: 7.3 / 44.6, 100: 5.0 / 106. The
+    # backward loop grows with the unrolled body, so training (what the
+    # bench times) is fastest rolled. `unroll=True` stays a Python loop.
     carry = (initial_states, initial_output)
     scanned = xs if mask is None else (xs, mask)
     if unroll:
