@@ -187,3 +187,47 @@ def test_variable_length_sequences():
     for steps in (2, 5):
         x = np.ones((2, steps, 2), "float32")
         assert model.predict(x, verbose=0).shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: layers.LSTM(3, dropout=0.3, recurrent_dropout=0.2, seed=1),
+        lambda: layers.GRU(3, go_backwards=True, return_sequences=True),
+        lambda: layers.GRU(3, reset_after=False, dropout=0.3, seed=2),
+        lambda: layers.SimpleRNN(3, return_sequences=True),
+        lambda: layers.RNN([layers.LSTMCell(3), layers.GRUCell(2)]),
+    ],
+)
+def test_projection_before_and_inside_the_loop_agree(make, monkeypatch):
+    # CPU projects each step inside the loop, GPU / TPU all steps before
+    # it: the same outputs and gradients, dropout and masks included.
+    from ember.layers.rnn import rnn as rnn_module
+
+    rng = np.random.default_rng(0)
+    x = jnp.asarray(rng.normal(size=(2, 4, 5)).astype("float32"))
+    mask = jnp.asarray([[True, True, True, False], [True, True, False, False]])
+    layer = make()
+    layer(x)
+    trainable = [v.value for v in layer.trainable_variables]
+    others = [v.value for v in layer.non_trainable_variables]
+
+    def loss(weights, inputs):
+        out, _ = layer.stateless_call(
+            weights, others, inputs, mask=mask, training=True
+        )
+        return jnp.sum(out**2), out
+
+    results = []
+    for in_loop in (True, False):
+        monkeypatch.setattr(rnn_module, "_project_in_loop", lambda v=in_loop: v)
+        grad = jax.grad(loss, argnums=(0, 1), has_aux=True)
+        results.append(grad(trainable, x))
+    (grads_a, out_a), (grads_b, out_b) = results
+    np.testing.assert_allclose(out_a, out_b, rtol=1e-5, atol=1e-6)
+    for a, b in zip(
+        jax.tree_util.tree_leaves(grads_a),
+        jax.tree_util.tree_leaves(grads_b),
+        strict=True,
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -3,9 +3,10 @@ weights, dropout masks and the config.
 
 Each cell splits its step in two: `project_inputs(x)` (the input part,
 `x @ kernel + bias`, which works on a whole sequence at once) and
-`recurrent_step(z_t, states)` (the recurrent matmul and the gates). `RNN`
-projects all time steps in one matmul before the loop; `call` does both for
-one step.
+`recurrent_step(z_t, states)` (the recurrent matmul and the gates). On GPU
+and TPU `RNN` projects all time steps in one matmul before the loop; on CPU,
+where that measured slower, inside the loop per step (`rnn._project_in_loop`).
+`call` does both for one step.
 """
 
 from typing import Any
