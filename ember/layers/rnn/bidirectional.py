@@ -186,22 +186,9 @@ class Bidirectional(Layer):
                     direction._build_shapes_dict = {key: sequences_shape}
         self.built = True
 
-    def get_build_config(self) -> dict | None:
-        """`{"input_shape": sequences_shape}`, as Keras writes it."""
-        shapes = getattr(self, "_build_shapes_dict", None)
-        if not self.built or not shapes:
-            return None
-        shape = shapes.get("sequences_shape", shapes.get("input_shape"))
-        return {"input_shape": None if shape is None else list(shape)}
-
-    def build_from_config(self, config: dict) -> None:
-        """Builds from a build config (`input_shape` or `shapes_dict`)."""
-        shapes = config.get("shapes_dict", config)
-        shape = shapes.get("input_shape", shapes.get("sequences_shape"))
-        if shape is not None:
-            shape = tuple(shape)
-            self.build(shape)
-            self._build_shapes_dict = {"sequences_shape": shape}
+    # The build config is an RNN's: `{"input_shape": sequences_shape}`.
+    get_build_config = RNN.get_build_config
+    build_from_config = RNN.build_from_config
 
     # -- states --------------------------------------------------------------
     @property
