@@ -22,6 +22,7 @@ from ember.core.symbolic import Operation
 from ember.core.symbolic import SymbolicTensor as KerasTensor
 from ember.core.variable import Variable
 from ember.layers.core.input_layer import Input
+from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.models.model import Model
 from ember.models.sequential import Sequential
