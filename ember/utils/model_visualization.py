@@ -356,11 +356,11 @@ def _class_name(operation) -> str:
 
 
 def _call_tensors(operation) -> tuple[Any, Any]:
-    """The input and output tensors of the only call of `operation`, each
-    one tensor or a list; None for a layer called several times or never
-    (Keras shows `?` then)."""
-    nodes = getattr(operation, "_inbound_nodes", None) or []
-    if len(nodes) != 1:
+    """The input and output tensors of the first call of `operation`, each
+    one tensor or a list, as Keras' `layer.input` / `layer.output`; None
+    for one never called on symbolic tensors (Keras shows `?` then)."""
+    nodes = getattr(operation, "_inbound_nodes", None)
+    if not nodes:
         return None, None
     node = nodes[0]
 
