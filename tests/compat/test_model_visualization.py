@@ -180,6 +180,20 @@ def _nested(lib):
     return lib.Model(outer_in, outputs, name="outer")
 
 
+def _stacked(lib):
+    nn = lib.layers
+    func_in = lib.Input((3,), name="func_in")
+    func = lib.Model(func_in, nn.Dense(2, name="func_out")(func_in), name="f")
+    inner = lib.Sequential(
+        [nn.Dense(4, name="inner_a"), nn.Dense(3, name="inner_b")],
+        name="inner_stack",
+    )
+    return lib.Sequential(
+        [lib.Input((5,), name="top"), inner, func, nn.Dense(1, name="last")],
+        name="stacked",
+    )
+
+
 def _subclassed(lib):
     class Tiny(lib.Model):
         def __init__(self):
@@ -210,9 +224,20 @@ ALL_LABELS = {
         (_branched, {"show_layer_names": False, **ALL_LABELS}),
         (_nested, ALL_LABELS),
         (_nested, {"expand_nested": True, **ALL_LABELS}),
+        (_stacked, ALL_LABELS),
+        (_stacked, {"expand_nested": True, **ALL_LABELS}),
         (_subclassed, ALL_LABELS),
     ],
-    ids=["cnn", "cnn-labels", "branched", "nested", "expanded", "subclassed"],
+    ids=[
+        "cnn",
+        "cnn-labels",
+        "branched",
+        "nested",
+        "expanded",
+        "stacked",
+        "stacked-expanded",
+        "subclassed",
+    ],
 )
 def test_same_boxes_and_arrows_as_keras(keras_to_dot, build, options):
     ours = _ember_picture(ember.utils.model_to_dot(build(ember), **options))
