@@ -295,12 +295,14 @@ def test_special_characters_in_names_are_escaped():
 @needs_renderer
 def test_special_characters_render(tmp_path):
     inputs = ember.Input((2,), name='in "1"')
-    outputs = layers.Dense(1, name="a<b>&c")(inputs)
+    hidden = layers.Dense(1, name="a<b>&c")(inputs)
+    outputs = layers.Dense(1, name="it's café")(hidden)
     path = tmp_path / "m.svg"
     plot_model(ember.Model(inputs, outputs), path, show_layer_names=True)
     text = "".join(ET.parse(path).getroot().itertext())
     assert "a<b>&c" in text
     assert 'in "1"' in text
+    assert "it's café" in text
 
 
 @needs_renderer
