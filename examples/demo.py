@@ -11,8 +11,10 @@ Data, first found first used (the run prints which):
 It builds the founding CNN, prints its summary, trains it for 5 epochs,
 prints the test accuracy and a per-class precision / recall / F1 table
 (computed with `ember.metrics.Precision`, `Recall` and `F1Score`),
-writes artifacts/training_curves.png and artifacts/confusion_matrix.png
-(needs the `plot` extra) and saves the model to
+writes artifacts/model.png (a picture of the model, by
+`ember.utils.plot_model`), artifacts/training_curves.png and
+artifacts/confusion_matrix.png (all need the `plot` extra) and saves the
+model to
 artifacts/founding_cnn.keras, which it loads back and evaluates.
 """
 
@@ -222,6 +224,23 @@ def plot_confusion(matrix: np.ndarray, title: str, path: pathlib.Path) -> None:
     print(f"Confusion matrix written to {path}")
 
 
+def plot_architecture(model, path: pathlib.Path) -> None:
+    """Draws the model with its shapes and activations; says so and goes
+    on when no Graphviz renderer is installed."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        keras.utils.plot_model(
+            model,
+            to_file=str(path),
+            show_shapes=True,
+            show_layer_activations=True,
+        )
+    except (ImportError, RuntimeError, OSError) as error:
+        print(f"Model picture skipped: {error}")
+        return
+    print(f"Model picture written to {path}")
+
+
 def build_model():
     return keras.Sequential(
         [
@@ -244,6 +263,7 @@ def main() -> int:
 
     model = build_model()
     model.summary()
+    plot_architecture(model, ARTIFACTS / "model.png")
     model.compile(
         optimizer="adam",
         loss="sparse_categorical_crossentropy",

@@ -14,6 +14,8 @@ from ember.saving import serialize_keras_object
 from ember.training.data.py_dataset import PyDataset
 from ember.training.data.py_dataset import PyDataset as Sequence
 from ember.utils.file_utils import get_file
+from ember.utils.model_visualization import model_to_dot
+from ember.utils.model_visualization import plot_model
 from ember.utils.numerical_utils import normalize
 from ember.utils.numerical_utils import to_categorical
 from ember.utils.progbar import Progbar

@@ -118,3 +118,21 @@ def test_load_digits_source_order(demo, tmp_path, monkeypatch):
     (x_train, _), (x_test, _), source = demo.load_digits()
     assert source == "scikit-learn digits"
     assert len(x_train) == 1438 and x_test.shape == (359, 28, 28, 1)
+
+
+def test_model_picture(demo, tmp_path, monkeypatch, capsys):
+    from ember.utils import _dot
+
+    monkeypatch.setattr(demo, "ARTIFACTS", tmp_path)
+    path = tmp_path / "model.png"
+    if _dot.system_dot() or _dot.graphviz_pure():
+        demo.plot_architecture(demo.build_model(), path)
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        path.unlink()
+    monkeypatch.setattr(_dot, "system_dot", lambda: None)
+    monkeypatch.setattr(_dot, "graphviz_pure", lambda: None)
+    demo.plot_architecture(demo.build_model(), path)
+    assert not path.exists()
+    out = capsys.readouterr().out
+    assert "Model picture skipped: " in out
+    assert 'pip install "ember[plot]"' in out
