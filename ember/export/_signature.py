@@ -179,7 +179,9 @@ def _to_spec(x) -> InputSpec:
                 f"Each InputSpec of input_signature needs a shape, got {x}."
             )
         return InputSpec(
-            shape=x.shape, dtype=standardize_dtype(x.dtype or "float32")
+            shape=x.shape,
+            dtype=standardize_dtype(x.dtype or "float32"),
+            name=x.name,
         )
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return InputSpec(shape=tuple(x.shape), dtype=standardize_dtype(x.dtype))
