@@ -93,12 +93,12 @@ def tracing_error(error: Exception, what: str) -> ValueError:
     if layer is not None:
         where = f' (in layer "{layer.name}" of type {type(layer).__name__})'
     return ValueError(
-        f"Could not export {what}{where}: tracing it with a symbolic batch "
-        f"dimension failed with {type(error).__name__}: {error}\n"
-        "A layer whose `call` needs a concrete batch size can be exported "
+        f"Could not export {what}{where}: {type(error).__name__}: {error}\n"
+        "Endpoints are traced with the batch dimension symbolic ('batch'): "
+        "a layer whose `call` needs a concrete batch size can be exported "
         "with a fixed `input_signature` (e.g. "
-        "[ember.InputSpec(shape=(8, 10))]); host callbacks cannot be "
-        "exported."
+        "[ember.InputSpec(shape=(8, 10))]). Host callbacks "
+        "(jax.pure_callback, io_callback) cannot be exported."
     )
 
 

@@ -321,7 +321,9 @@ def describe(filepath: str, manifest: dict) -> str:
         "The following endpoints are available:"
     ]
     for endpoint in manifest["endpoints"]:
-        lines += ["", f"* Endpoint '{endpoint['name']}'", "  Inputs:"]
+        platforms = ", ".join(endpoint["platforms"])
+        lines += ["", f"* Endpoint '{endpoint['name']}' ({platforms})"]
+        lines += ["  Inputs:"]
         lines += [f"    {_spec_line(s)}" for s in endpoint["inputs"]]
         lines += ["  Outputs:"]
         lines += [f"    {_spec_line(s)}" for s in endpoint["outputs"]]
