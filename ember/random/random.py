@@ -13,6 +13,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.export import is_symbolic_dim
 
 from ember.core import config
 from ember.core.dtypes import is_float
@@ -222,8 +223,9 @@ def dropout(
     if noise_shape is None:
         shape = inputs.shape
     else:
+        # A symbolic size (an exported model's batch) stays symbolic.
         shape = tuple(
-            size if d is None else int(d)
+            size if d is None else d if is_symbolic_dim(d) else int(d)
             for d, size in zip(noise_shape, inputs.shape, strict=True)
         )
     keep_prob = 1.0 - rate
