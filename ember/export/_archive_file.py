@@ -116,14 +116,42 @@ def read(filepath: str) -> tuple[dict, dict[str, bytes]]:
                 f"'{filepath}' has format_version {version!r}; this ember "
                 f"reads versions up to {VERSION}."
             )
-        wanted = [e["file"] for e in manifest.get("endpoints", [])] + [
-            c["file"] for c in manifest.get("variable_collections", [])
+        _check_manifest(filepath, manifest)
+        wanted = [e["file"] for e in manifest["endpoints"]] + [
+            c["file"] for c in manifest["variable_collections"]
         ]
         missing = [name for name in wanted if name not in names]
         if missing:
             raise ValueError(f"'{filepath}' lacks entries {missing}.")
         entries = {name: archive.read(name) for name in wanted}
     return manifest, entries
+
+
+def _check_manifest(filepath: str, manifest: dict) -> None:
+    fields = {
+        "endpoints": {"name": str, "file": str, "inputs": list},
+        "variable_collections": {"name": str, "file": str, "dtypes": list},
+    }
+    for section, needed in fields.items():
+        entries = manifest.get(section)
+        ok = isinstance(entries, list) and all(
+            isinstance(entry, dict)
+            and all(isinstance(entry.get(k), v) for k, v in needed.items())
+            for entry in entries
+        )
+        if not ok:
+            raise ValueError(
+                f"'{filepath}' has a malformed manifest: `{section}` must be "
+                f"a list of objects with fields {sorted(needed)}."
+            )
+    if not manifest["endpoints"]:
+        raise ValueError(f"'{filepath}' has no endpoints.")
+    default = manifest.get("default_endpoint")
+    if default not in [e["name"] for e in manifest["endpoints"]]:
+        raise ValueError(
+            f"'{filepath}' has a malformed manifest: default_endpoint "
+            f"{default!r} is not one of its endpoints."
+        )
 
 
 def _storable(array: np.ndarray) -> np.ndarray:
