@@ -136,6 +136,8 @@ class Model(Trainer, Layer):
         except Exception:
             self.built = False
             raise
+        # As a build from a call, for the build config and `export`.
+        self._build_shapes_dict = {"input_shape": input_shape}
 
     # -- saving ------------------------------------------------------------
     def save(

@@ -93,6 +93,28 @@ def test_subclassed_model_built_by_a_call(tmp_path):
     _close(reloaded(x), model.predict(x, verbose=0))
 
 
+class _DictOutputs(ember.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(2)
+
+    def call(self, x):
+        return {"y": self.dense(x), "z": 2.0 * x}
+
+
+def test_subclassed_model_built_with_build_and_dict_outputs(tmp_path):
+    model = _DictOutputs()
+    model.build((None, 3))
+    reloaded = _export_and_load(model, tmp_path)
+    x = _x(4, 3)
+    got, expected = reloaded(x), model.predict(x, verbose=0)
+    assert sorted(got) == ["y", "z"]
+    for key in ("y", "z"):
+        _close(got[key], expected[key])
+    outputs = reloaded.manifest["endpoints"][0]["outputs"]
+    assert [o["name"] for o in outputs] == ["output['y']", "output['z']"]
+
+
 def test_batch_normalization_and_dropout_run_in_inference(tmp_path):
     model = ember.Sequential(
         [
