@@ -97,7 +97,11 @@ class ExportArchive:
 
         `fn` is traced now, with the batch dimension symbolic, to check it
         and learn its outputs; it is exported when the archive is written,
-        with the tracked variables' values at that time.
+        with the tracked variables' values at that time. Variables are
+        constants of the export: assignments inside `fn` are dropped, and
+        random layers in training mode (Dropout) draw from the seed state
+        written, so each call of the reloaded endpoint uses the same mask
+        for the same input shape.
 
         Args:
             name: the endpoint's name, an attribute of the reloaded archive.

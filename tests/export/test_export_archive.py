@@ -239,3 +239,18 @@ def test_options_must_be_none(tmp_path):
     with pytest.raises(ValueError, match="SaveOptions"):
         archive.write_out(tmp_path / "a.zip", options=object())
     assert os.listdir(tmp_path) == []
+
+
+def test_model_call_as_endpoint(tmp_path):
+    # Keras' documented form: `fn=model.call` with the tracked model.
+    model = _model()
+    archive = ExportArchive()
+    archive.track(model)
+    archive.add_endpoint("serve", model.call, _spec())
+    archive.write_out(tmp_path / "m.zip", verbose=False)
+    x = _x(5, 3)
+    np.testing.assert_allclose(
+        np.asarray(ember.export.load(tmp_path / "m.zip").serve(x)),
+        model.predict(x, verbose=0),
+        atol=1e-5,
+    )
