@@ -52,7 +52,8 @@ def _float_dtype(dtype: Any, function: str) -> str:
 def _shape(shape: Shape) -> tuple[int, ...]:
     if isinstance(shape, int):
         return (shape,)
-    return tuple(int(d) for d in shape)
+    # A symbolic size (an exported model's batch) stays symbolic.
+    return tuple(d if is_symbolic_dim(d) else int(d) for d in shape)
 
 
 def normal(
@@ -223,9 +224,8 @@ def dropout(
     if noise_shape is None:
         shape = inputs.shape
     else:
-        # A symbolic size (an exported model's batch) stays symbolic.
-        shape = tuple(
-            size if d is None else d if is_symbolic_dim(d) else int(d)
+        shape = _shape(
+            size if d is None else d
             for d, size in zip(noise_shape, inputs.shape, strict=True)
         )
     keep_prob = 1.0 - rate

@@ -254,3 +254,31 @@ def test_model_call_as_endpoint(tmp_path):
         model.predict(x, verbose=0),
         atol=1e-5,
     )
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        layers.Dropout(0.5, noise_shape=(None, 1)),
+        layers.GaussianDropout(0.3),
+        layers.GaussianNoise(0.5),
+        layers.AlphaDropout(0.2),
+    ],
+    ids=lambda layer: type(layer).__name__,
+)
+def test_random_layers_in_training_mode_keep_the_batch_open(tmp_path, layer):
+    layer.build((None, 4))
+    archive = ExportArchive()
+    archive.track(layer)
+    archive.add_endpoint(
+        "train",
+        lambda x: layer(x, training=True),
+        [ember.InputSpec(shape=(None, 4))],
+    )
+    archive.write_out(tmp_path / "r.zip", verbose=False)
+    reloaded = ember.export.load(tmp_path / "r.zip")
+    for batch in (3, 5):
+        x = np.ones((batch, 4), "float32")
+        out = np.asarray(reloaded.train(x))
+        assert out.shape == (batch, 4)
+        assert not np.allclose(out, x)  # noise was applied
