@@ -271,6 +271,13 @@ def test_onnx_dispatches_to_the_converter(tmp_path, monkeypatch):
     ]
 
 
+def test_onnx_without_the_converter_module(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ember.export.onnx", None)
+    with pytest.raises(ImportError, match="ember.export.onnx is missing"):
+        _sequential().export(tmp_path / "m.onnx", format="onnx")
+    assert os.listdir(tmp_path) == []
+
+
 def test_missing_flatbuffers_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "flatbuffers", None)
     with pytest.raises(ImportError, match=r'pip install "ember\[export\]"'):
