@@ -31,6 +31,8 @@ class Endpoint:
         self.exported = exported
         self.inputs = inputs
         self.outputs = outputs
+        # Compiled once per input shape, then dispatched without tracing.
+        self._call = jax.jit(exported.call)
 
     def __call__(self, *args) -> Any:
         leaves, tree = jax.tree_util.tree_flatten((args, {}))
@@ -46,7 +48,7 @@ class Endpoint:
             )
         ]
         args, _ = jax.tree_util.tree_unflatten(tree, converted)
-        return self.exported.call(*args)
+        return self._call(*args)
 
     def _expected_structure(self):
         return self.exported.in_tree
