@@ -37,9 +37,14 @@ class Endpoint:
     def __call__(self, *args) -> Any:
         leaves, tree = jax.tree_util.tree_flatten((args, {}))
         if tree != self.exported.in_tree:
+            names = [spec["name"] for spec in self.inputs]
+            expected = jax.tree_util.tree_unflatten(
+                self.exported.in_tree, names
+            )[0]
+            given = jax.tree_util.tree_map(lambda x: np.shape(x), args)
             raise ValueError(
-                f"Endpoint '{self.name}' takes inputs structured as "
-                f"{self._expected_structure()}, got {tree}."
+                f"Endpoint '{self.name}' takes the arguments {expected}, got "
+                f"arguments of shapes {given}."
             )
         converted = [
             self._convert(x, aval, spec)
@@ -49,9 +54,6 @@ class Endpoint:
         ]
         args, _ = jax.tree_util.tree_unflatten(tree, converted)
         return self._call(*args)
-
-    def _expected_structure(self):
-        return self.exported.in_tree
 
     def _convert(self, x, aval, spec: dict):
         x = x if isinstance(x, jax.Array) else np.asarray(x)
@@ -137,6 +139,12 @@ def load(filepath: Any) -> ExportedArtifact:
     endpoints = {}
     for spec in manifest["endpoints"]:
         exported = export.deserialize(bytearray(entries[spec["file"]]))
+        if len(spec["inputs"]) != len(exported.in_avals):
+            raise ValueError(
+                f"'{filepath}' has a malformed manifest: endpoint "
+                f"'{spec['name']}' lists {len(spec['inputs'])} inputs, its "
+                f"artifact takes {len(exported.in_avals)}."
+            )
         endpoints[spec["name"]] = Endpoint(
             spec["name"], exported, spec["inputs"], spec["outputs"]
         )

@@ -51,7 +51,11 @@ def test_inputs_are_converted_and_checked(exported):
         reloaded([a, np.zeros((2, 3))])
     with pytest.raises(ValueError, match="cannot convert an array of complex"):
         reloaded([a, np.zeros((2, 2), complex)])
-    with pytest.raises(ValueError, match="takes inputs structured as"):
+    with pytest.raises(
+        ValueError,
+        match=r"takes the arguments \(\['a', 'b'\],\), got arguments of "
+        r"shapes \(\(2, 3\), \(2, 2\)\)",
+    ):
         reloaded(a, b)
 
 
@@ -104,6 +108,17 @@ def test_missing_entry(exported):
     manifest["endpoints"][0]["file"] = "endpoints/gone.jaxexport"
     _rewrite(path, manifest=manifest)
     with pytest.raises(ValueError, match=r"lacks entries \['endpoints/gone"):
+        ember.export.load(path)
+
+
+def test_inputs_disagreeing_with_the_artifact(exported):
+    path, _ = exported
+    manifest = _manifest(path)
+    del manifest["endpoints"][0]["inputs"][1]
+    _rewrite(path, manifest=manifest)
+    with pytest.raises(
+        ValueError, match="lists 1 inputs, its artifact takes 2"
+    ):
         ember.export.load(path)
 
 
