@@ -88,6 +88,15 @@ def standardize_signature(model, input_signature: Any = None) -> list:
             )
         for spec, tensor in zip(given, expected, strict=True):
             _check_compatible(model, spec, tensor)
+        if len(signature) != 1:
+            # A functional model takes one argument holding all inputs.
+            if not isinstance(inputs, list | tuple):
+                raise ValueError(
+                    f'Model "{model.name}" takes its inputs as one '
+                    f"{type(inputs).__name__}: pass input_signature as a "
+                    "list with one entry, that structure of InputSpecs."
+                )
+            signature = [list(signature)]
     return signature
 
 

@@ -75,6 +75,28 @@ def test_functional_two_inputs_list_two_outputs(tmp_path):
         _close(g, e)
 
 
+def test_two_input_signature_without_the_outer_list(tmp_path):
+    # Keras' form is [[spec_a, spec_b]]; [spec_a, spec_b] means the same.
+    a, b = ember.Input((3,)), ember.Input((2,))
+    model = ember.Model([a, b], layers.Concatenate()([a, b]))
+    specs = [ember.InputSpec(shape=(None, 3)), ember.InputSpec(shape=(None, 2))]
+    reloaded = _export_and_load(model, tmp_path, input_signature=specs)
+    inputs = [_x(2, 3), _x(2, 2)]
+    _close(reloaded(inputs), np.concatenate(inputs, axis=-1))
+
+
+def test_dict_inputs_need_one_structure(tmp_path):
+    a, b = ember.Input((3,), name="a"), ember.Input((2,), name="b")
+    model = ember.Model({"a": a, "b": b}, layers.Concatenate()([a, b]))
+    specs = [ember.InputSpec(shape=(None, 3)), ember.InputSpec(shape=(None, 2))]
+    with pytest.raises(ValueError, match="takes its inputs as one dict"):
+        model.export(tmp_path / "m.zip", input_signature=specs)
+    specs = [{"a": specs[0], "b": specs[1]}]
+    reloaded = _export_and_load(model, tmp_path, input_signature=specs)
+    inputs = {"a": _x(2, 3), "b": _x(2, 2)}
+    _close(reloaded(inputs), np.concatenate([inputs["a"], inputs["b"]], -1))
+
+
 class _Subclassed(ember.Model):
     def __init__(self):
         super().__init__()
