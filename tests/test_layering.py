@@ -23,6 +23,8 @@ RANK = {
     "callbacks": 6,
     "saving": 6,
     "training": 7,
+    # Below models: Model.export calls it; it takes models by duck typing.
+    "export": 7.5,
     "models": 8,
     "utils": 9,  # below the other leaves: datasets download with get_file
 }

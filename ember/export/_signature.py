@@ -88,6 +88,15 @@ def standardize_signature(model, input_signature: Any = None) -> list:
             )
         for spec, tensor in zip(given, expected, strict=True):
             _check_compatible(model, spec, tensor)
+        if len(signature) != 1:
+            # A functional model takes one argument holding all inputs.
+            if not isinstance(inputs, list | tuple):
+                raise ValueError(
+                    f'Model "{model.name}" takes its inputs as one '
+                    f"{type(inputs).__name__}: pass input_signature as a "
+                    "list with one entry, that structure of InputSpecs."
+                )
+            signature = [list(signature)]
     return signature
 
 
@@ -179,7 +188,9 @@ def _to_spec(x) -> InputSpec:
                 f"Each InputSpec of input_signature needs a shape, got {x}."
             )
         return InputSpec(
-            shape=x.shape, dtype=standardize_dtype(x.dtype or "float32")
+            shape=x.shape,
+            dtype=standardize_dtype(x.dtype or "float32"),
+            name=x.name,
         )
     if hasattr(x, "shape") and hasattr(x, "dtype"):
         return InputSpec(shape=tuple(x.shape), dtype=standardize_dtype(x.dtype))

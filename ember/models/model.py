@@ -136,6 +136,8 @@ class Model(Trainer, Layer):
         except Exception:
             self.built = False
             raise
+        # As a build from a call, for the build config and `export`.
+        self._build_shapes_dict = {"input_shape": input_shape}
 
     # -- saving ------------------------------------------------------------
     def save(
@@ -200,6 +202,61 @@ class Model(Trainer, Layer):
 
         saving_api.load_weights(
             self, filepath, skip_mismatch=skip_mismatch, **kwargs
+        )
+
+    # -- export ------------------------------------------------------------
+    def export(
+        self,
+        filepath,
+        format: str = "stablehlo",
+        verbose: bool | None = None,
+        input_signature: Any = None,
+        **kwargs,
+    ) -> None:
+        """Exports the model's forward pass as an artifact for inference.
+
+        The artifact holds the inference call (`training=False`) with the
+        weights inside; it runs without ember or the model's code. Formats:
+
+        - `"stablehlo"` (default): one file, a zip holding a serialized
+          `jax.export` artifact (StableHLO, batch dimension symbolic) as
+          endpoint `serve`, and a JSON manifest. Reload it with
+          `ember.export.load(filepath)`, or with JAX alone (needs
+          `pip install "ember[export]"`, i.e. flatbuffers).
+        - `"onnx"`: an ONNX model, for onnxruntime.
+
+        Keras' `"tf_saved_model"`, `"litert"`, `"openvino"` and `"torch"`
+        need TensorFlow, OpenVINO or PyTorch; ember does not write them.
+        Everything is checked and traced before the file is written, and
+        the write is atomic.
+
+        Args:
+            filepath: `str` or `pathlib.Path`: the file to write.
+            format: `"stablehlo"` or `"onnx"`.
+            verbose: print the endpoints written; None means True.
+            input_signature: the inputs' shapes and dtypes, one entry per
+                positional argument (`ember.InputSpec`,
+                `jax.ShapeDtypeStruct`, arrays, or lists and dicts of
+                them); None for the model's own inputs.
+            **kwargs: `"stablehlo"`: `platforms` to lower for (e.g.
+                `("cpu", "cuda")`; default the current backend). `"onnx"`:
+                passed to the converter (e.g. `opset_version`).
+
+        Example:
+
+        >>> model.export("model.zip")  # doctest: +SKIP
+        >>> reloaded = ember.export.load("model.zip")  # doctest: +SKIP
+        >>> predictions = reloaded.serve(x)  # doctest: +SKIP
+        """
+        from ember.export.export_model import export_model
+
+        export_model(
+            self,
+            filepath,
+            format=format,
+            verbose=verbose,
+            input_signature=input_signature,
+            **kwargs,
         )
 
     def summary(

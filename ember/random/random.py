@@ -13,6 +13,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.export import is_symbolic_dim
 
 from ember.core import config
 from ember.core.dtypes import is_float
@@ -51,7 +52,8 @@ def _float_dtype(dtype: Any, function: str) -> str:
 def _shape(shape: Shape) -> tuple[int, ...]:
     if isinstance(shape, int):
         return (shape,)
-    return tuple(int(d) for d in shape)
+    # A symbolic size (an exported model's batch) stays symbolic.
+    return tuple(d if is_symbolic_dim(d) else int(d) for d in shape)
 
 
 def normal(
@@ -222,8 +224,8 @@ def dropout(
     if noise_shape is None:
         shape = inputs.shape
     else:
-        shape = tuple(
-            size if d is None else int(d)
+        shape = _shape(
+            size if d is None else d
             for d, size in zip(noise_shape, inputs.shape, strict=True)
         )
     keep_prob = 1.0 - rate

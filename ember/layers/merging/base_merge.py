@@ -3,13 +3,16 @@
 from typing import Any
 
 import jax.numpy as jnp
+from jax.export import is_symbolic_dim
 
 from ember.layers.layer import Layer
 
 
 def _is_shape(value: Any) -> bool:
+    # Symbolic dimensions appear when a model is exported with an open
+    # batch size (`model.export`).
     return isinstance(value, tuple | list) and all(
-        d is None or isinstance(d, int) for d in value
+        d is None or isinstance(d, int) or is_symbolic_dim(d) for d in value
     )
 
 
