@@ -1,66 +1,54 @@
 """Activations by name: `get`, `serialize` and `deserialize`."""
 
-import types
 from collections.abc import Callable
-from typing import Any
 
 from ember.activations import _functions
 from ember.activations import _other_functions
-from ember.core import registry
-from ember.core.lookup import unknown_identifier_error
+from ember.core.family import Family
+from ember.core.family import register
 
-_BUILTINS: dict[str, Callable] = {
-    fn.__name__: fn
-    for fn in (
-        _functions.relu,
-        _functions.leaky_relu,
-        _functions.relu6,
-        _functions.softmax,
-        _functions.log_softmax,
-        _functions.elu,
-        _functions.selu,
-        _functions.softplus,
-        _functions.softsign,
-        _functions.silu,
-        _functions.gelu,
-        _functions.tanh,
-        _functions.sigmoid,
-        _functions.exponential,
-        _functions.hard_sigmoid,
-        _functions.hard_silu,
-        _functions.linear,
-        _functions.mish,
-        _other_functions.celu,
-        _other_functions.glu,
-        _other_functions.hard_tanh,
-        _other_functions.hard_shrink,
-        _other_functions.soft_shrink,
-        _other_functions.tanh_shrink,
-        _other_functions.threshold,
-        _other_functions.squareplus,
-        _other_functions.sparse_plus,
-        _other_functions.sparse_sigmoid,
-        _other_functions.log_sigmoid,
-        _other_functions.sparsemax,
+_FAMILY = register(
+    Family(
+        "activation",
+        "keras.activations",
+        functions=(
+            _functions.relu,
+            _functions.leaky_relu,
+            _functions.relu6,
+            _functions.softmax,
+            _functions.log_softmax,
+            _functions.elu,
+            _functions.selu,
+            _functions.softplus,
+            _functions.softsign,
+            _functions.silu,
+            _functions.gelu,
+            _functions.tanh,
+            _functions.sigmoid,
+            _functions.exponential,
+            _functions.hard_sigmoid,
+            _functions.hard_silu,
+            _functions.linear,
+            _functions.mish,
+            _other_functions.celu,
+            _other_functions.glu,
+            _other_functions.hard_tanh,
+            _other_functions.hard_shrink,
+            _other_functions.soft_shrink,
+            _other_functions.tanh_shrink,
+            _other_functions.threshold,
+            _other_functions.squareplus,
+            _other_functions.sparse_plus,
+            _other_functions.sparse_sigmoid,
+            _other_functions.log_sigmoid,
+            _other_functions.sparsemax,
+        ),
+        aliases={"swish": _functions.silu, "hard_swish": _functions.hard_silu},
+        default=_functions.linear,
+        instantiate="never",
+        names_for_functions=True,
     )
-}
-_ALIASES = {"swish": _functions.silu, "hard_swish": _functions.hard_silu}
-_BY_NAME = {**_BUILTINS, **_ALIASES}
-
-
-def _is_builtin(fn: Any) -> bool:
-    return any(fn is builtin for builtin in _BUILTINS.values())
-
-
-def _by_name(name: str, custom_objects: dict | None) -> Callable:
-    found = registry.lookup(name)
-    if found is not None:
-        return found
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
-    if name in _BY_NAME:
-        return _BY_NAME[name]
-    raise unknown_identifier_error("activation", name, _BY_NAME)
+)
 
 
 def serialize(activation: Callable) -> str | dict:
@@ -76,17 +64,7 @@ def serialize(activation: Callable) -> str | dict:
     Returns:
         A name string or a config dict, as `keras.activations.serialize`.
     """
-    if _is_builtin(activation):
-        return activation.__name__
-    if isinstance(activation, types.FunctionType):
-        # A user function by its registered name ("my_package>scaled").
-        return registry.function_config(activation)
-    if hasattr(activation, "get_config"):
-        return registry.user_object_config(activation)
-    raise ValueError(
-        f"Cannot serialize activation {activation!r}: it is neither a "
-        "function nor an object with a `get_config` method."
-    )
+    return _FAMILY.serialize(activation)
 
 
 def deserialize(
@@ -102,28 +80,7 @@ def deserialize(
     Returns:
         The activation function (or callable object).
     """
-    if isinstance(config, str):
-        return _by_name(config, custom_objects)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "Could not deserialize an activation from config: expected a "
-            f"name or a dict with a 'class_name' key. Received: {config!r}"
-        )
-    class_name = config["class_name"]
-    inner = config.get("config")
-    if class_name == "function":
-        return _by_name(inner, custom_objects)
-    if class_name in _BY_NAME and inner in (None, {}):
-        return _BY_NAME[class_name]
-    for name in (config.get("registered_name"), class_name):
-        cls = registry.lookup(name)
-        if cls is None and custom_objects and name in custom_objects:
-            cls = custom_objects[name]
-        if cls is not None:
-            if hasattr(cls, "from_config"):
-                return cls.from_config(inner or {})
-            return cls(**(inner or {}))
-    raise unknown_identifier_error("activation", class_name, _BY_NAME)
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier: str | dict | Callable | None) -> Callable:
@@ -142,16 +99,4 @@ def get(identifier: str | dict | Callable | None) -> Callable:
     >>> get("relu").__name__
     'relu'
     """
-    if identifier is None:
-        return _functions.linear
-    if isinstance(identifier, str):
-        return _by_name(identifier, None)
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        "Could not interpret activation function identifier: "
-        f"{identifier!r}. Expected None, a name, a config dict or a "
-        "callable."
-    )
+    return _FAMILY.get(identifier)

@@ -8,23 +8,27 @@ from ember.constraints.constraints import MinMaxNorm
 from ember.constraints.constraints import NonNeg
 from ember.constraints.constraints import UnitNorm
 from ember.core.family import Family
+from ember.core.family import register
 
 max_norm = MaxNorm
 min_max_norm = MinMaxNorm
 non_neg = NonNeg
 unit_norm = UnitNorm
 
-_FAMILY = Family(
-    "constraint",
-    "keras.constraints",
-    (Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm),
-    {
-        "constraint": Constraint,
-        "max_norm": MaxNorm,
-        "min_max_norm": MinMaxNorm,
-        "non_neg": NonNeg,
-        "unit_norm": UnitNorm,
-    },
+_FAMILY = register(
+    Family(
+        "constraint",
+        "keras.constraints",
+        (MaxNorm, MinMaxNorm, NonNeg, UnitNorm),
+        aliases={
+            "constraint": Constraint,
+            "max_norm": MaxNorm,
+            "min_max_norm": MinMaxNorm,
+            "non_neg": NonNeg,
+            "unit_norm": UnitNorm,
+        },
+        hidden=(Constraint,),
+    )
 )
 
 

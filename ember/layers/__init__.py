@@ -1,5 +1,7 @@
 """ember.layers: the Layer base class and every built-in layer."""
 
+from ember.core.family import Family
+from ember.core.family import register
 from ember.layers._serialization import deserialize
 from ember.layers._serialization import serialize
 from ember.layers.activations.elu import ELU
@@ -147,3 +149,27 @@ from ember.layers.rnn.simple_rnn import SimpleRNN
 from ember.layers.rnn.simple_rnn_cell import SimpleRNNCell
 from ember.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from ember.layers.rnn.time_distributed import TimeDistributed
+
+
+def _layer_classes(namespace: dict) -> dict:
+    return {
+        name: value
+        for name, value in namespace.items()
+        if isinstance(value, type)
+        and issubclass(value, Layer)
+        and not name.startswith("_")
+    }
+
+
+# The layers a `.keras` file may name: every class exported above, under
+# its own name and the other names it goes by (`Convolution2D`).
+_EXPORTED = _layer_classes(globals())
+_FAMILY = register(
+    Family(
+        "layer",
+        "keras.layers",
+        [cls for name, cls in _EXPORTED.items() if name == cls.__name__],
+        aliases={n: c for n, c in _EXPORTED.items() if n != c.__name__},
+        hidden=(Layer, InputSpec),
+    )
+)

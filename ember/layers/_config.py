@@ -4,33 +4,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ember.core import registry
 from ember.core.dtypes import standardize_dtype
 
 _PRIMITIVES = (int, float, str, bool, type(None))
 _MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
-
-
-def serialize_optional(obj: Any) -> Any:
-    """None stays None; an object with `get_config` becomes a Keras dict.
-
-    A user class is written as Keras writes it, under its registered name
-    (`"my_package>Scale"`), else its class name.
-    """
-    if obj is None or isinstance(obj, str | int | float | bool):
-        return obj
-    if hasattr(obj, "get_config"):
-        cls = type(obj)
-        builtin = cls.__module__.startswith("ember.")
-        if registry.registered_name(cls) or not builtin:
-            return registry.user_object_config(obj)
-        return {
-            "module": cls.__module__,
-            "class_name": cls.__name__,
-            "config": obj.get_config(),
-            "registered_name": None,
-        }
-    raise ValueError(f"Cannot serialize {obj!r}: it has no get_config().")
 
 
 def resolve(getter: Callable, identifier: Any, layer: Any, argument: str):

@@ -4,7 +4,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ember.core import registry
+from ember.core.family import Family
+from ember.core.family import register
 from ember.core.lookup import unknown_identifier_error
 from ember.core.naming import to_snake_case
 from ember.losses import binary_crossentropy
@@ -80,10 +81,8 @@ mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
 
 _CLASSES = (
-    Metric,
     Mean,
     Sum,
-    MeanMetricWrapper,
     MeanSquaredError,
     RootMeanSquaredError,
     MeanAbsoluteError,
@@ -130,58 +129,58 @@ _CLASSES = (
     OneHotIoU,
     OneHotMeanIoU,
 )
-_BY_NAME: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
-_BY_NAME.update({to_snake_case(cls.__name__): cls for cls in _CLASSES})
-_BY_NAME.update(
-    {
-        "mse": MeanSquaredError,
-        "MSE": MeanSquaredError,
-        "mae": MeanAbsoluteError,
-        "MAE": MeanAbsoluteError,
-        "bce": BinaryCrossentropy,
-        "BCE": BinaryCrossentropy,
-        "mape": MeanAbsolutePercentageError,
-        "MAPE": MeanAbsolutePercentageError,
-        "msle": MeanSquaredLogarithmicError,
-        "MSLE": MeanSquaredLogarithmicError,
-    }
-)
-_FUNCTIONS: dict[str, Callable] = {
-    fn.__name__: fn
-    for fn in (
-        accuracy,
-        binary_accuracy,
-        categorical_accuracy,
-        sparse_categorical_accuracy,
-        top_k_categorical_accuracy,
-        sparse_top_k_categorical_accuracy,
-        mean_squared_error,
-        mean_absolute_error,
-    )
+_ALIASES: dict[str, Any] = {
+    **{to_snake_case(cls.__name__): cls for cls in _CLASSES},
+    "mse": MeanSquaredError,
+    "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "MAE": MeanAbsoluteError,
+    "bce": BinaryCrossentropy,
+    "BCE": BinaryCrossentropy,
+    "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "MSLE": MeanSquaredLogarithmicError,
 }
-_FUNCTIONS.update({"mse": mean_squared_error, "mae": mean_absolute_error})
-# The loss and correlation functions Keras exports from keras.metrics, and
-# the short names Keras' metric lookup accepts.
-_FUNCTIONS.update(
-    {
-        fn.__name__: fn
-        for fn in (
-            binary_crossentropy,
-            categorical_crossentropy,
-            sparse_categorical_crossentropy,
-            categorical_hinge,
-            hinge,
-            squared_hinge,
-            huber,
-            kl_divergence,
-            log_cosh,
-            mean_absolute_percentage_error,
-            mean_squared_logarithmic_error,
-            poisson,
-            concordance_correlation,
-            pearson_correlation,
-        )
-    }
+_FUNCTIONS = (
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    top_k_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    mean_squared_error,
+    mean_absolute_error,
+    # The loss and correlation functions Keras exports from keras.metrics.
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+    huber,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    concordance_correlation,
+    pearson_correlation,
+)
+_FAMILY = register(
+    Family(
+        "metric",
+        "keras.metrics",
+        _CLASSES,
+        _FUNCTIONS,
+        _ALIASES,
+        hidden=(Metric, MeanMetricWrapper),
+        function_aliases={
+            "mse": mean_squared_error,
+            "mae": mean_absolute_error,
+        },
+        instantiate="get",
+    )
 )
 
 
@@ -191,9 +190,12 @@ def get_function(name: str) -> Callable:
     Raises:
         ValueError: if no metric function has that name.
     """
-    if name not in _FUNCTIONS:
-        raise unknown_identifier_error("metric function", name, _FUNCTIONS)
-    return _FUNCTIONS[name]
+    found = _FAMILY.function_names.get(name)
+    if found is None:
+        raise unknown_identifier_error(
+            "metric function", name, _FAMILY.function_names
+        )
+    return found
 
 
 def serialize(metric: Any) -> Any:
@@ -209,19 +211,7 @@ def serialize(metric: Any) -> Any:
     >>> serialize(Mean(name="m"))["class_name"]
     'Mean'
     """
-    if metric is None:
-        return None
-    if not hasattr(metric, "get_config"):
-        return registry.function_config(metric)
-    cls = type(metric)
-    if _BY_NAME.get(cls.__name__) is not cls:
-        return registry.user_object_config(metric)
-    return {
-        "module": "keras.metrics",
-        "class_name": cls.__name__,
-        "config": metric.get_config(),
-        "registered_name": None,
-    }
+    return _FAMILY.serialize(metric)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
@@ -232,30 +222,7 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     >>> deserialize({"class_name": "Sum", "config": {"name": "s"}}).name
     's'
     """
-    if isinstance(config, str):
-        table = {**_FUNCTIONS, **_BY_NAME, **(custom_objects or {})}
-        found = registry.lookup(config) or table.get(config)
-        if found is None:
-            raise unknown_identifier_error("metric", config, table)
-        return found
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            "Could not deserialize metric: expected a name or a dict with "
-            f"'class_name' and 'config'. Received: {config!r}"
-        )
-    name = config["class_name"]
-    if name == "function":
-        key = config.get("config")
-        table = {**_FUNCTIONS, **(custom_objects or {})}
-        found = registry.lookup(key) or table.get(key)
-        if found is None:
-            raise unknown_identifier_error("metric function", key, table)
-        return found
-    table = {**_BY_NAME, **(custom_objects or {})}
-    cls = registry.lookup(config.get("registered_name")) or table.get(name)
-    if cls is None:
-        raise unknown_identifier_error("metric", name, table)
-    return cls.from_config(config.get("config") or {})
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -276,21 +243,7 @@ def get(identifier: Any) -> Any:
     >>> get("mse").name
     'mean_squared_error'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise unknown_identifier_error("metric", identifier, _BY_NAME)
-        obj = _BY_NAME[identifier]
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    return _FAMILY.get(identifier)
 
 
 __all__ = [

@@ -2,8 +2,8 @@
 
 import optax
 
-from ember.core import registry
-from ember.core.lookup import unknown_identifier_error
+from ember.core.family import Family
+from ember.core.family import register
 from ember.optimizers import schedules
 from ember.optimizers.adadelta import Adadelta
 from ember.optimizers.adagrad import Adagrad
@@ -17,35 +17,26 @@ from ember.optimizers.optimizer import Optimizer
 from ember.optimizers.rmsprop import RMSprop
 from ember.optimizers.sgd import SGD
 
-_ALL = (Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, RMSprop, SGD)
-_BY_NAME = {cls.__name__.lower(): cls for cls in _ALL}
+_FAMILY = register(
+    Family(
+        "optimizer",
+        "keras.optimizers",
+        (Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, RMSprop, SGD),
+        hidden=(Optimizer, OptaxOptimizer),
+        case_insensitive=True,
+    )
+)
 
 
 def serialize(optimizer) -> dict:
     """Returns the Keras-format dict of an optimizer: a user class is
     written under its registered name, else its class name, as Keras."""
-    if type(optimizer) not in (*_ALL, OptaxOptimizer):
-        return registry.user_object_config(optimizer)
-    return {
-        "module": "keras.optimizers",
-        "class_name": type(optimizer).__name__,
-        "config": optimizer.get_config(),
-        "registered_name": None,
-    }
+    return _FAMILY.serialize(optimizer)
 
 
 def deserialize(config: dict, custom_objects=None):
     """Rebuilds an optimizer from `serialize`'s (or Keras') dict."""
-    name = config["class_name"]
-    custom = dict(custom_objects or {})
-    found = registry.lookup(config.get("registered_name")) or custom.get(name)
-    if found is not None:
-        return found.from_config(config["config"])
-    cls = _BY_NAME.get(name.lower())
-    if cls is None:
-        known = [c.__name__ for c in _ALL] + list(custom)
-        raise unknown_identifier_error("optimizer", name, known)
-    return cls.from_config(config["config"], custom_objects=custom_objects)
+    return _FAMILY.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -64,15 +55,8 @@ def get(identifier):
         return identifier
     if isinstance(identifier, optax.GradientTransformation):
         return OptaxOptimizer(identifier)
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier.lower())
-        if cls is None:
-            raise unknown_identifier_error(
-                "optimizer", identifier, [c.__name__.lower() for c in _ALL]
-            )
-        return cls()
+    if isinstance(identifier, str | dict):
+        return _FAMILY.get(identifier)
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 

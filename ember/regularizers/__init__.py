@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember.core.family import Family
+from ember.core.family import register
 from ember.regularizers.regularizers import L1
 from ember.regularizers.regularizers import L1L2
 from ember.regularizers.regularizers import L2
@@ -14,17 +15,20 @@ l2 = L2
 l1_l2 = L1L2
 orthogonal_regularizer = OrthogonalRegularizer
 
-_FAMILY = Family(
-    "regularizer",
-    "keras.regularizers",
-    (Regularizer, L1, L2, L1L2, OrthogonalRegularizer),
-    {
-        "l1": L1,
-        "l2": L2,
-        "l1_l2": L1L2,
-        "l1l2": L1L2,
-        "orthogonal_regularizer": OrthogonalRegularizer,
-    },
+_FAMILY = register(
+    Family(
+        "regularizer",
+        "keras.regularizers",
+        (L1, L2, L1L2, OrthogonalRegularizer),
+        aliases={
+            "l1": L1,
+            "l2": L2,
+            "l1_l2": L1L2,
+            "l1l2": L1L2,
+            "orthogonal_regularizer": OrthogonalRegularizer,
+        },
+        hidden=(Regularizer,),
+    )
 )
 
 

@@ -8,16 +8,15 @@ below `saving` write registered names too.
 """
 
 import contextlib
-import difflib
-import importlib
 import inspect
 import threading
-import types
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
 
 from ember.core import registry
+from ember.core.family import families
+from ember.core.lookup import unknown_identifier_error
 from ember.core.registry import _GLOBAL_CUSTOM_NAMES
 from ember.core.registry import _GLOBAL_CUSTOM_OBJECTS
 from ember.core.registry import scope_stack as _scope_stack
@@ -151,16 +150,6 @@ def _all_custom_names() -> list[str]:
     return names
 
 
-# -- built-ins registered from packages saving may not import ---------------
-_BUILTIN_MODELS: dict[str, type] = {}
-
-
-def _register_builtin_model(cls: type, *aliases: str) -> None:
-    """Lets configs name a model class of `ember.models` (called there)."""
-    for alias in (cls.__name__, *aliases):
-        _BUILTIN_MODELS[alias] = cls
-
-
 # -- safe mode ----------------------------------------------------------------
 def in_safe_mode() -> bool | None:
     """Whether deserialization runs in safe mode (None outside loading)."""
@@ -181,41 +170,39 @@ def safe_mode_scope(safe_mode: bool) -> Iterator[None]:
 
 
 # -- built-in tables and lookup by name --------------------------------
-# Keras' public module of each family, and where ember keeps it.
-_FAMILIES = (
-    ("keras.layers", "ember.layers"),
-    ("keras.losses", "ember.losses"),
-    ("keras.metrics", "ember.metrics"),
-    ("keras.optimizers.schedules", "ember.optimizers.schedules"),
-    ("keras.optimizers", "ember.optimizers"),
-    ("keras.initializers", "ember.initializers"),
-    ("keras.regularizers", "ember.regularizers"),
-    ("keras.constraints", "ember.constraints"),
-    ("keras.activations", "ember.activations"),
+# Keras' public modules in the order a config without a module searches
+# them; each family declares its built-ins (`ember.core.family`).
+_SEARCH_ORDER = (
+    "keras.layers",
+    "keras.losses",
+    "keras.metrics",
+    "keras.optimizers.schedules",
+    "keras.optimizers",
+    "keras.initializers",
+    "keras.regularizers",
+    "keras.constraints",
+    "keras.activations",
 )
 _MODEL_MODULES = ("keras.models", "keras.src.models", "keras.src.engine")
-_CLASS_TABLES: dict[str, dict[str, type]] = {}
-_FUNCTION_TABLES: dict[str, dict[str, Any]] = {}
 
 
 def builtin_tables() -> tuple[dict, dict]:
-    """Built-in classes and functions by Keras family, built once."""
-    if not _CLASS_TABLES:
-        for keras_module, ember_module in _FAMILIES:
-            module = importlib.import_module(ember_module)
-            classes, functions = {}, {}
-            for name in dir(module):
-                if name.startswith("_"):
-                    continue
-                value = getattr(module, name)
-                if inspect.isclass(value):
-                    classes.setdefault(value.__name__, value)
-                    classes.setdefault(name, value)
-                elif isinstance(value, types.FunctionType):
-                    functions[name] = value
-            _CLASS_TABLES[keras_module] = classes
-            _FUNCTION_TABLES[keras_module] = functions
-    return _CLASS_TABLES, _FUNCTION_TABLES
+    """Built-in classes and functions by Keras family."""
+    declared = families()
+    classes, functions = {}, {}
+    for keras_module in _SEARCH_ORDER:
+        family = declared[keras_module]
+        classes[keras_module] = {
+            name: obj
+            for name, obj in family.by_name.items()
+            if inspect.isclass(obj)
+        }
+        functions[keras_module] = dict(family.function_names)
+    return classes, functions
+
+
+def _builtin_models() -> dict[str, type]:
+    return families()["keras.models"].by_name
 
 
 def _family_of(module: str | None) -> str | None:
@@ -225,7 +212,7 @@ def _family_of(module: str | None) -> str | None:
     if module.startswith(_MODEL_MODULES) or module == "keras":
         return "keras.models"
     short = module.replace("keras.src.", "keras.").replace("ember.", "keras.")
-    for keras_module, _ in _FAMILIES:
+    for keras_module in _SEARCH_ORDER:
         if short == keras_module or short.startswith(keras_module + "."):
             return keras_module
     return None
@@ -234,7 +221,7 @@ def _family_of(module: str | None) -> str | None:
 def builtin_module(obj: Any) -> str | None:
     """The Keras module to write for a built-in ember object, else None."""
     cls = obj if inspect.isclass(obj) else type(obj)
-    if cls in _BUILTIN_MODELS.values():
+    if cls in _builtin_models().values():
         if cls.__name__ == "Functional":
             return "keras.src.models.functional"
         return "keras"
@@ -304,7 +291,7 @@ def find_class(config: dict, custom_objects: dict) -> Any:
         return found
     family = _family_of(config.get("module"))
     classes, _ = builtin_tables()
-    models = _BUILTIN_MODELS
+    models = _builtin_models()
     if family == "keras.models" or (family is None and class_name in models):
         if class_name in models:
             return models[class_name]
@@ -365,13 +352,17 @@ def find_function(config: dict, custom_objects: dict) -> Any:
 
 def _unknown(kind: str, name: Any, config: dict, known: list) -> ValueError:
     module = config.get("module")
-    where = f" (module {module!r})" if module else ""
-    close = difflib.get_close_matches(str(name), sorted(set(known)), n=3)
-    hint = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
-    return ValueError(
-        f"Could not deserialize {kind} {name!r}{where}: it is neither an "
-        "ember built-in nor a registered object, and ember never imports a "
-        "module named in a config. Register it with "
-        "`@ember.saving.register_keras_serializable()`, or pass it in "
-        f"`custom_objects={{{str(name)!r}: ...}}`.{hint}"
+    return unknown_identifier_error(
+        kind,
+        name,
+        known,
+        where=f" (module {module!r})" if module else "",
+        advice=(
+            "Could not deserialize it: it is neither an ember built-in nor "
+            "a registered object, and "
+            "ember never imports a module named in a config. Register it "
+            "with `@ember.saving.register_keras_serializable()`, or pass it "
+            f"in `custom_objects={{{str(name)!r}: ...}}`."
+        ),
+        list_known=False,
     )

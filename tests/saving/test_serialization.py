@@ -253,3 +253,15 @@ def test_user_objects_nested_in_a_layer_config_are_found():
     assert isinstance(restored.kernel_initializer, OnesInit)
     out = restored(np.ones((1, 3), "float32"))
     np.testing.assert_allclose(out, np.full((1, 2), 9.0))
+
+
+def test_a_namespace_helper_is_not_a_builtin_function():
+    # `get` and `deserialize` are functions of ember.metrics, not metrics.
+    config = {
+        "module": "keras.metrics",
+        "class_name": "function",
+        "config": "get",
+        "registered_name": "function",
+    }
+    with pytest.raises(ValueError, match="Unknown function: 'get'"):
+        deserialize_keras_object(config)

@@ -8,6 +8,7 @@ import jax
 import numpy as np
 
 from ember import activations
+from ember.core import registry
 from ember.core.bytecode import dump_function
 from ember.core.bytecode import load_function
 from ember.core.dtypes import standardize_dtype
@@ -15,7 +16,6 @@ from ember.core.symbolic import Node
 from ember.core.symbolic import SymbolicTensor
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
-from ember.layers._config import serialize_optional
 from ember.layers.layer import Layer
 
 
@@ -226,7 +226,7 @@ def _serialize_function(fn: Callable) -> dict | str:
             "registered_name": "function",
         }
     if hasattr(fn, "get_config"):
-        return serialize_optional(fn)
+        return registry.serialize_object(fn)
     raise ValueError(
         f"Lambda cannot serialize {fn!r}: it is neither a function nor an "
         "object with a `get_config` method."
