@@ -13,9 +13,11 @@ prints the test accuracy and a per-class precision / recall / F1 table
 (computed with `ember.metrics.Precision`, `Recall` and `F1Score`),
 writes artifacts/model.png (a picture of the model, by
 `ember.utils.plot_model`), artifacts/training_curves.png and
-artifacts/confusion_matrix.png (all need the `plot` extra) and saves the
-model to
-artifacts/founding_cnn.keras, which it loads back and evaluates.
+artifacts/confusion_matrix.png (all need the `plot` extra), saves the
+model to artifacts/founding_cnn.keras, which it loads back and evaluates,
+and exports it to artifacts/founding_cnn_stablehlo.zip and
+artifacts/founding_cnn.onnx (the `export` and `onnx` extras), checking
+both files against `predict`.
 """
 
 import gzip
@@ -241,6 +243,52 @@ def plot_architecture(model, path: pathlib.Path) -> None:
     print(f"Model picture written to {path}")
 
 
+def export_and_check(model, x: np.ndarray) -> None:
+    """Exports the model to StableHLO and ONNX and checks that the files
+    give `predict`'s outputs; says so and goes on when an extra is missing.
+    """
+    expected = model.predict(x, verbose=0)
+    for label, path, fmt, run in (
+        ("StableHLO", "founding_cnn_stablehlo.zip", "stablehlo", _stablehlo),
+        ("ONNX", "founding_cnn.onnx", "onnx", _onnx),
+    ):
+        path = ARTIFACTS / path
+        try:
+            model.export(str(path), format=fmt, verbose=False)
+            outputs = run(path, x)
+        except ImportError as error:
+            print(f"{label} export skipped: {error}")
+            continue
+        difference = float(np.max(np.abs(outputs - expected)))
+        if difference > 1e-4:
+            raise RuntimeError(
+                f"The {label} export of {path} differs from predict by "
+                f"{difference:.2e}."
+            )
+        print(
+            f"{label} export written to {path}; on {len(x)} test images it "
+            f"matches predict within {difference:.1e}"
+        )
+
+
+def _stablehlo(path: pathlib.Path, x: np.ndarray) -> np.ndarray:
+    return np.asarray(keras.export.load(str(path))(x))
+
+
+def _onnx(path: pathlib.Path, x: np.ndarray) -> np.ndarray:
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise ImportError(
+            "checking the file needs onnxruntime (pip install onnxruntime)"
+        ) from error
+    session = onnxruntime.InferenceSession(
+        str(path), providers=["CPUExecutionProvider"]
+    )
+    name = session.get_inputs()[0].name
+    return session.run(None, {name: x.astype(np.float32)})[0]
+
+
 def build_model():
     return keras.Sequential(
         [
@@ -296,6 +344,7 @@ def main() -> int:
         f"Saved to {path} (Keras 3 can load it); reloaded test accuracy: "
         f"{reloaded_accuracy:.4f}"
     )
+    export_and_check(model, x_test[:512])
     return 0
 
 
