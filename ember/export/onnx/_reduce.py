@@ -193,7 +193,63 @@ def _reduce_window(ctx, *operands):
     return rule(ctx, operands[0])
 
 
+_REDUCERS = {
+    "add": ("ReduceSum", "Add"),
+    "max": ("ReduceMax", "Max"),
+    "min": ("ReduceMin", "Min"),
+    "mul": ("ReduceProd", "Mul"),
+}
+
+
+def _reduce_generic(ctx, *operands):
+    # lax.reduce with a one-operation reducer: reduce, then fold in init.
+    g = ctx.g
+    if len(operands) != 2:
+        raise Unsupported("reductions of several operands together")
+    x, init = operands
+    jaxpr = ctx.params["computation"]
+    jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
+    name = jaxpr.eqns[0].primitive.name if len(jaxpr.eqns) == 1 else None
+    if name not in _REDUCERS:
+        raise Unsupported("reductions other than by add, max, min or mul")
+    reduce_op, binary_op = _REDUCERS[name]
+    axes = list(ctx.params["dimensions"])
+    y = g.op(reduce_op, [x, g.ints(axes)], keepdims=0) if axes else x
+    return g.op(binary_op, [y, init])
+
+
+def _sort(ctx, *operands):
+    # Ascending along `dimension` by the first operand (TopK keeps ties in
+    # index order); the other operands follow its permutation.
+    g = ctx.g
+    p = ctx.params
+    if p["num_keys"] != 1:
+        raise Unsupported("sorts by more than one key")
+    axis = p["dimension"]
+    size = g.dim(ctx.in_avals[0].shape[axis])
+    values, order = g.op(
+        "TopK", [operands[0], size], outputs=2, axis=axis, largest=0, sorted=1
+    )
+    others = [
+        g.op("GatherElements", [x, order], axis=axis) for x in operands[1:]
+    ]
+    return [values, *others]
+
+
+def _top_k(ctx, x):
+    g = ctx.g
+    axis = ctx.params.get("axis", -1)
+    k = g.ints([ctx.params["k"]])
+    values, indices = g.op(
+        "TopK", [x, k], outputs=2, axis=axis, largest=1, sorted=1
+    )
+    return [values, g.cast(indices, ctx.out_avals[1].dtype)]
+
+
 RULES = {
+    "reduce": _reduce_generic,
+    "sort": _sort,
+    "top_k": _top_k,
     **{name: _reduce(op) for name, op in _REDUCE.items()},
     "reduce_and": _reduce_logical("ReduceMin"),
     "reduce_or": _reduce_logical("ReduceMax"),

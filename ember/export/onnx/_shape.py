@@ -116,6 +116,22 @@ def _concatenate(ctx, *xs):
     return ctx.g.op("Concat", list(xs), axis=ctx.params["dimension"])
 
 
+def _stack(ctx, *xs):
+    g = ctx.g
+    axis = ctx.params["axis"]
+    axes = g.ints([axis])
+    return g.op("Concat", [g.op("Unsqueeze", [x, axes]) for x in xs], axis=axis)
+
+
+def _unstack(ctx, x):
+    g = ctx.g
+    axis = ctx.params["axis"]
+    count = len(ctx.out_avals)
+    parts = g.op("Split", [x, g.ints([1] * count)], outputs=count, axis=axis)
+    parts = [parts] if isinstance(parts, str) else parts
+    return [g.op("Squeeze", [part, g.ints([axis])]) for part in parts]
+
+
 def _slice(ctx, x):
     shape = ctx.in_avals[0].shape
     starts = ctx.params["start_indices"]
@@ -183,6 +199,33 @@ def _dynamic_slice(ctx, x, *starts):
     return g.op("Slice", [x, begin, ends, g.ints(range(len(shape)))])
 
 
+def _dynamic_update_slice(ctx, x, update, *starts):
+    # The update padded out to x's shape at the (clamped) start, over x.
+    g = ctx.g
+    shape = ctx.in_avals[0].shape
+    sizes = ctx.in_avals[1].shape
+    begin = _clamped_starts(g, list(starts), shape, sizes)
+    after = g.op("Sub", [g.op("Sub", [vector(g, shape), begin]),
+                         vector(g, sizes)])
+    pads = g.op("Concat", [begin, after], axis=0)
+    zero = g.constant(np.zeros((), ctx.in_avals[1].dtype))
+    placed = g.op("Pad", [update, pads, zero])
+    ones = g.op(
+        "ConstantOfShape",
+        [vector(g, sizes)],
+        value=g.onnx.numpy_helper.from_array(np.ones(1, np.int32)),
+    )
+    inside = g.op("Pad", [ones, pads, g.constant(np.int32(0))])
+    return g.op("Where", [g.cast(inside, np.bool_), placed, x])
+
+
+def _tile(ctx, x):
+    reps = list(ctx.params["reps"])
+    if not all(is_static(r) for r in reps):
+        raise Unsupported("symbolic repetitions")
+    return ctx.g.op("Tile", [x, ctx.g.ints(reps)])
+
+
 def _pad(ctx, x, fill):
     g = ctx.g
     config = ctx.params["padding_config"]
@@ -246,8 +289,12 @@ def _fill_value(ctx) -> np.ndarray:
 
 def _gather(ctx, operand, indices):
     numbers = ctx.params["dimension_numbers"]
+    if ctx.g.value_of(indices) is not None:
+        result = _gather_constant(ctx, operand, indices)
+        if result is not None:
+            return result
     if numbers.operand_batching_dims:
-        raise Unsupported("gathers with batching dimensions")
+        return _gather_elements(ctx, operand, indices)
     index_shape = ctx.in_avals[1].shape
     if len(index_shape) == 1:
         return _gather_slice(ctx, operand, indices)
@@ -319,6 +366,132 @@ def _gather_slice(ctx, operand, indices):
     return y
 
 
+def _gather_constant(ctx, operand, indices):
+    """A gather by constant indices as one Gather of a flattened view.
+
+    The axes the gather leaves whole and unindexed ("passthrough", the
+    batch among them) go first; the others, static, are flattened into
+    one axis, and jax itself computes which of its elements each output
+    element reads. Returns None when an axis it needs is symbolic.
+    """
+    import jax
+
+    g = ctx.g
+    p = ctx.params
+    numbers = p["dimension_numbers"]
+    shape = tuple(ctx.in_avals[0].shape)
+    sizes = tuple(p["slice_sizes"])
+    indexed = set(numbers.start_index_map) | set(numbers.operand_batching_dims)
+    through = [
+        i
+        for i in range(len(shape))
+        if i not in indexed
+        and i not in numbers.collapsed_slice_dims
+        and same_dim(sizes[i], shape[i])
+    ]
+    rest = [i for i in range(len(shape)) if i not in through]
+    if not all(is_static(shape[i]) for i in rest):
+        return None
+    flat = int(np.prod([shape[i] for i in rest]))
+    if flat >= np.iinfo(np.int32).max:
+        return None
+    ids_shape = [1 if i in through else shape[i] for i in range(len(shape))]
+    # Row-major over the other axes, in order: the flattened view's index.
+    ids = np.arange(flat, dtype=np.int32).reshape(ids_shape)
+    small_sizes = tuple(1 if i in through else sizes[i] for i in range(len(shape)))
+    params = dict(p)
+    params["slice_sizes"] = small_sizes
+    params["fill_value"] = -1
+    try:
+        with jax.default_device(jax.devices("cpu")[0]):
+            picked = np.asarray(
+                ctx.eqn.primitive.bind(ids, g.value_of(indices), **params)
+            )
+    except Exception:
+        return None
+    # Output axes that come from passthrough operand axes: offset dims,
+    # matched in operand order with the non-collapsed operand axes.
+    kept = [
+        i for i in range(len(shape)) if i not in numbers.collapsed_slice_dims
+        and i not in numbers.operand_batching_dims
+    ]
+    out_of = {
+        kept[k]: d for k, d in enumerate(sorted(numbers.offset_dims))
+    }
+    through_out = [out_of[i] for i in through]
+    other_out = [d for d in range(picked.ndim) if d not in through_out]
+    picked = np.transpose(picked, through_out + other_out).reshape(
+        [picked.shape[d] for d in other_out]
+    )
+    x = g.transpose(operand, through + rest)
+    x = g.reshape(x, [shape[i] for i in through] + [flat])
+    y = g.op(
+        "Gather",
+        [x, g.constant(np.maximum(picked, 0).astype(np.int64))],
+        axis=len(through),
+    )
+    if (picked < 0).any():
+        mask = g.constant((picked >= 0).reshape(
+            [1] * len(through) + list(picked.shape)))
+        y = g.op("Where", [mask, y, g.constant(_fill_value(ctx))])
+    return g.transpose(y, np.argsort(through_out + other_out))
+
+
+def _index_mode(ctx, indices, dims):
+    """Indices made safe for the gather mode, and where they were valid.
+
+    `indices` has the index vector last; `dims` are the sizes it indexes.
+    Returns the indices and a boolean mask (None unless the mode fills).
+    """
+    g = ctx.g
+    mode = ctx.params["mode"].name
+    dtype = ctx.in_avals[1].dtype
+    dims_vec = g.cast(vector(g, dims), dtype)
+    zero = g.constant(np.zeros((), dtype))
+    if mode == "CLIP":
+        top = g.op("Sub", [dims_vec, g.constant(np.ones((), dtype))])
+        return g.op("Min", [g.op("Max", [indices, zero]), top]), None
+    if mode != "FILL_OR_DROP":
+        return indices, None
+    ok = g.op(
+        "And",
+        [
+            g.op("GreaterOrEqual", [indices, zero]),
+            g.op("Less", [indices, dims_vec]),
+        ],
+    )
+    valid = g.cast(
+        g.op("ReduceMin", [g.cast(ok, np.int32), g.ints([-1])], keepdims=0),
+        np.bool_,
+    )
+    return g.op("Where", [ok, indices, zero]), valid
+
+
+def _gather_elements(ctx, operand, indices):
+    # take_along_axis: one index per element, batch axes aligned.
+    g = ctx.g
+    numbers = ctx.params["dimension_numbers"]
+    rank = len(ctx.in_avals[0].shape)
+    axes = list(numbers.start_index_map)
+    if (
+        len(axes) != 1
+        or list(numbers.collapsed_slice_dims) != axes
+        or numbers.offset_dims
+        or list(numbers.operand_batching_dims)
+        != list(numbers.start_indices_batching_dims)
+        or sorted([*numbers.operand_batching_dims, *axes]) != list(range(rank))
+    ):
+        raise Unsupported("gathers with batching dimensions other than "
+                          "take_along_axis")
+    axis = axes[0]
+    indices, valid = _index_mode(ctx, indices, [ctx.in_avals[0].shape[axis]])
+    flat = g.cast(g.op("Squeeze", [indices, g.ints([-1])]), np.int64)
+    y = g.op("GatherElements", [operand, flat], axis=axis)
+    if valid is not None:
+        y = g.op("Where", [valid, y, g.constant(_fill_value(ctx))])
+    return y
+
+
 def _gather_take(ctx, operand, indices):
     # Whole slices picked along the indexed axes (jnp.take, x[idx]).
     g = ctx.g
@@ -342,27 +515,7 @@ def _gather_take(ctx, operand, indices):
         raise Unsupported("multi-axis gathers that keep the indexed axes")
     if not collapsed <= set(axes):
         raise Unsupported("gathers collapsing axes that are not indexed")
-    dims = [shape[a] for a in axes]
-    dims_vec = g.cast(vector(g, dims), ctx.in_avals[1].dtype)
-    zero = g.constant(np.zeros((), ctx.in_avals[1].dtype))
-    valid = None
-    if mode == "CLIP":
-        one = g.constant(np.ones((), ctx.in_avals[1].dtype))
-        top = g.op("Sub", [dims_vec, one])
-        indices = g.op("Min", [g.op("Max", [indices, zero]), top])
-    elif mode == "FILL_OR_DROP":
-        ok = g.op(
-            "And",
-            [
-                g.op("GreaterOrEqual", [indices, zero]),
-                g.op("Less", [indices, dims_vec]),
-            ],
-        )
-        valid = g.cast(
-            g.op("ReduceMin", [g.cast(ok, np.int32), g.ints([-1])], keepdims=0),
-            np.bool_,
-        )
-        indices = g.op("Where", [ok, indices, zero])
+    indices, valid = _index_mode(ctx, indices, [shape[a] for a in axes])
     if len(axes) == 1:
         a = axes[0]
         flat = g.op("Squeeze", [indices, g.ints([-1])])
@@ -406,9 +559,13 @@ RULES = {
     "expand_dims": _expand_dims,
     "transpose": _transpose,
     "concatenate": _concatenate,
+    "stack": _stack,
+    "unstack": _unstack,
     "slice": _slice,
     "rev": _rev,
     "dynamic_slice": _dynamic_slice,
+    "dynamic_update_slice": _dynamic_update_slice,
+    "tile": _tile,
     "pad": _pad,
     "iota": _iota,
     "split": _split,

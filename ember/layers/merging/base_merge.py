@@ -3,13 +3,16 @@
 from typing import Any
 
 import jax.numpy as jnp
+from jax import export
 
 from ember.layers.layer import Layer
 
 
 def _is_shape(value: Any) -> bool:
+    # Symbolic dimensions (a batch left open by export) count as sizes.
     return isinstance(value, tuple | list) and all(
-        d is None or isinstance(d, int) for d in value
+        d is None or isinstance(d, int) or export.is_symbolic_dim(d)
+        for d in value
     )
 
 

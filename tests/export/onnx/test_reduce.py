@@ -92,3 +92,13 @@ class _Reductions(layers.Layer):
 
 def test_reductions_of_ops(tmp_path):
     assert_exports(sequential(_Reductions(), (4, 3)), floats(4, 3), tmp_path)
+
+
+class _Sorting(layers.Layer):
+    def call(self, x):
+        values, indices = ops.top_k(x, 2)
+        return ops.sort(x, axis=1), ops.argsort(x, axis=-1), values, indices
+
+
+def test_sort_argsort_and_top_k(tmp_path):
+    assert_exports(sequential(_Sorting(), (4, 5)), floats(4, 5), tmp_path)
