@@ -97,7 +97,8 @@ def build_onnx(onnx, model, signature: list):
     closed, out_shapes = jax.make_jaxpr(serve, return_shape=True)(*arguments)
     flat_args = jax.tree_util.tree_leaves(arguments)
     graph = Graph(onnx)
-    input_names = _input_names(specs)
+    input_names = [graph.reserve(n) for n in _input_names(specs)]
+    output_names = [graph.reserve(n) for n in _output_names(out_shapes)]
     for name, arg in zip(input_names, flat_args, strict=True):
         for axis, dim in enumerate(arg.shape):
             if is_static(dim):
@@ -109,7 +110,6 @@ def build_onnx(onnx, model, signature: list):
     walker = Walker(RULES, _layer_names(model), model.name)
     walker.const_names = _weight_names(graph, model, closed.consts)
     outputs = walker.run(graph, closed, input_names)
-    output_names = _output_names(out_shapes)
     out_avals = [v.aval for v in closed.jaxpr.outvars]
     total = sum(v.nbytes for v in graph.values.values())
     if total > _MAX_BYTES:

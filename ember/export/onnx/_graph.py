@@ -51,6 +51,7 @@ class Graph:
         self.nodes: list = []
         if parent is None:
             self._count = 0
+            self._taken: set[str] = set()
             self.values: dict[str, np.ndarray] = {}
             self._constant_names: dict[tuple, str] = {}
             self._dim_names: dict[str, str] = {}
@@ -60,8 +61,20 @@ class Graph:
     def fresh(self, hint: str = "t") -> str:
         """A new unique tensor name."""
         root = self.root
-        root._count += 1
-        return f"{hint}_{root._count}"
+        name = hint
+        while name in root._taken or name == hint:
+            root._count += 1
+            name = f"{hint}_{root._count}"
+        root._taken.add(name)
+        return name
+
+    def reserve(self, name: str) -> str:
+        """Claims `name` as is (an input, output or weight name) if free."""
+        root = self.root
+        if name in root._taken:
+            return self.fresh(name)
+        root._taken.add(name)
+        return name
 
     def op(
         self,
@@ -100,7 +113,7 @@ class Graph:
             key = (array.dtype.str, array.shape, array.tobytes())
             if key in root._constant_names:
                 return root._constant_names[key]
-        tensor_name = self.fresh(name or "const")
+        tensor_name = self.reserve(name) if name else self.fresh("const")
         root.values[tensor_name] = array
         if key is not None:
             root._constant_names[key] = tensor_name
