@@ -45,8 +45,16 @@ def _loop_body(ctx, carry_avals) -> tuple[Graph, str, str, list[str]]:
     return sub, step, condition, carry
 
 
-def _body_proto(sub, step, condition, carry, carry_avals, condition_out,
-                outputs, output_avals):
+def _body_proto(
+    sub,
+    step,
+    condition,
+    carry,
+    carry_avals,
+    condition_out,
+    outputs,
+    output_avals,
+):
     inputs = [(step, _Scalar(np.int64)), (condition, _Scalar(np.bool_))]
     inputs += list(zip(carry, carry_avals, strict=True))
     results = [(condition_out, _Scalar(np.bool_))]
@@ -143,10 +151,14 @@ def _branch(ctx, g: Graph, index, operands, branches, k):
             [condition],
             outputs=len(avals),
             then_branch=then.proto(
-                [], list(zip(then_out, avals, strict=True)), name=g.fresh("then")
+                [],
+                list(zip(then_out, avals, strict=True)),
+                name=g.fresh("then"),
             ),
             else_branch=other.proto(
-                [], list(zip(other_out, avals, strict=True)), name=g.fresh("else")
+                [],
+                list(zip(other_out, avals, strict=True)),
+                name=g.fresh("else"),
             ),
         )
     )

@@ -37,9 +37,7 @@ class Context:
         """Emits a nested (closed) jaxpr into the current graph."""
         return self.walker.run(self.g, jaxpr, inputs, self.name_stack)
 
-    def run_in(
-        self, graph: Graph, jaxpr: Any, inputs: list[str]
-    ) -> list[str]:
+    def run_in(self, graph: Graph, jaxpr: Any, inputs: list[str]) -> list[str]:
         """Emits a nested (closed) jaxpr into another (sub)graph."""
         return self.walker.run(graph, jaxpr, inputs, self.name_stack)
 

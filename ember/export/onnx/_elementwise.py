@@ -204,7 +204,9 @@ def _select_n(ctx, which, *cases):
     result = cases[-1]
     for i in range(len(cases) - 2, -1, -1):
         index = g.constant(np.asarray(i, dtype=ctx.in_avals[0].dtype))
-        result = g.op("Where", [g.op("Equal", [which, index]), cases[i], result])
+        result = g.op(
+            "Where", [g.op("Equal", [which, index]), cases[i], result]
+        )
     return result
 
 

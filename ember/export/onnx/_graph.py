@@ -148,8 +148,13 @@ class Graph:
         n = len(axes)
         return self.op(
             "Slice",
-            [x, self.ints([-1] * n), self.ints([INT64_MIN] * n),
-             self.ints(axes), self.ints([-1] * n)],
+            [
+                x,
+                self.ints([-1] * n),
+                self.ints([INT64_MIN] * n),
+                self.ints(axes),
+                self.ints([-1] * n),
+            ],
         )
 
     # -- finishing ------------------------------------------------------------
@@ -286,7 +291,9 @@ class Dim:
             [g.op("Floor", [g.op("Div", [a, b])])],
             to=self.graph.onnx.TensorProto.INT64,
         )
-        remainder = g.op("Sub", [self.name, g.op("Mul", [quotient, other.name])])
+        remainder = g.op(
+            "Sub", [self.name, g.op("Mul", [quotient, other.name])]
+        )
         return Dim(g, quotient), Dim(g, remainder)
 
     def __floordiv__(self, other):

@@ -12,6 +12,7 @@ import string
 import numpy as np
 
 from ember.export.onnx._graph import Unsupported
+from ember.export.onnx._graph import is_static
 from ember.export.onnx._shape import dilate
 from ember.export.onnx._shape import pad_edges
 
@@ -98,7 +99,9 @@ def _conv(ctx, lhs, rhs):
                 ctx, x, w, in_shape, strides, base, dilations, padding, groups
             )
     else:
-        y = _conv_padded(ctx, x, w, in_shape, strides, dilations, padding, groups)
+        y = _conv_padded(
+            ctx, x, w, in_shape, strides, dilations, padding, groups
+        )
     y = g.transpose(y, np.argsort(out_spec))
     return _checked(ctx, y)
 
@@ -107,10 +110,19 @@ def _conv_padded(ctx, x, w, shape, strides, dilations, padding, groups):
     g = ctx.g
     low = [0, 0] + [lo for lo, _ in padding]
     high = [0, 0] + [hi for _, hi in padding]
-    if any(v < 0 for v in low + high):
+    if not all(is_static(v) for v in low + high):
+        zero = g.constant(np.zeros((), ctx.in_avals[0].dtype))
+        x = pad_edges(g, x, shape, low, high, zero)
+        padding = [(0, 0)] * len(padding)
+    elif any(v < 0 for v in low + high):
         zero = g.constant(np.zeros((), ctx.in_avals[0].dtype))
         x = pad_edges(
-            g, x, shape, [min(v, 0) for v in low], [min(v, 0) for v in high], zero
+            g,
+            x,
+            shape,
+            [min(v, 0) for v in low],
+            [min(v, 0) for v in high],
+            zero,
         )
     pads = [max(lo, 0) for lo, _ in padding] + [max(hi, 0) for _, hi in padding]
     return g.op(
@@ -132,6 +144,8 @@ def _conv_transpose(ctx, x, w, kernel, base, dilations, padding, groups):
     """
     g = ctx.g
     if any(s != 1 for s in ctx.params["window_strides"]):
+        return None
+    if not all(is_static(v) for pair in padding for v in pair):
         return None
     sizes = kernel[2:]
     span = [(k - 1) * d for k, d in zip(sizes, dilations, strict=True)]

@@ -9,6 +9,7 @@ onnxruntime rejects pooling windows over N or C.
 import numpy as np
 
 from ember.export.onnx._graph import Unsupported
+from ember.export.onnx._graph import is_static
 from ember.export.onnx._shape import pad_edges
 
 _REDUCE = {
@@ -79,7 +80,7 @@ def _pool(ctx, kind: str, x: str, init) -> str:
         for i in range(rank)
         if window[i] != 1
         or strides[i] != 1
-        or padding[i] != (0, 0)
+        or not all(is_static(v) and v == 0 for v in padding[i])
         or dilation[i] != 1
     ]
     if not spatial:
@@ -95,9 +96,7 @@ def _pool(ctx, kind: str, x: str, init) -> str:
         [hi for _, hi in padding],
         init,
     )
-    padded = [
-        shape[i] + padding[i][0] + padding[i][1] for i in range(rank)
-    ]
+    padded = [shape[i] + padding[i][0] + padding[i][1] for i in range(rank)]
     kept = [i for i in range(rank) if i not in spatial]
     perm = kept + spatial
     if perm != list(range(rank)):

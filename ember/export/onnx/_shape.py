@@ -55,6 +55,10 @@ def dilate(
 
 def pad_edges(g: Graph, x: str, shape: tuple, low, high, fill: str) -> str:
     """Pads (positive) or crops (negative) each axis at both ends."""
+    if not all(is_static(p) for p in [*low, *high]):
+        # Amounts known at run time only (a "same" padding of an open
+        # dimension): Pad reads them from a tensor.
+        return g.op("Pad", [x, vector(g, [*low, *high]), fill])
     rank = len(shape)
     crop = [i for i in range(rank) if low[i] < 0 or high[i] < 0]
     if crop:
@@ -164,9 +168,7 @@ def _rev(ctx, x):
     if not axes:
         return x
     n = len(axes)
-    return slice_axes(
-        ctx.g, x, [-1] * n, [INT64_MIN] * n, axes, [-1] * n
-    )
+    return slice_axes(ctx.g, x, [-1] * n, [INT64_MIN] * n, axes, [-1] * n)
 
 
 def _clamped_starts(g: Graph, starts: list[str], shape, sizes) -> str:
@@ -185,9 +187,7 @@ def _dynamic_slice(ctx, x, *starts):
     shape = ctx.in_avals[0].shape
     sizes = tuple(ctx.params["slice_sizes"])
     values = [g.value_of(s) for s in starts]
-    if all(v is not None for v in values) and all(
-        is_static(d) for d in shape
-    ):
+    if all(v is not None for v in values) and all(is_static(d) for d in shape):
         begin = [
             int(np.clip(int(v), 0, d - s))
             for v, d, s in zip(values, shape, sizes, strict=True)
@@ -205,8 +205,9 @@ def _dynamic_update_slice(ctx, x, update, *starts):
     shape = ctx.in_avals[0].shape
     sizes = ctx.in_avals[1].shape
     begin = _clamped_starts(g, list(starts), shape, sizes)
-    after = g.op("Sub", [g.op("Sub", [vector(g, shape), begin]),
-                         vector(g, sizes)])
+    after = g.op(
+        "Sub", [g.op("Sub", [vector(g, shape), begin]), vector(g, sizes)]
+    )
     pads = g.op("Concat", [begin, after], axis=0)
     zero = g.constant(np.zeros((), ctx.in_avals[1].dtype))
     placed = g.op("Pad", [update, pads, zero])
@@ -217,6 +218,12 @@ def _dynamic_update_slice(ctx, x, update, *starts):
     )
     inside = g.op("Pad", [ones, pads, g.constant(np.int32(0))])
     return g.op("Where", [g.cast(inside, np.bool_), placed, x])
+
+
+def _dim_as_value(ctx):
+    g = ctx.g
+    value = g.op("Squeeze", [g.dim(ctx.params["dim"]), g.ints([0])])
+    return g.cast(value, ctx.out_avals[0].dtype)
 
 
 def _tile(ctx, x):
@@ -234,8 +241,6 @@ def _pad(ctx, x, fill):
         x, shape = dilate(g, x, shape, axis, interior + 1, fill)
     low = [lo for lo, _, _ in config]
     high = [hi for _, hi, _ in config]
-    if not all(is_static(p) for p in low + high):
-        raise Unsupported("symbolic padding amounts")
     return pad_edges(g, x, shape, low, high, fill)
 
 
@@ -398,7 +403,9 @@ def _gather_constant(ctx, operand, indices):
     ids_shape = [1 if i in through else shape[i] for i in range(len(shape))]
     # Row-major over the other axes, in order: the flattened view's index.
     ids = np.arange(flat, dtype=np.int32).reshape(ids_shape)
-    small_sizes = tuple(1 if i in through else sizes[i] for i in range(len(shape)))
+    small_sizes = tuple(
+        1 if i in through else sizes[i] for i in range(len(shape))
+    )
     params = dict(p)
     params["slice_sizes"] = small_sizes
     params["fill_value"] = -1
@@ -412,12 +419,12 @@ def _gather_constant(ctx, operand, indices):
     # Output axes that come from passthrough operand axes: offset dims,
     # matched in operand order with the non-collapsed operand axes.
     kept = [
-        i for i in range(len(shape)) if i not in numbers.collapsed_slice_dims
+        i
+        for i in range(len(shape))
+        if i not in numbers.collapsed_slice_dims
         and i not in numbers.operand_batching_dims
     ]
-    out_of = {
-        kept[k]: d for k, d in enumerate(sorted(numbers.offset_dims))
-    }
+    out_of = {kept[k]: d for k, d in enumerate(sorted(numbers.offset_dims))}
     through_out = [out_of[i] for i in through]
     other_out = [d for d in range(picked.ndim) if d not in through_out]
     picked = np.transpose(picked, through_out + other_out).reshape(
@@ -431,8 +438,9 @@ def _gather_constant(ctx, operand, indices):
         axis=len(through),
     )
     if (picked < 0).any():
-        mask = g.constant((picked >= 0).reshape(
-            [1] * len(through) + list(picked.shape)))
+        mask = g.constant(
+            (picked >= 0).reshape([1] * len(through) + list(picked.shape))
+        )
         y = g.op("Where", [mask, y, g.constant(_fill_value(ctx))])
     return g.transpose(y, np.argsort(through_out + other_out))
 
@@ -481,8 +489,9 @@ def _gather_elements(ctx, operand, indices):
         != list(numbers.start_indices_batching_dims)
         or sorted([*numbers.operand_batching_dims, *axes]) != list(range(rank))
     ):
-        raise Unsupported("gathers with batching dimensions other than "
-                          "take_along_axis")
+        raise Unsupported(
+            "gathers with batching dimensions other than take_along_axis"
+        )
     axis = axes[0]
     indices, valid = _index_mode(ctx, indices, [ctx.in_avals[0].shape[axis]])
     flat = g.cast(g.op("Squeeze", [indices, g.ints([-1])]), np.int64)
@@ -502,7 +511,6 @@ def _gather_take(ctx, operand, indices):
     axes = list(numbers.start_index_map)
     collapsed = set(numbers.collapsed_slice_dims)
     offset_dims = list(numbers.offset_dims)
-    mode = ctx.params["mode"].name
     batch = index_shape[:-1]
     full = all(
         same_dim(sizes[i], shape[i]) for i in range(len(shape)) if i not in axes
@@ -566,6 +574,7 @@ RULES = {
     "dynamic_slice": _dynamic_slice,
     "dynamic_update_slice": _dynamic_update_slice,
     "tile": _tile,
+    "dim_as_value": _dim_as_value,
     "pad": _pad,
     "iota": _iota,
     "split": _split,

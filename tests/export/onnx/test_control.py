@@ -13,15 +13,21 @@ pytest.importorskip("onnxruntime")
 
 RECURRENT = [
     (lambda: layers.SimpleRNN(3), (4, 2)),
-    (lambda: layers.SimpleRNN(3, return_sequences=True, go_backwards=True),
-     (4, 2)),
+    (
+        lambda: layers.SimpleRNN(3, return_sequences=True, go_backwards=True),
+        (4, 2),
+    ),
     (lambda: layers.LSTM(3), (4, 2)),
     (lambda: layers.LSTM(3, return_sequences=True, return_state=True), (4, 2)),
     (lambda: layers.GRU(3), (4, 2)),
     (lambda: layers.GRU(3, reset_after=False, return_sequences=True), (4, 2)),
     (lambda: layers.Bidirectional(layers.LSTM(3)), (4, 2)),
-    (lambda: layers.Bidirectional(layers.GRU(2, return_sequences=True),
-                                  merge_mode="sum"), (4, 2)),
+    (
+        lambda: layers.Bidirectional(
+            layers.GRU(2, return_sequences=True), merge_mode="sum"
+        ),
+        (4, 2),
+    ),
     (lambda: layers.LSTM(3, unroll=True), (3, 2)),
 ]
 
@@ -88,5 +94,6 @@ class _Switch(layers.Layer):
 
 
 def test_switch_of_three_branches(tmp_path):
-    assert_exports(sequential(_Switch(), (4,)), floats(4), tmp_path,
-                   batches=(1, 2, 5))
+    assert_exports(
+        sequential(_Switch(), (4,)), floats(4), tmp_path, batches=(1, 2, 5)
+    )

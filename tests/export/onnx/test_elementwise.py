@@ -12,11 +12,33 @@ from tests.export.onnx._check import sequential
 pytest.importorskip("onnxruntime")
 
 ACTIVATIONS = [
-    "relu", "sigmoid", "tanh", "softmax", "softplus", "softsign", "selu",
-    "elu", "exponential", "leaky_relu", "relu6", "gelu", "silu",
-    "hard_sigmoid", "hard_silu", "mish", "linear", "log_softmax", "celu",
-    "hard_tanh", "log_sigmoid", "tanh_shrink", "hard_shrink", "soft_shrink",
-    "squareplus", "sparse_plus", "sparsemax",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "softplus",
+    "softsign",
+    "selu",
+    "elu",
+    "exponential",
+    "leaky_relu",
+    "relu6",
+    "gelu",
+    "silu",
+    "hard_sigmoid",
+    "hard_silu",
+    "mish",
+    "linear",
+    "log_softmax",
+    "celu",
+    "hard_tanh",
+    "log_sigmoid",
+    "tanh_shrink",
+    "hard_shrink",
+    "soft_shrink",
+    "squareplus",
+    "sparse_plus",
+    "sparsemax",
 ]
 
 
@@ -77,7 +99,10 @@ class _Math(layers.Layer):
             ops.sqrt(y) + ops.rsqrt(y) + ops.log(y) + ops.log1p(y),
             ops.expm1(x) + ops.exp(x) + ops.square(x) + x**3 + y**-2,
             ops.sin(x) + ops.cos(x) + ops.tan(x * 0.5) + ops.arctan(x),
-            ops.sinh(x) + ops.cosh(x) + ops.arcsin(x * 0.5) + ops.arctan2(x, y - 1),
+            ops.sinh(x)
+            + ops.cosh(x)
+            + ops.arcsin(x * 0.5)
+            + ops.arctan2(x, y - 1),
             ops.power(y, x) + ops.maximum(x, 0.1) + ops.minimum(x, -0.1),
             ops.clip(x, -0.5, 0.5) + ops.mod(x, 0.7) + ops.erf(x),
             ops.where(ops.logical_and(x > 0, ops.logical_not(x > 1)), x, -x),

@@ -14,8 +14,8 @@ from tests.export._isolated import run_onnx_without_ember
 from tests.export.onnx._check import assert_exports
 from tests.export.onnx._check import floats
 from tests.export.onnx._check import run
-from tests.export.onnx._check import session
 from tests.export.onnx._check import sequential
+from tests.export.onnx._check import session
 
 onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
@@ -69,7 +69,8 @@ def test_functional_two_inputs_two_outputs(tmp_path):
 def test_dict_outputs_are_named_by_their_keys(tmp_path):
     inputs = keras.Input(shape=(3,))
     model = keras.Model(
-        inputs, {"mean": layers.Dense(2)(inputs), "scale": layers.Dense(1)(inputs)}
+        inputs,
+        {"mean": layers.Dense(2)(inputs), "scale": layers.Dense(1)(inputs)},
     )
     path = assert_exports(model, floats(3), tmp_path)
     assert [o.name for o in session(path).get_outputs()] == ["mean", "scale"]

@@ -72,16 +72,24 @@ CONVOLUTIONS = [
     (lambda: layers.Conv1DTranspose(3, 3, strides=2, padding="same"), (5, 2)),
     (lambda: layers.Conv1DTranspose(3, 4, strides=3), (5, 2)),
     (lambda: layers.Conv1DTranspose(3, 3, strides=2, output_padding=1), (5, 2)),
-    (lambda: layers.Conv2DTranspose(3, 3, strides=2, padding="same"), (5, 4, 2)),
+    (
+        lambda: layers.Conv2DTranspose(3, 3, strides=2, padding="same"),
+        (5, 4, 2),
+    ),
     (lambda: layers.Conv2DTranspose(3, 2, strides=2), (5, 4, 2)),
     (lambda: layers.Conv2DTranspose(3, 3, dilation_rate=2), (5, 5, 2)),
-    (lambda: layers.Conv3DTranspose(2, 2, strides=2, padding="same"), (3, 3, 3, 2)),
+    (
+        lambda: layers.Conv3DTranspose(2, 2, strides=2, padding="same"),
+        (3, 3, 3, 2),
+    ),
     (lambda: layers.Conv3DTranspose(2, 3), (3, 3, 2, 2)),
 ]
 
 
 @pytest.mark.parametrize(
-    "make_layer,shape", CONVOLUTIONS, ids=[str(i) for i in range(len(CONVOLUTIONS))]
+    "make_layer,shape",
+    CONVOLUTIONS,
+    ids=[str(i) for i in range(len(CONVOLUTIONS))],
 )
 def test_convolution(make_layer, shape, tmp_path):
     model = sequential(make_layer(), shape)

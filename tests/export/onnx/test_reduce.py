@@ -69,7 +69,8 @@ NORMALIZATION = [
 
 
 @pytest.mark.parametrize(
-    "make_layer,shape", NORMALIZATION,
+    "make_layer,shape",
+    NORMALIZATION,
     ids=[str(i) for i in range(len(NORMALIZATION))],
 )
 def test_normalization(make_layer, shape, tmp_path):

@@ -82,8 +82,9 @@ def test_embedding_of_int32_tokens(tmp_path):
 def test_embedding_out_of_range_index_gives_nan_as_ember(tmp_path):
     model = sequential(layers.Embedding(10, 4), (3,), dtype="int32")
     bad = np.array([[1, 12, -1]], "int32")
-    path = assert_exports(model, lambda batch: [np.repeat(bad, batch, 0)],
-                          tmp_path)
+    path = assert_exports(
+        model, lambda batch: [np.repeat(bad, batch, 0)], tmp_path
+    )
     assert path.exists()
 
 
