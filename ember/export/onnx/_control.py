@@ -62,6 +62,37 @@ def _body_proto(
     return sub.proto(inputs, results, name=sub.fresh("loop_body"))
 
 
+# Scans of a known length up to this are unrolled: onnxruntime runs a
+# straight-line graph faster than a Loop, whose every step has a cost.
+UNROLL_LIMIT = 256
+
+
+def _scan_unrolled(ctx, consts, init, xs):
+    g = ctx.g
+    p = ctx.params
+    length = p["length"]
+    carry = list(init)
+    ys_steps = [None] * length
+    steps = range(length - 1, -1, -1) if p["reverse"] else range(length)
+    for t in steps:
+        index = g.constant(np.int64(t))
+        sliced = [g.op("Gather", [x, index], axis=0) for x in xs]
+        outputs = ctx.inline(p["jaxpr"], consts + carry + sliced)
+        carry = outputs[: len(init)]
+        ys_steps[t] = outputs[len(init) :]
+    n_ys = len(p["jaxpr"].jaxpr.outvars) - len(init)
+    stacked = []
+    for k in range(n_ys):
+        axis = g.ints([0])
+        parts = [
+            g.op("Unsqueeze", [ys_steps[t][k], axis]) for t in range(length)
+        ]
+        stacked.append(
+            parts[0] if length == 1 else g.op("Concat", parts, axis=0)
+        )
+    return carry + stacked
+
+
 def _scan(ctx, *args):
     g = ctx.g
     p = ctx.params
@@ -74,6 +105,8 @@ def _scan(ctx, *args):
     body_out = [v.aval for v in body.jaxpr.outvars]
     carry_avals = body_in[n_consts : n_consts + n_carry]
     length = p["length"]
+    if is_static(length) and 0 < length <= UNROLL_LIMIT:
+        return _scan_unrolled(ctx, consts, init, xs)
     if is_static(length):
         trip = g.constant(np.int64(length))
     else:

@@ -45,11 +45,18 @@ class Context:
 class Walker:
     """Translates jaxprs with `rules` (primitive name -> function)."""
 
-    def __init__(self, rules: dict, layer_names: set[str], model_name: str):
+    def __init__(
+        self,
+        rules: dict,
+        layer_names: set[str],
+        model_name: str,
+        const_names: dict[int, str] | None = None,
+    ):
         self.rules = rules
         self.layer_names = layer_names
         self.model_name = model_name
-        self.const_names: dict[int, str] = {}
+        # id(jaxpr constant) -> tensor name (the weights, named by path).
+        self.const_names = dict(const_names or {})
 
     def run(
         self, graph: Graph, jaxpr: Any, inputs: list[str], name_stack: str = ""
@@ -108,8 +115,7 @@ class Walker:
     def _constant(self, graph: Graph, value) -> str:
         key = id(value)
         if key not in self.const_names:
-            hint = getattr(value, "_ember_path", None)
-            self.const_names[key] = graph.constant(np.asarray(value), name=hint)
+            self.const_names[key] = graph.constant(np.asarray(value))
         return self.const_names[key]
 
     def _fold(self, graph: Graph, eqn, names) -> list[str] | None:

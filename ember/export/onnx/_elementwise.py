@@ -86,6 +86,23 @@ def _scalar(ctx, value, index: int = 0) -> str:
     return ctx.g.constant(np.asarray(value, dtype=ctx.in_avals[index].dtype))
 
 
+def _max(ctx, x, y):
+    # max(x, 0) as Relu, which onnxruntime fuses into a preceding Conv.
+    g = ctx.g
+    for a, b in ((x, y), (y, x)):
+        value = g.value_of(b)
+        if (
+            value is not None
+            and value.size == 1
+            and np.issubdtype(value.dtype, np.floating)
+            and float(value.reshape(())) == 0.0
+            and tuple(ctx.out_avals[0].shape)
+            == tuple(ctx.in_avals[[x, y].index(a)].shape)
+        ):
+            return g.op("Relu", [a])
+    return g.op("Max", [x, y])
+
+
 def _not(ctx, x):
     if _is_bool(ctx.in_avals[0]):
         return ctx.g.op("Not", [x])
@@ -225,6 +242,7 @@ RULES = {
     **{name: _unary(op) for name, op in _UNARY.items()},
     **{name: _binary(op) for name, op in _BINARY.items()},
     **{name: _logical(op) for name, op in _LOGICAL.items()},
+    "max": _max,
     "not": _not,
     "ne": _ne,
     "rem": _rem,

@@ -107,8 +107,8 @@ def build_onnx(onnx, model, signature: list):
             if var is not None and var not in graph.dim_env:
                 size = graph.op("Shape", [name], start=axis, end=axis + 1)
                 graph.dim_env[var] = Dim(graph, size)
-    walker = Walker(RULES, _layer_names(model), model.name)
-    walker.const_names = _weight_names(graph, model, closed.consts)
+    weights = _weight_names(graph, model, closed.consts)
+    walker = Walker(RULES, _layer_names(model), model.name, weights)
     outputs = walker.run(graph, closed, input_names)
     out_avals = [v.aval for v in closed.jaxpr.outvars]
     total = sum(v.nbytes for v in graph.values.values())

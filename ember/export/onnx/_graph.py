@@ -7,7 +7,7 @@ with a parent; constants and shape arithmetic always go to the root graph,
 whose values every subgraph can read.
 
 Dimensions that are symbolic in the jaxpr (the batch) are computed at run
-time from the inputs' shapes: `dims` evaluates jax's dimension expressions
+time from the inputs' shapes: `Graph.dim` evaluates jax's dimension expressions
 with `Dim`, a number whose arithmetic emits ONNX nodes.
 """
 
@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-INT64_MAX = np.iinfo(np.int64).max
 INT64_MIN = np.iinfo(np.int64).min
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 
-from ember.export.onnx._graph import INT64_MAX
 from ember.export.onnx._graph import INT64_MIN
 from ember.export.onnx._graph import Graph
 from ember.export.onnx._graph import Unsupported
@@ -294,15 +293,15 @@ def _fill_value(ctx) -> np.ndarray:
 
 def _gather(ctx, operand, indices):
     numbers = ctx.params["dimension_numbers"]
+    index_shape = ctx.in_avals[1].shape
+    if len(index_shape) == 1 and not numbers.operand_batching_dims:
+        return _gather_slice(ctx, operand, indices)
     if ctx.g.value_of(indices) is not None:
         result = _gather_constant(ctx, operand, indices)
         if result is not None:
             return result
     if numbers.operand_batching_dims:
         return _gather_elements(ctx, operand, indices)
-    index_shape = ctx.in_avals[1].shape
-    if len(index_shape) == 1:
-        return _gather_slice(ctx, operand, indices)
     return _gather_take(ctx, operand, indices)
 
 
@@ -580,5 +579,3 @@ RULES = {
     "split": _split,
     "gather": _gather,
 }
-
-__all__ = ["INT64_MAX", "RULES", "dilate", "pad_edges", "slice_axes"]

@@ -49,6 +49,9 @@ def assert_exports(
     pytest.importorskip("onnx")
     path = tmp_path / "model.onnx"
     export_onnx(model, path, verbose=False, **export_kwargs)
+    import onnx
+
+    onnx.checker.check_model(onnx.load(str(path)), full_check=True)
     sess = session(path)
     names = [i.name for i in sess.get_inputs()]
     for batch in batches:

@@ -7,6 +7,7 @@ from ember import layers
 from ember import ops
 from tests.export.onnx._check import assert_exports
 from tests.export.onnx._check import floats
+from tests.export.onnx._check import run
 from tests.export.onnx._check import sequential
 
 pytest.importorskip("onnxruntime")
@@ -44,8 +45,6 @@ def test_stacked_lstm_on_sequences_of_any_length(tmp_path):
         [layers.LSTM(4, return_sequences=True), layers.GRU(3)], (None, 2)
     )
     path = assert_exports(model, floats(5, 2), tmp_path)
-    from tests.export.onnx._check import run
-
     for steps in (1, 7):
         x = floats(steps, 2)(3)[0]
         (got,) = run(path, [x])
@@ -96,4 +95,30 @@ class _Switch(layers.Layer):
 def test_switch_of_three_branches(tmp_path):
     assert_exports(
         sequential(_Switch(), (4,)), floats(4), tmp_path, batches=(1, 2, 5)
+    )
+
+
+class _ReverseScan(layers.Layer):
+    def call(self, x):
+        # A running sum from the end of the sequence, with per-step outputs.
+        def step(total, x_t):
+            total = total + x_t
+            return total, total * 2.0
+
+        steps_first = ops.moveaxis(x, 1, 0)
+        total, ys = ops.scan(
+            step, ops.zeros_like(steps_first[0]), steps_first, reverse=True
+        )
+        return total, ops.moveaxis(ys, 0, 1)
+
+
+@pytest.mark.parametrize("steps", [5, None], ids=["unrolled", "loop"])
+def test_reverse_scan(steps, tmp_path):
+    model = sequential(_ReverseScan(), (steps, 3))
+    path = assert_exports(model, floats(5, 3), tmp_path)
+    x = floats(5, 3)(2)[0]
+    total, ys = run(path, [x])
+    np.testing.assert_allclose(total, x.sum(1), atol=1e-5)
+    np.testing.assert_allclose(
+        ys, 2 * np.cumsum(x[:, ::-1], 1)[:, ::-1], atol=1e-5
     )

@@ -9,6 +9,7 @@ from ember import ops
 from tests.export.onnx._check import assert_exports
 from tests.export.onnx._check import floats
 from tests.export.onnx._check import sequential
+from tests.export.onnx._check import session
 
 pytest.importorskip("onnxruntime")
 
@@ -60,8 +61,6 @@ def test_merging_two_inputs(merge, tmp_path):
         return floats(3, 4)(batch) + floats(3, 4, seed=7)(batch)
 
     path = assert_exports(model, make, tmp_path)
-    from tests.export.onnx._check import session
-
     assert [i.name for i in session(path).get_inputs()] == ["left", "right"]
 
 
