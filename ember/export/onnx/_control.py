@@ -207,6 +207,7 @@ RULES = {
     "custom_vjp_call_jaxpr": _inline("fun_jaxpr", "call_jaxpr"),
     "checkpoint": _inline("jaxpr"),
     "remat": _inline("jaxpr"),
+    "remat2": _inline("jaxpr"),
     "optimization_barrier": _identity,
     "scan": _scan,
     "while": _while,

@@ -206,7 +206,7 @@ def _reduce_generic(ctx, *operands):
     if len(operands) != 2:
         raise Unsupported("reductions of several operands together")
     x, init = operands
-    jaxpr = ctx.params["computation"]
+    jaxpr = ctx.params["jaxpr"]
     jaxpr = getattr(jaxpr, "jaxpr", jaxpr)
     name = jaxpr.eqns[0].primitive.name if len(jaxpr.eqns) == 1 else None
     if name not in _REDUCERS:

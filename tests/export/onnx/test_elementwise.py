@@ -121,3 +121,26 @@ def test_rounding_halfway_cases_match(tmp_path):
     values = np.array([[-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]], "float32")
     model = sequential(layers.Lambda(lambda x: ops.round(x)), (6,))
     assert_exports(model, lambda batch: [np.repeat(values, batch, 0)], tmp_path)
+
+
+class _MoreMath(layers.Layer):
+    def call(self, x):
+        import jax
+        import jax.numpy as jnp
+
+        unit = jnp.tanh(x) * 0.9
+        big = jnp.abs(x) + 1.5
+        rounded = jax.lax.reduce_precision(x, exponent_bits=8, mantissa_bits=23)
+        mixed = jnp.logical_xor(x > 0, unit > 0.3).astype("float32")
+        parts = jax.lax.unstack(x, axis=1)
+        return [
+            jnp.arccos(unit) + jnp.arcsinh(x) + jnp.arctanh(unit),
+            jnp.arccosh(big) + jnp.cbrt(x) + jnp.exp2(x),
+            jax.checkpoint(lambda y: jnp.sin(y) * 2.0)(rounded) + mixed,
+            parts[0] - parts[-1],
+        ]
+
+
+def test_more_math_written_in_jax(tmp_path):
+    model = sequential(_MoreMath(), (4,))
+    assert_exports(model, floats(4), tmp_path)

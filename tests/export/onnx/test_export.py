@@ -181,3 +181,13 @@ def test_exported_file_runs_without_ember(tmp_path):
         str(path), {"input_layer": x}, expected, str(tmp_path), atol=1e-5
     )
     assert out.splitlines() == ["False False", "ok"]
+
+
+def test_mixed_float16_model(tmp_path):
+    inputs = keras.Input(shape=(8, 8, 1))
+    x = layers.Conv2D(4, 3, activation="relu", dtype="mixed_float16")(inputs)
+    x = layers.Flatten()(x)
+    x = layers.Dense(3, dtype="mixed_float16")(x)
+    outputs = layers.Activation("softmax", dtype="float32")(x)
+    model = keras.Model(inputs, outputs)
+    assert_exports(model, floats(8, 8, 1), tmp_path, atol=1e-3)

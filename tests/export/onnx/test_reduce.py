@@ -103,3 +103,26 @@ class _Sorting(layers.Layer):
 
 def test_sort_argsort_and_top_k(tmp_path):
     assert_exports(sequential(_Sorting(), (4, 5)), floats(4, 5), tmp_path)
+
+
+class _Windows(layers.Layer):
+    def call(self, x):
+        import jax
+
+        # (batch, time, height, width, channels): windows over two axes,
+        # so three axes pass through (merged into ONNX's channels).
+        window, strides = (1, 1, 2, 2, 1), (1, 1, 1, 2, 1)
+        padding = ((0, 0), (0, 0), (1, 0), (0, 1), (0, 0))
+        low = jax.lax.reduce_window(
+            x, float("inf"), jax.lax.min, window, strides, padding
+        )
+        total = jax.lax.reduce_window(
+            x, 0.0, jax.lax.add, window, strides, "SAME"
+        )
+        summed = jax.lax.reduce(x, 1.0, lambda a, b: a + b, (1, 3))
+        return low, total, summed
+
+
+def test_windows_over_middle_axes_and_generic_reduce(tmp_path):
+    model = sequential(_Windows(), (2, 5, 4, 3))
+    assert_exports(model, floats(2, 5, 4, 3), tmp_path)
