@@ -70,7 +70,8 @@ def export_onnx(
 
     Example:
 
-    >>> model.export("model.onnx", format="onnx")  # doctest: +SKIP
+    >>> export_onnx(model, "model.onnx")  # doctest: +SKIP
+    Saved artifact at 'model.onnx'.
     >>> import onnxruntime  # doctest: +SKIP
     >>> session = onnxruntime.InferenceSession("model.onnx")  # doctest: +SKIP
     >>> session.run(None, {"input_layer": x})  # doctest: +SKIP
@@ -111,25 +112,26 @@ def build_onnx(onnx, model, signature: list):
     walker = Walker(RULES, _layer_names(model), model.name, weights)
     outputs = walker.run(graph, closed, input_names)
     out_avals = [v.aval for v in closed.jaxpr.outvars]
-    total = sum(v.nbytes for v in graph.values.values())
+    body = graph.proto(
+        list(zip(input_names, flat_args, strict=True)),
+        list(zip(outputs, out_avals, strict=True)),
+        name=_clean(model.name) or "model",
+        output_names=output_names,
+    )
+    total = sum(len(t.raw_data) for t in body.initializer)
     if total > _MAX_BYTES:
         raise ValueError(
             f'Model "{model.name}" has {total / 2**30:.1f} GiB of constants; '
             "an ONNX file without external data holds at most 2 GiB."
         )
-    body = graph.proto(
-        list(zip(input_names, [a for a in flat_args], strict=True)),
-        list(zip(outputs, out_avals, strict=True)),
-        name=_clean(model.name) or "model",
-        output_names=output_names,
-    )
     proto = onnx.helper.make_model(
         body,
         opset_imports=[onnx.helper.make_opsetid("", OPSET)],
         producer_name="ember",
         doc_string=f'ember model "{model.name}", inference call.',
     )
-    proto.ir_version = min(proto.ir_version, 9)
+    # The IR version that came with opset 18: older runtimes load the file.
+    proto.ir_version = 8
     onnx.checker.check_model(proto)
     return proto
 
