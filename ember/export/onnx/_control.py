@@ -1,10 +1,12 @@
 """Translation rules of primitives holding jaxprs: calls, loops, branches.
 
 Calls (jit, custom_jvp_call, custom_vjp_call, checkpoint) are inlined.
-`scan` and `while` become an ONNX Loop, whose body reads the outer values
-it needs by name; `scan` picks its slice of each scanned input with a
-Gather on the iteration number, and Loop stacks the per-step outputs as
-`scan` does. `cond` becomes a chain of If.
+A `scan` of known length (up to `UNROLL_LIMIT` steps: recurrent layers
+over a fixed number of timesteps) is unrolled; a longer one, one over an
+open number of steps, and `while` become an ONNX Loop, whose body reads
+the outer values it needs by name. The Loop of a `scan` picks its slice of
+each scanned input with a Gather on the iteration number and stacks the
+per-step outputs as `scan` does. `cond` becomes a chain of If.
 """
 
 import numpy as np
