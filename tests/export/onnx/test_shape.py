@@ -157,3 +157,19 @@ def jax_dynamic_update(x, update, start):
 
 def test_slice_updates(tmp_path):
     assert_exports(sequential(_SliceUpdate(), (5,)), floats(5), tmp_path)
+
+
+def test_image_preprocessing_in_inference(tmp_path):
+    model = sequential(
+        [
+            layers.RandomFlip(),
+            layers.RandomRotation(0.1),
+            layers.RandomZoom(0.1),
+            layers.RandomTranslation(0.1, 0.1),
+            layers.RandomContrast(0.2),
+            layers.Resizing(5, 4, interpolation="nearest"),
+            layers.Resizing(3, 3, crop_to_aspect_ratio=True),
+        ],
+        (6, 6, 2),
+    )
+    assert_exports(model, floats(6, 6, 2), tmp_path)
