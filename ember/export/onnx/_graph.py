@@ -217,7 +217,14 @@ class Graph:
         root = self.root
         key = str(dim)
         if key not in root._dim_names:
-            value = dim._evaluate(root.dim_env)
+            try:
+                value = dim._evaluate(root.dim_env)
+            except Exception as error:  # max / min of dimensions, say.
+                raise Unsupported(
+                    f"the dimension {dim} cannot be computed at run time "
+                    f"({type(error).__name__}); give input_signature fixed "
+                    "sizes for the axes it depends on"
+                ) from None
             root._dim_names[key] = _as_dim(root, value).name
         return root._dim_names[key]
 
