@@ -1,7 +1,9 @@
 """Side-by-side speed of ember and Keras 3 (JAX backend) on the same work.
 
 Workloads: the founding MLP fit, the founding CNN fit, predict throughput,
-single-sample predict latency, the time of `import ember` /
+single-sample predict latency, the founding CNN's single-sample latency
+and 10k-sample predict throughput next to its ONNX export (ember's
+`export_onnx`) run in onnxruntime, the time of `import ember` /
 `import keras` in a fresh interpreter (KERAS_BACKEND=jax), and two text
 classifiers (`Input((100,), int32) -> Embedding(20000, 64) -> LSTM(64)` or
 `GRU(64) -> Dense(1, sigmoid)`, adam, batch 64) that also run in PyTorch
@@ -105,6 +107,25 @@ elif workload == "predict_throughput":
     t = time.perf_counter()
     model.predict(x, batch_size=256, verbose=0)
     result["samples_per_s"] = n / (time.perf_counter() - t)
+elif workload == "cnn_predict_latency":
+    x = rng.random((1, 28, 28, 1), dtype="float32")
+    model = cnn()
+    for _ in range(5):
+        model.predict(x, verbose=0)
+    times = []
+    for _ in range(30 if quick else 100):
+        t = time.perf_counter()
+        model.predict(x, verbose=0)
+        times.append(time.perf_counter() - t)
+    result["ms"] = 1000 * sorted(times)[len(times) // 2]
+elif workload == "cnn_predict_10k":
+    n = 2048 if quick else 10000
+    x = rng.random((n, 28, 28, 1), dtype="float32")
+    model = cnn()
+    model.predict(x, batch_size=256, verbose=0)  # compile
+    t = time.perf_counter()
+    model.predict(x, batch_size=256, verbose=0)
+    result["samples_per_s"] = n / (time.perf_counter() - t)
 elif workload == "predict_latency":
     x = rng.normal(size=(1, 10)).astype("float32")
     model = mlp()
@@ -173,6 +194,51 @@ result["max_rss_mib"] = peak / 1024
 print("RESULT " + json.dumps(result))
 """
 
+# The founding CNN exported by ember to ONNX, run by onnxruntime (its
+# default threads, as jax's): batches of 256 as `predict`, or one sample.
+ONNX_WORKER = r"""
+import json, os, resource, sys, tempfile, time
+import numpy as np
+import onnxruntime
+import ember as keras
+from ember.export.onnx import export_onnx
+workload, quick = sys.argv[1], sys.argv[2] == "1"
+L = keras.layers
+rng = np.random.default_rng(0)
+model = keras.Sequential([
+    keras.Input(shape=(28, 28, 1)),
+    L.Conv2D(32, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)),
+    L.Flatten(), L.Dense(128, activation="relu"),
+    L.Dense(10, activation="softmax")])
+path = os.path.join(tempfile.mkdtemp(), "cnn.onnx")
+export_onnx(model, path, verbose=False)
+session = onnxruntime.InferenceSession(
+    path, providers=["CPUExecutionProvider"])
+name = session.get_inputs()[0].name
+result = {}
+if workload == "cnn_predict_latency":
+    x = rng.random((1, 28, 28, 1), dtype="float32")
+    for _ in range(5):
+        session.run(None, {name: x})
+    times = []
+    for _ in range(30 if quick else 100):
+        t = time.perf_counter()
+        session.run(None, {name: x})
+        times.append(time.perf_counter() - t)
+    result["ms"] = 1000 * sorted(times)[len(times) // 2]
+else:
+    n = 2048 if quick else 10000
+    x = rng.random((n, 28, 28, 1), dtype="float32")
+    session.run(None, {name: x[:256]})  # warm-up
+    t = time.perf_counter()
+    outputs = [session.run(None, {name: x[i:i + 256]})[0]
+               for i in range(0, n, 256)]
+    result["samples_per_s"] = n / (time.perf_counter() - t)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+result["max_rss_mib"] = peak / 1024
+print("RESULT " + json.dumps(result))
+"""
+
 # `import` alone, timed inside a fresh interpreter (its own start-up is
 # not counted; what the import pulls in, numpy and jax included, is).
 IMPORT_WORKER = r"""
@@ -191,6 +257,8 @@ WORKLOADS = {
     "cnn_fit": ("samples_per_s", True, 1.6),
     "predict_throughput": ("samples_per_s", True, None),
     "predict_latency": ("ms", False, 0.5),
+    "cnn_predict_latency": ("ms", False, None),
+    "cnn_predict_10k": ("samples_per_s", True, None),
     "import": ("s", False, None),
     "lstm_text_fit": ("samples_per_s", True, 2.0),
     "gru_text_fit": ("samples_per_s", True, 2.0),
@@ -199,6 +267,9 @@ WORKLOADS = {
 # Workloads with PyTorch (eager) as a second reference: target ember/torch.
 TORCH_TARGETS = {"lstm_text_fit": 1.0, "gru_text_fit": 1.0}
 
+# Workloads also run on ember's ONNX export in onnxruntime (no target).
+ONNX_WORKLOADS = ("cnn_predict_latency", "cnn_predict_10k")
+
 
 def run_once(library: str, workload: str, quick: bool) -> dict:
     """One fresh subprocess: `{measure: value, "max_rss_mib": ...}`."""
@@ -206,6 +277,8 @@ def run_once(library: str, workload: str, quick: bool) -> dict:
     flag = "1" if quick else "0"
     if library == "torch":
         command = [sys.executable, "-c", TORCH_WORKER, workload, flag]
+    elif library == "onnxruntime":
+        command = [sys.executable, "-c", ONNX_WORKER, workload, flag]
     elif workload == "import":
         command = [sys.executable, "-c", IMPORT_WORKER, library]
     else:
@@ -249,6 +322,8 @@ def main() -> int:
         libraries = ["ember", "keras"]
         if workload in TORCH_TARGETS:
             libraries.append("torch")
+        if workload in ONNX_WORKLOADS:
+            libraries.append("onnxruntime")
         runs = {library: [] for library in libraries}
         for _ in range(args.repeats):
             for library in libraries:
@@ -277,6 +352,12 @@ def main() -> int:
                 for library in libraries
             )
             print(f"{'  peak RSS (MiB)':30} {rss}")
+        if "onnxruntime" in libraries:
+            onnx = median("onnxruntime")
+            print(
+                f"{'  vs onnxruntime (export)':30} {ember:12.{digits}f} "
+                f"{onnx:12.{digits}f} {ember / onnx:8.2f}"
+            )
     print(
         f"({args.repeats} interleaved runs each, medians; "
         f"{time.perf_counter() - started:.0f} s)"

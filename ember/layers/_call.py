@@ -141,7 +141,9 @@ def _call(layer, args: tuple, kwargs: dict) -> Any:
     token = _TRAINING.set(training)
     in_call_token = _IN_CALL.set(True)
     try:
-        with naming.name_scope(layer.name):
+        # jax's name scope tags the traced equations with the layer (what
+        # ONNX export names in its errors).
+        with naming.name_scope(layer.name), jax.named_scope(layer.name):
             outputs = layer.call(*args, **kwargs)
     finally:
         _IN_CALL.reset(in_call_token)
