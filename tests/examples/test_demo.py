@@ -136,3 +136,26 @@ def test_model_picture(demo, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Model picture skipped: " in out
     assert 'pip install "ember[plot]"' in out
+
+
+def test_exports_are_checked_against_predict(
+    demo, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(demo, "ARTIFACTS", tmp_path)
+    import ember
+
+    model = ember.Sequential(
+        [
+            ember.layers.Conv2D(2, 3, activation="relu", input_shape=(8, 8, 1)),
+            ember.layers.MaxPooling2D(2),
+            ember.layers.Flatten(),
+            ember.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    x = np.random.default_rng(0).random((5, 8, 8, 1)).astype("float32")
+    demo.export_and_check(model, x)
+    printed = capsys.readouterr().out
+    assert "StableHLO export written" in printed
+    assert "ONNX export written" in printed
+    assert (tmp_path / "founding_cnn_stablehlo.zip").exists()
+    assert (tmp_path / "founding_cnn.onnx").exists()

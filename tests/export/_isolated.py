@@ -1,86 +1,88 @@
-"""Runs code in a fresh Python where ember (and jax) cannot be imported.
+"""Runs code in a fresh Python that cannot import ember.
 
-ember is installed editable into the venv: a `.pth` file in site-packages
-runs `__editable___ember_*_finder.install()`, which puts a finder on
-`sys.meta_path` mapping `ember` to the source tree. The child process
-runs with `-I` (no PYTHONPATH, no current directory on sys.path), drops
-that finder and any sys.path entry holding an `ember` package, and blocks
-jax, so what it runs needs only what it imports itself.
+ember is pip-installed in editable mode: a `.pth` file in site-packages
+installs a meta-path finder mapping `ember` to the checkout, and tests set
+PYTHONPATH to the worktree. The child runs with `-I -S`: no PYTHONPATH, no
+current folder, no user site and no `site` module, so no `.pth` file runs.
+site-packages is then put on `sys.path` by hand (jax, numpy, flatbuffers,
+onnxruntime import without `.pth` files), any finder or path naming ember
+is dropped, the modules asked for are blocked, and the prelude proves that
+`import ember` fails before the test's code runs.
 """
 
 import json
 import os
 import subprocess
 import sys
+import sysconfig
 import textwrap
 
 import numpy as np
 
-_PRELUDE = textwrap.dedent(
-    """
-    import importlib.abc
-    import os
-    import sys
+_PRELUDE = """\
+import importlib.abc
+import sys
 
-    sys.meta_path[:] = [
-        f for f in sys.meta_path
-        if "__editable__" not in getattr(f, "__module__", "")
-        and "__editable__" not in type(f).__module__
-    ]
-    sys.path[:] = [
-        p for p in sys.path
-        if not os.path.exists(os.path.join(p or ".", "ember", "__init__.py"))
-    ]
-    sys.path_importer_cache.clear()
+sys.path[:] = [p for p in sys.path if "ember" not in p] + {paths!r}
+sys.meta_path[:] = [
+    f for f in sys.meta_path if "ember" not in repr(f).lower()
+]
 
 
-    class _Blocked(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ("jax", "jaxlib", "keras"):
-                raise ModuleNotFoundError(f"blocked: {name}")
-            return None
+class _Blocked(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(f"blocked: {{name}}")
+        return None
 
 
-    sys.meta_path.insert(0, _Blocked())
-    try:
-        import ember  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        raise SystemExit("ember is still importable: " + ember.__file__)
-    """
-)
+sys.meta_path.insert(0, _Blocked())
+try:
+    import ember
+except ModuleNotFoundError:
+    pass
+else:
+    raise SystemExit("ember is importable: " + repr(ember))
+"""
 
 
-def run_isolated(code: str, folder: str, timeout: float = 120) -> str:
-    """Runs `code` in a child Python without ember; returns its stdout.
+def run_isolated(
+    code: str, folder, blocked: tuple = (), timeout: float = 300
+) -> str:
+    """Runs `code` in a fresh interpreter that cannot import ember.
 
     Args:
-        code: the script body (after the prelude that removes ember).
-        folder: the working directory (holds the files the code reads).
+        code: Python source; it runs after a prelude that checks that
+            `import ember` raises ModuleNotFoundError.
+        folder: the folder to run in (e.g. pytest's `tmp_path`).
+        blocked: top-level modules that must not be imported either
+            (`("jax",)` to prove an ONNX file needs only onnxruntime).
         timeout: seconds before the child is killed.
 
     Returns:
-        What the child printed. Raises AssertionError if it failed.
+        The child's standard output; AssertionError if it failed.
     """
-    script = os.path.join(folder, "isolated_check.py")
-    with open(script, "w") as f:
-        f.write(_PRELUDE + "\n" + textwrap.dedent(code))
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")
+    paths = sysconfig.get_paths()
+    site_packages = sorted({paths["purelib"], paths["platlib"]})
+    prelude = _PRELUDE.format(paths=site_packages, blocked=tuple(blocked))
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("PYTHON")
     }
-    env["OMP_NUM_THREADS"] = "1"
+    environment["OMP_NUM_THREADS"] = "1"
     result = subprocess.run(
-        [sys.executable, "-I", script],
+        [sys.executable, "-I", "-S", "-c", prelude + textwrap.dedent(code)],
         cwd=folder,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    if result.returncode != 0:
+        raise AssertionError(
+            f"subprocess failed ({result.returncode}):\n{result.stdout}"
+            f"{result.stderr}"
+        )
     return result.stdout
 
 
@@ -124,4 +126,4 @@ def run_onnx_without_ember(
     print("jax" in sys.modules, "ember" in sys.modules)
     print("ok")
     """
-    return run_isolated(code, folder)
+    return run_isolated(code, folder, blocked=("jax", "jaxlib", "keras"))
