@@ -71,6 +71,17 @@ def text(recurrent):
                   metrics=["accuracy"])
     return model
 
+# Median ms of `predict` on one sample, after five warm-up calls.
+def latency(model, x):
+    for _ in range(5):
+        model.predict(x, verbose=0)
+    times = []
+    for _ in range(30 if quick else 100):
+        t = time.perf_counter()
+        model.predict(x, verbose=0)
+        times.append(time.perf_counter() - t)
+    return 1000 * sorted(times)[len(times) // 2]
+
 result = {}
 if workload in ("lstm_text_fit", "gru_text_fit"):
     n = 1024 if quick else 4096
@@ -108,16 +119,7 @@ elif workload == "predict_throughput":
     model.predict(x, batch_size=256, verbose=0)
     result["samples_per_s"] = n / (time.perf_counter() - t)
 elif workload == "cnn_predict_latency":
-    x = rng.random((1, 28, 28, 1), dtype="float32")
-    model = cnn()
-    for _ in range(5):
-        model.predict(x, verbose=0)
-    times = []
-    for _ in range(30 if quick else 100):
-        t = time.perf_counter()
-        model.predict(x, verbose=0)
-        times.append(time.perf_counter() - t)
-    result["ms"] = 1000 * sorted(times)[len(times) // 2]
+    result["ms"] = latency(cnn(), rng.random((1, 28, 28, 1), dtype="float32"))
 elif workload == "cnn_predict_10k":
     n = 2048 if quick else 10000
     x = rng.random((n, 28, 28, 1), dtype="float32")
@@ -127,16 +129,7 @@ elif workload == "cnn_predict_10k":
     model.predict(x, batch_size=256, verbose=0)
     result["samples_per_s"] = n / (time.perf_counter() - t)
 elif workload == "predict_latency":
-    x = rng.normal(size=(1, 10)).astype("float32")
-    model = mlp()
-    for _ in range(5):
-        model.predict(x, verbose=0)
-    times = []
-    for _ in range(30 if quick else 100):
-        t = time.perf_counter()
-        model.predict(x, verbose=0)
-        times.append(time.perf_counter() - t)
-    result["ms"] = 1000 * sorted(times)[len(times) // 2]
+    result["ms"] = latency(mlp(), rng.normal(size=(1, 10)).astype("float32"))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 result["max_rss_mib"] = peak / 1024
 print("RESULT " + json.dumps(result))
