@@ -77,15 +77,8 @@ def export_model(
             "call it once on data or call `build(input_shape)`."
         )
     if format == "onnx":
-        try:
-            from ember.export.onnx import export_onnx
-        except ModuleNotFoundError as error:
-            if error.name != "ember.export.onnx":
-                raise
-            raise ImportError(
-                'format="onnx" is not available in this ember installation '
-                "(ember.export.onnx is missing)."
-            ) from error
+        from ember.export.onnx import export_onnx
+
         export_onnx(
             model,
             filepath,

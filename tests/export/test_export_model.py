@@ -293,9 +293,9 @@ def test_onnx_dispatches_to_the_converter(tmp_path, monkeypatch):
     ]
 
 
-def test_onnx_without_the_converter_module(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "ember.export.onnx", None)
-    with pytest.raises(ImportError, match="ember.export.onnx is missing"):
+def test_onnx_without_the_onnx_package_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match=r'pip install "ember\[onnx\]"'):
         _sequential().export(tmp_path / "m.onnx", format="onnx")
     assert os.listdir(tmp_path) == []
 
