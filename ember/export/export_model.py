@@ -45,8 +45,7 @@ def export_model(
             `jax.ShapeDtypeStruct`, arrays, or lists and dicts of them);
             None for the model's own inputs.
         **kwargs: `"stablehlo"`: `platforms` (e.g. `("cpu", "cuda")`,
-            default the current backend); `"onnx"`: passed to the ONNX
-            converter (e.g. `opset_version`).
+            default the current backend); `"onnx"` takes none.
 
     Example:
 
@@ -79,6 +78,11 @@ def export_model(
     if format == "onnx":
         from ember.export.onnx import export_onnx
 
+        if kwargs:
+            raise ValueError(
+                'format="onnx" takes no other arguments; received '
+                f"{sorted(kwargs)}."
+            )
         export_onnx(
             model,
             filepath,

@@ -239,8 +239,8 @@ class Model(Trainer, Layer):
                 `jax.ShapeDtypeStruct`, arrays, or lists and dicts of
                 them); None for the model's own inputs.
             **kwargs: `"stablehlo"`: `platforms` to lower for (e.g.
-                `("cpu", "cuda")`; default the current backend). `"onnx"`:
-                passed to the converter (e.g. `opset_version`).
+                `("cpu", "cuda")`; default the current backend). `"onnx"`
+                takes none.
 
         Example:
 

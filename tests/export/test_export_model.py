@@ -1,6 +1,5 @@
 import os
 import sys
-import types
 import zipfile
 
 import jax
@@ -275,22 +274,25 @@ def test_unknown_format(tmp_path):
         _sequential().export(tmp_path / "m", format="keras")
 
 
-def test_onnx_dispatches_to_the_converter(tmp_path, monkeypatch):
-    calls = []
-    fake = types.ModuleType("ember.export.onnx")
-    fake.export_onnx = lambda *args, **kwargs: calls.append((args, kwargs))
-    monkeypatch.setitem(sys.modules, "ember.export.onnx", fake)
+def test_onnx_format_writes_a_file_onnxruntime_runs(tmp_path):
+    onnxruntime = pytest.importorskip("onnxruntime")
     model = _sequential()
-    spec = [ember.InputSpec(shape=(None, 4))]
-    model.export(
-        "m.onnx", format="onnx", input_signature=spec, opset_version=18
+    path = tmp_path / "m.onnx"
+    model.export(path, format="onnx", verbose=False)
+    session = onnxruntime.InferenceSession(
+        str(path), providers=["CPUExecutionProvider"]
     )
-    assert calls == [
-        (
-            (model, "m.onnx"),
-            {"input_signature": spec, "verbose": True, "opset_version": 18},
+    x = np.arange(12, dtype="float32").reshape(3, 4) / 10
+    (got,) = session.run(None, {session.get_inputs()[0].name: x})
+    np.testing.assert_allclose(got, model.predict(x, verbose=0), atol=1e-5)
+
+
+def test_onnx_format_refuses_other_arguments(tmp_path):
+    with pytest.raises(ValueError, match=r"no other arguments.*'platforms'"):
+        _sequential().export(
+            tmp_path / "m.onnx", format="onnx", platforms=("cpu",)
         )
-    ]
+    assert os.listdir(tmp_path) == []
 
 
 def test_onnx_without_the_onnx_package_names_the_extra(tmp_path, monkeypatch):
