@@ -37,7 +37,7 @@ class EarlyStopping(MonitorCallback):
     >>> callback = ember.callbacks.EarlyStopping(monitor="loss", patience=3)
     >>> model = ember.Sequential([ember.layers.Dense(10)])
     >>> model.compile(ember.optimizers.SGD(), loss="mse")
-    >>> history = model.fit(np.arange(100).reshape(5, 20), np.zeros(5),
+    >>> history = model.fit(np.arange(100).reshape(5, 20), np.zeros((5, 10)),
     ...                     epochs=10, batch_size=1, callbacks=[callback],
     ...                     verbose=0)
     >>> len(history.history["loss"])  # Only 4 epochs are run.

@@ -30,9 +30,10 @@ class ExportArchive:
 
     Example:
 
+    >>> model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(2)])
     >>> archive = ember.export.ExportArchive()
     >>> archive.track(model)
-    >>> archive.add_endpoint(
+    >>> serve = archive.add_endpoint(
     ...     name="serve",
     ...     fn=lambda x: model(x, training=False),
     ...     input_signature=[ember.InputSpec(shape=(None, 3))],
@@ -120,7 +121,10 @@ class ExportArchive:
 
         Example:
 
-        >>> archive.add_endpoint(
+        >>> model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(2)])
+        >>> archive = ember.export.ExportArchive()
+        >>> archive.track(model)
+        >>> serve = archive.add_endpoint(
         ...     "serve", model.call, [ember.InputSpec(shape=(None, 3))])
         """
         taken = set(self._endpoints) | set(self._collections)
@@ -198,6 +202,8 @@ class ExportArchive:
 
         Example:
 
+        >>> model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(2)])
+        >>> archive = ember.export.ExportArchive()
         >>> archive.add_variable_collection("my_vars", model.weights)
         """
         taken = set(self._endpoints) | set(self._collections)

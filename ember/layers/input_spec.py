@@ -22,6 +22,7 @@ class InputSpec:
     Example:
 
     >>> InputSpec(min_ndim=2, axes={-1: 64})
+    InputSpec(min_ndim=2, axes={-1: 64})
     """
 
     def __init__(

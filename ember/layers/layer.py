@@ -235,6 +235,8 @@ class Layer(WeightsMixin, Operation):
 
         Example:
 
+        >>> model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(2)])
+        >>> x = np.ones((4, 3), "float32")
         >>> outputs, non_trainable = model.stateless_call(
         ...     [v.value for v in model.trainable_variables],
         ...     [v.value for v in model.non_trainable_variables], x)

@@ -312,7 +312,7 @@ class OneHotIoU(IoU):
 
     >>> m = OneHotIoU(num_classes=2, target_class_ids=[1])
     >>> m.update_state([[1, 0], [0, 1]], [[0.2, 0.8], [0.3, 0.7]])
-    >>> float(m.result())  # TP 1 / (TP 1 + FP 1)
+    >>> round(float(m.result()), 6)  # TP 1 / (TP 1 + FP 1)
     0.5
     """
 

@@ -42,6 +42,7 @@ class Progbar:
     >>> bar = Progbar(target=3, verbose=2)
     >>> for step in range(3):
     ...     bar.update(step + 1, values=[("loss", 0.5)])
+    3/3 - 0s - ...us/step - loss: 0.5000
     """
 
     def __init__(
