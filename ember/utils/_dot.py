@@ -55,7 +55,21 @@ def _attribute_list(attributes: dict) -> str:
     return f" [{items}]"
 
 
-class Node:
+class _Attributed:
+    """pydot's `get` / `set` of the Graphviz attributes in `attributes`."""
+
+    attributes: dict
+
+    def get(self, name: str) -> Any:
+        """The value of attribute `name`, or None."""
+        return self.attributes.get(name)
+
+    def set(self, name: str, value: Any) -> None:
+        """Sets attribute `name`."""
+        self.attributes[name] = value
+
+
+class Node(_Attributed):
     """A node of a `Dot` graph: a name and its attributes.
 
     Args:
@@ -71,20 +85,12 @@ class Node:
         """The node's identifier."""
         return self.name
 
-    def get(self, name: str) -> Any:
-        """The value of attribute `name`, or None."""
-        return self.attributes.get(name)
-
-    def set(self, name: str, value: Any) -> None:
-        """Sets attribute `name`."""
-        self.attributes[name] = value
-
     def to_string(self) -> str:
         """The node's DOT statement."""
         return f"{quote(self.name)}{_attribute_list(self.attributes)};"
 
 
-class Edge:
+class Edge(_Attributed):
     """An edge of a `Dot` graph from node `source` to node `destination`.
 
     Args:
@@ -106,14 +112,6 @@ class Edge:
         """The name of the node the edge enters."""
         return self.destination
 
-    def get(self, name: str) -> Any:
-        """The value of attribute `name`, or None."""
-        return self.attributes.get(name)
-
-    def set(self, name: str, value: Any) -> None:
-        """Sets attribute `name`."""
-        self.attributes[name] = value
-
     def to_string(self) -> str:
         """The edge's DOT statement."""
         return (
@@ -122,7 +120,7 @@ class Edge:
         )
 
 
-class Dot:
+class Dot(_Attributed):
     """A directed graph in the DOT language, or a cluster inside one.
 
     Holds graph attributes, node defaults, nodes, edges and subgraphs, and
@@ -162,14 +160,6 @@ class Dot:
         if self.cluster:
             return f"cluster_{self.graph_name}"
         return self.graph_name
-
-    def get(self, name: str) -> Any:
-        """The value of graph attribute `name`, or None."""
-        return self.attributes.get(name)
-
-    def set(self, name: str, value: Any) -> None:
-        """Sets graph attribute `name`."""
-        self.attributes[name] = value
 
     def set_node_defaults(self, **attributes: Any) -> None:
         """Sets attributes every node gets unless it says otherwise."""

@@ -306,11 +306,14 @@ def _label(
     if show_shapes:
         inputs, outputs = _call_tensors(operation)
         if not isinstance(operation, InputLayer):
-            cells.append(_cell(f"Input shape: <b>{_shapes(inputs)}</b>"))
-        cells.append(_cell(f"Output shape: <b>{_shapes(outputs)}</b>"))
+            shape = _describe(inputs, "shape")
+            cells.append(_cell(f"Input shape: <b>{shape}</b>"))
+        shape = _describe(outputs, "shape")
+        cells.append(_cell(f"Output shape: <b>{shape}</b>"))
     if show_dtype:
         _, outputs = _call_tensors(operation)
-        cells.append(_cell(f"Output dtype: <b>{_dtypes(outputs)}</b>"))
+        dtype = _describe(outputs, "dtype")
+        cells.append(_cell(f"Output dtype: <b>{dtype}</b>"))
     if show_trainable and getattr(operation, "weights", None):
         if operation.trainable:
             cells.append(_marker("Trainable", "forestgreen"))
@@ -370,21 +373,14 @@ def _call_tensors(operation) -> tuple[Any, Any]:
     return unwrap(node.input_tensors), unwrap(node.output_tensors)
 
 
-def _shapes(tensors) -> str:
-    """`(None, 26, 26, 32)`, or a list of them, as Keras prints shapes."""
+def _describe(tensors, attribute: str) -> str:
+    """`(None, 26, 26, 32)` (or a dtype), or a list of them, as Keras
+    prints them."""
     if tensors is None:
         return "?"
     if isinstance(tensors, list):
-        return html.escape(str([t.shape for t in tensors]))
-    return html.escape(str(tensors.shape))
-
-
-def _dtypes(tensors) -> str:
-    if tensors is None:
-        return "?"
-    if isinstance(tensors, list):
-        return html.escape(str([t.dtype for t in tensors]))
-    return html.escape(str(tensors.dtype))
+        return html.escape(str([getattr(t, attribute) for t in tensors]))
+    return html.escape(str(getattr(tensors, attribute)))
 
 
 def _activation_name(activation) -> str:
