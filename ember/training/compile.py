@@ -1,13 +1,18 @@
-"""What `compile` resolves: the optimizer, the loss and the metrics.
+"""What `compile` produces: one `Compiled` object.
 
-`CompiledMetrics` holds the model's metric objects in Keras' order (the
-loss tracker, the compiled metrics, one loss tracker per output when there
-are several losses) and updates them purely, over flat lists of values:
-the fourth part of the training state.
+It holds everything the training path reads: the optimizer, the loss
+(`CompileLoss`, with its per-output trackers), the loss tracker, the
+compiled metrics (`CompileMetrics`), the output structure (once built),
+the execution settings and the compiled functions made from them. `compile`
+replaces it as a whole, so nothing of an earlier compile survives.
+
+Its metrics are updated purely, over flat lists of values in the order of
+Keras' `model.metrics`: the fourth part of the training state.
 """
 
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 
 from ember import metrics as metrics_module
@@ -17,40 +22,63 @@ from ember.training.compile_metrics import CompileMetrics
 from ember.training.outputs import Outputs
 
 
-def resolve_optimizer(identifier: Any):
-    """An optimizer from a name, an `Optimizer` or an optax transformation."""
-    return optimizers_module.get(identifier)
+def num_real(y_pred, mask=None) -> jax.Array:
+    """The rows of a batch that are not padding (`mask`'s sum)."""
+    if mask is None:
+        return jnp.asarray(jax.tree_util.tree_leaves(y_pred)[0].shape[0])
+    return jnp.sum(mask)
 
 
-class CompiledMetrics:
-    """The loss trackers and the compiled metrics, over flat values.
+class Compiled:
+    """The optimizer, losses, metrics and settings of one `compile` call.
 
-    Built at the first fit or evaluate, when the shapes of the targets and
-    predictions are known (they decide what "accuracy" and "crossentropy"
-    mean).
+    The losses and metrics are built at the first fit or evaluate, when
+    the shapes of the targets and predictions are known (they decide what
+    "accuracy" and "crossentropy" mean).
 
     Args:
-        compile_loss: the model's `CompileLoss`.
-        metrics: the `metrics` argument of compile (unweighted).
-        weighted_metrics: the `weighted_metrics` argument.
+        optimizer: a name, an `Optimizer` or an optax transformation.
+        loss, loss_weights: as `compile` (see `CompileLoss`).
+        metrics, weighted_metrics: as `compile` (see `CompileMetrics`).
+        steps_per_execution: a positive int or `"auto"`.
+        run_eagerly: run the steps without `jax.jit`.
     """
 
     def __init__(
         self,
-        compile_loss: CompileLoss,
+        optimizer: Any,
+        loss: Any = None,
+        loss_weights: Any = None,
         metrics: Any = None,
         weighted_metrics: Any = None,
+        steps_per_execution: Any = "auto",
+        run_eagerly: bool = False,
     ):
-        self.compile_loss = compile_loss
+        if not (
+            steps_per_execution == "auto"
+            or (
+                isinstance(steps_per_execution, int) and steps_per_execution > 0
+            )
+        ):
+            raise ValueError(
+                "`steps_per_execution` must be 'auto' or a positive int. "
+                f"Received: steps_per_execution={steps_per_execution!r}"
+            )
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss = CompileLoss(loss, loss_weights)
         self.loss_tracker = metrics_module.Mean(name="loss")
         self.compile_metrics = (
             CompileMetrics(metrics, weighted_metrics)
             if metrics or weighted_metrics
             else None
         )
+        self.steps_per_execution = steps_per_execution
+        self.run_eagerly = run_eagerly
         self.outputs: Outputs | None = None
         # Input signature -> (Outputs, prediction shapes), for `prepare`.
         self.spec_cache: dict = {}
+        # The compiled chunk functions, made by `ember.training.loop`.
+        self.functions: dict = {}
         self.built = False
 
     def build(
@@ -59,11 +87,16 @@ class CompiledMetrics:
         """Resolves the losses and metrics of every output, once."""
         if self.built:
             return
-        self.compile_loss.build(outputs, y_shapes, pred_shapes)
+        self.loss.build(outputs, y_shapes, pred_shapes)
         if self.compile_metrics is not None:
             self.compile_metrics.build(outputs, y_shapes, pred_shapes)
         self.outputs = outputs
         self.built = True
+
+    @property
+    def needs_targets(self) -> bool:
+        """Whether the compiled losses or metrics read targets `y`."""
+        return self.loss.has_loss or self.compile_metrics is not None
 
     @property
     def metrics(self) -> list:
@@ -71,10 +104,10 @@ class CompiledMetrics:
         metrics = [self.loss_tracker]
         if self.compile_metrics is not None:
             metrics.append(self.compile_metrics)
-        return metrics + list(self.compile_loss.trackers)
+        return metrics + list(self.loss.trackers)
 
     @property
-    def variables(self) -> list:
+    def metric_variables(self) -> list:
         """The metrics' variables, flat, in `metrics` order."""
         return [v for m in self.metrics for v in m.variables]
 
@@ -86,40 +119,32 @@ class CompiledMetrics:
             start += count
         return parts
 
-    def update(self, values, loss, loss_parts, num_real, y, y_pred, weight):
-        """Pure update of every metric; returns the new flat values.
+    def update_metrics(self, values, loss, y, y_pred, weight, mask=None):
+        """Pure update of the loss tracker and the compiled metrics.
+
+        The per-output loss trackers are updated by `CompileLoss` itself,
+        as the loss is computed; their values pass through unchanged.
 
         Args:
             values: the current flat values.
-            loss: the step's total loss; `loss_parts` each output's loss.
-            num_real: the number of real (not padding) rows in the batch.
+            loss: the step's total loss.
             y, y_pred, weight: the batch's targets, predictions and sample
                 weights, as given to the step.
+            mask: the padding mask of the batch (1 for real rows), or None
+                when every row is real.
+
+        Returns:
+            The new flat values.
         """
         parts = self._split(values)
-        new = [
-            self.loss_tracker.stateless_update_state(
-                parts[0], loss, sample_weight=num_real
-            )
-        ]
-        index = 1
+        parts[0] = self.loss_tracker.stateless_update_state(
+            parts[0], loss, sample_weight=num_real(y_pred, mask)
+        )
         if self.compile_metrics is not None:
-            new.append(
-                self.compile_metrics.stateless_update_state(
-                    parts[1], y, y_pred, sample_weight=weight
-                )
+            parts[1] = self.compile_metrics.stateless_update_state(
+                parts[1], y, y_pred, sample_weight=weight, mask=mask
             )
-            index = 2
-        trackers = self.compile_loss.trackers
-        for tracker, part, value in zip(
-            trackers, parts[index:], loss_parts[: len(trackers)], strict=True
-        ):
-            new.append(
-                tracker.stateless_update_state(
-                    part, value, sample_weight=num_real
-                )
-            )
-        return [v for part in new for v in part]
+        return [v for part in parts for v in part]
 
     def results(self, values) -> dict:
         """`{name: result}` for every metric, from flat values."""
@@ -148,7 +173,7 @@ class CompiledMetrics:
         names = [self.loss_tracker.name]
         if self.compile_metrics is not None:
             names += [m.name for m in self.compile_metrics.metrics]
-        names += [t.name for t in self.compile_loss.trackers]
+        names += [t.name for t in self.loss.trackers]
         values = [logs[name] for name in names if name in logs]
         values += [logs[k] for k in sorted(logs) if k not in names]
         return values

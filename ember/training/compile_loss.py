@@ -4,7 +4,9 @@ Follows Keras: a single loss applies to every output; a list gives one per
 output and a dict one per output name (None, or a missing name, leaves an
 output without a loss); `loss_weights` scales each output's loss in the
 total. With several losses, each output's unweighted loss is also tracked
-as `"<output name>_loss"`.
+as `"<output name>_loss"`: `CompileLoss` updates these trackers itself as
+it computes the loss (inside a step, the step's state scope records the
+new values, as in Keras' JAX trainer).
 
 The strings `"crossentropy"` and `"ce"` pick binary, sparse categorical or
 categorical crossentropy from the shapes, as Keras does.
@@ -21,7 +23,6 @@ from ember import metrics as metrics_module
 from ember.core import config
 from ember.losses.loss import Loss
 from ember.losses.loss import LossFunctionWrapper
-from ember.training import steps
 from ember.training.outputs import Outputs
 from ember.training.outputs import identifiers
 
@@ -96,6 +97,7 @@ class CompileLoss:
         self._weights_arg = loss_weights
         self.entries: list[LossEntry] = []
         self.trackers: list = []
+        self.outputs: Outputs | None = None
         self.built = False
 
     def build(
@@ -104,6 +106,7 @@ class CompileLoss:
         """Resolves one loss per output from the outputs' shapes, once."""
         if self.built:
             return
+        self.outputs = outputs
         if self._loss_arg is None:
             self.built = True
             return
@@ -166,36 +169,55 @@ class CompileLoss:
                 return entry.loss
         return None
 
-    def compute(self, y_true: list, y_pred: list, sample_weight: list):
-        """The total loss and each output's unweighted loss.
+    def _per_output_weights(self, sample_weight) -> list:
+        outputs = self.outputs
+        if sample_weight is None:
+            return [None] * len(outputs)
+        if isinstance(sample_weight, (list, tuple, dict)):
+            return outputs.flatten(sample_weight, "sample_weight")
+        return [sample_weight] * len(outputs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None, mask=None):
+        """The total loss of a batch; updates the per-output trackers.
 
         Args:
-            y_true, y_pred, sample_weight: lists in output order
-                (`sample_weight` entries may be None).
+            y_true, y_pred, sample_weight: structures like the model's
+                outputs (`sample_weight` may also be one array for all).
+            mask: the padding mask (1 for real rows, 0 for the rows that
+                pad a last batch), or None when every row is real. Padding
+                rows do not count: with Keras' default
+                `"sum_over_batch_size"` reduction the value is the mean
+                over the real rows.
 
         Returns:
-            `(total, parts)`. Rows that pad the last batch (the padding
-            mask of `ember.training.steps`) do not count: with Keras'
-            default `"sum_over_batch_size"` reduction the value is
-            rescaled to the mean over the real rows.
+            The weighted sum of the outputs' losses (0 without a loss).
         """
         if not self.entries:
-            return jnp.zeros((), config.floatx()), []
+            return jnp.zeros((), config.floatx())
+        y_true = self.outputs.flatten(y_true)
+        y_pred = self.outputs.flatten(y_pred, "y_pred")
+        weights = self._per_output_weights(sample_weight)
         batch_size = jax.tree_util.tree_leaves(y_pred[0])[0].shape[0]
-        mask = steps.padding_mask(batch_size)
-        num_real = jnp.maximum(jnp.sum(mask), 1.0)
-        total, parts = 0.0, []
-        for entry in self.entries:
-            weight = sample_weight[entry.index]
+        num_real = jnp.asarray(batch_size, config.floatx())
+        if mask is not None:
+            num_real = jnp.maximum(jnp.sum(mask), 1.0)
+        total = 0.0
+        for position, entry in enumerate(self.entries):
+            weight = weights[entry.index]
             value = entry.loss(
                 y_true[entry.index],
                 y_pred[entry.index],
                 mask if weight is None else weight,
             )
-            if entry.loss.reduction == "sum_over_batch_size":
+            if mask is not None and entry.loss.reduction == (
+                "sum_over_batch_size"
+            ):
                 value = value * (batch_size / num_real)
-            parts.append(value)
+            if self.trackers:
+                self.trackers[position].update_state(
+                    value, sample_weight=num_real
+                )
             if entry.weight is not None:
                 value = value * entry.weight
             total = total + value
-        return total, parts
+        return total

@@ -11,8 +11,8 @@ Names follow Keras: a metric given as a string is named by that string
 the output's name (`"out_accuracy"`); a repeated name gets `_1`, `_2`...;
 a weighted metric whose name is taken is prefixed by `weighted_`.
 
-Rows that pad the last batch (the padding mask of `ember.training.steps`)
-are left out of every metric.
+Rows that pad the last batch (the `mask` argument of `update_state`, given
+by ember's own steps) are left out of every metric.
 """
 
 import inspect
@@ -20,7 +20,6 @@ from typing import Any
 
 from ember import metrics as metrics_module
 from ember.metrics.metric import Metric
-from ember.training import steps
 from ember.training.compile_loss import target_kind
 from ember.training.outputs import Outputs
 from ember.training.outputs import identifiers
@@ -187,12 +186,21 @@ class CompileMetrics(Metric):
         """Every metric's variables, flat, in `metrics` order."""
         return [v for metric in self.metrics for v in metric.variables]
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        """Updates every metric with one batch (structures per output)."""
+    def update_state(
+        self, y_true, y_pred, sample_weight=None, mask=None
+    ) -> None:
+        """Updates every metric with one batch (structures per output).
+
+        Args:
+            y_true, y_pred, sample_weight: structures like the outputs
+                (`sample_weight` may be one array for all outputs); only
+                the weighted metrics use `sample_weight`.
+            mask: 1 for real rows, 0 for rows that pad a last batch (which
+                no metric counts), or None when every row is real.
+        """
         outputs = self._outputs
         y_true = outputs.flatten(y_true)
         y_pred = outputs.flatten(y_pred, "y_pred")
-        mask = steps.current_padding_mask()
         if sample_weight is None:
             weights = [mask] * len(outputs)
         elif isinstance(sample_weight, (list, tuple, dict)):

@@ -9,8 +9,8 @@ An execution reads its batches from a chunk, one of two kinds:
   `start` and `num_steps` of this execution. Each step gathers its batch
   inside the program, so the host only makes an index permutation.
 
-Either way the step sees `step_fn(state, (x, y, sample_weight))` with the
-padding mask set in `steps._PADDING_MASK`. Only the state is donated.
+Either way the step is called as `step_fn(state, batch)` with the step's
+`Batch` (its data and its padding mask). Only the state is donated.
 
 Two ways to run the steps, chosen by the static argument `unroll`:
 
@@ -33,7 +33,6 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-from ember.training import steps
 from ember.training.data.device import DeviceChunk
 from ember.training.data.iterator import Batch
 
@@ -67,20 +66,6 @@ def batch_at(chunk, i) -> Batch:
     )
 
 
-def run_step(step_fn: Callable, state, batch: Batch):
-    """`step_fn(state, data)` with the padding mask set; `data` is
-    `(x, y, sample_weight)`, or `(x, y)` when there are no weights (as
-    Keras passes it)."""
-    data = (batch.x, batch.y, batch.sample_weight)
-    if batch.sample_weight is None:
-        data = data[:2]
-    token = steps._PADDING_MASK.set(batch.mask)
-    try:
-        return step_fn(state, data)
-    finally:
-        steps._PADDING_MASK.reset(token)
-
-
 def _is_bad(logs):
     loss = logs.get("loss") if isinstance(logs, dict) else None
     if loss is None:
@@ -99,7 +84,7 @@ def _straight(step_fn, state, chunk, k: int, masked: bool, track_bad: bool):
     `num_steps` leave the state untouched; without, all K are real."""
     logs, first_bad = None, jnp.asarray(-1, "int32")
     for i in range(k):
-        new_logs, new_state = run_step(step_fn, state, batch_at(chunk, i))
+        new_logs, new_state = step_fn(state, batch_at(chunk, i))
         real = i < chunk.num_steps
         if i and masked:
             state = _keep_real(real, new_state, state)
@@ -116,7 +101,7 @@ def _rolled(step_fn, state, chunk, track_bad: bool):
     """A while loop over `chunk.num_steps` steps (a traced count)."""
 
     def one(i, state):
-        return run_step(step_fn, state, batch_at(chunk, i))
+        return step_fn(state, batch_at(chunk, i))
 
     spec = jax.eval_shape(one, 0, state)[0]
     logs = jax.tree_util.tree_map(lambda s: jnp.zeros(s.shape, s.dtype), spec)
@@ -142,7 +127,7 @@ def make_chunk_function(
     """`(state, chunk, unroll=0) -> (ChunkLogs, state)` running `step_fn`.
 
     Args:
-        step_fn: `(state, (x, y, sample_weight)) -> (logs, state)`.
+        step_fn: `(state, batch) -> (logs, state)`, `batch` a `Batch`.
         jit_compile: False runs the same loop eagerly (`run_eagerly`).
         track_bad: report the first step whose loss is not finite
             (`ChunkLogs.first_bad`, else always -1), for `TerminateOnNaN`.
@@ -184,7 +169,7 @@ def inspect_step(step_fn: Callable, state, chunk) -> tuple:
     """
 
     def one(state, chunk):
-        return run_step(step_fn, state, batch_at(chunk, 0))
+        return step_fn(state, batch_at(chunk, 0))
 
     lowered = jax.jit(one).lower(state, chunk)
     cost = lowered.cost_analysis() or {}

@@ -9,7 +9,7 @@ How many steps one execution runs (`steps_per_execution`) is decided by
 integer, or with `"auto"` as many as keep one execution near
 `TARGET_SECONDS`:
 
-- a rolled execution (`compiled`, `unroll=0`) takes its step count as an
+- a rolled execution (`unroll=0`) takes its step count as an
   argument, so "auto" times every execution and sizes the next one from
   the measured seconds per step, without ever recompiling;
 - a straight-line execution (convolutions on CPU) has its K fixed when
@@ -31,7 +31,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.callbacks.callback import overrides_batch_hooks
-from ember.training import compiled
+from ember.core.state_scope import StateScope
+from ember.training import compiled as chunk_lib
+from ember.training import steps
 from ember.training.data import DeviceFeed
 from ember.training.logs import pythonify_logs
 
@@ -118,7 +120,7 @@ def plan_executions(model, function, step_fn, callbacks, state, source):
             `ArrayIterator`) whose K is fixed: `AUTO_STEPS` for "auto"
             when rolled.
     """
-    setting = model._steps_per_execution
+    setting = model._compiled.steps_per_execution
     total = source.num_steps
     if any(overrides_batch_hooks(c) for c in callbacks):
         return 1, StepSizer(1)
@@ -132,8 +134,8 @@ def plan_executions(model, function, step_fn, callbacks, state, source):
         learned["straight"] and key not in learned
     ):
         conv, flops = False, 0.0
-        if not model._run_eagerly and jax.default_backend() == "cpu":
-            conv, flops = compiled.inspect_step(step_fn, state, first)
+        if not model._compiled.run_eagerly and jax.default_backend() == "cpu":
+            conv, flops = chunk_lib.inspect_step(step_fn, state, first)
         straight = learned.setdefault("straight", conv)
         seconds = flops / _flops_per_second() if straight else 0.0
         k = int(round(TARGET_SECONDS / max(seconds, 1e-9)))
@@ -157,14 +159,14 @@ def variable_groups(model) -> tuple:
         model.trainable_variables,
         model.non_trainable_variables,
         model.optimizer.variables,
-        model._compiled_metrics.variables,
+        model._compiled.metric_variables,
     )
 
 
 def fresh_state(groups: tuple, model) -> tuple:
     """The current values of the four groups, metrics freshly reset."""
     values = tuple([v.value for v in group] for group in groups[:3])
-    return (*values, model._compiled_metrics.reset_values())
+    return (*values, model._compiled.reset_values())
 
 
 def assign_state(state, groups: tuple) -> None:
@@ -182,7 +184,7 @@ def logs_at(model, logs, index: int | None = None) -> dict:
     ignored) or a dict of per-step values, of which step `index` is read.
     """
     del model
-    if isinstance(logs, compiled.ChunkLogs):
+    if isinstance(logs, chunk_lib.ChunkLogs):
         return pythonify_logs(logs.logs)
     return pythonify_logs(logs, index)
 
@@ -257,58 +259,67 @@ def run_epoch(
     return logs
 
 
-def train_function(model):
-    """The model's compiled train chunk function (made once per compile)."""
-    if model._train_function is None:
-        model._train_function = compiled.make_chunk_function(
-            model.train_step, jit_compile=not model._run_eagerly
-        )
-    return model._train_function
+def step_function(model, kind: str):
+    """`(state, batch) -> (logs, state)` over the four-list state of the
+    executions: the model's `"train"` or `"test"` step.
 
-
-def keeping_train_function(model):
-    """The train chunk function without buffer donation, so that the state
-    from before an execution survives it (for `TerminateOnNaN`'s rollback).
-
-    An outer `jax.jit` makes the inner one's donation a no-op."""
-    if getattr(model, "_keeping_train_function", None) is None:
-        inner = compiled.make_chunk_function(
-            model.train_step,
-            jit_compile=not model._run_eagerly,
-            track_bad=True,
-        )
-        model._keeping_train_function = (
-            inner
-            if model._run_eagerly
-            else jax.jit(inner, static_argnames="unroll")
-        )
-    return model._keeping_train_function
-
-
-def test_step_fn(model):
-    """`model.test_step` over the four-list state of the executions.
-
-    Keras' JAX `test_step` takes and returns three lists, `(trainable,
-    non_trainable, metrics)`; the optimizer's values pass around it.
+    ember's own steps also take the batch's padding mask. A model's own
+    steps get `batch.data` alone (Keras' signature; their batches are never
+    padded), inside a state scope so that what they assign statefully
+    (a compiled loss's trackers) is dropped instead of leaking a traced
+    value into a variable. Keras' JAX `test_step` takes and returns three
+    lists, `(trainable, non_trainable, metrics)`; the optimizer's values
+    pass around it.
     """
+    own = steps.uses_ember_steps(model)
 
-    def step(state, data):
+    def run(method, default, state, batch):
+        if own:
+            return default(model, state, batch.data, batch.mask)
+        with StateScope():
+            return method(state, batch.data)
+
+    if kind == "train":
+        return lambda state, batch: run(
+            model.train_step, steps.train_step, state, batch
+        )
+
+    def test(state, batch):
         trainable, non_trainable, optimizer_values, metric_values = state
-        logs, (trainable, non_trainable, metric_values) = model.test_step(
-            (trainable, non_trainable, metric_values), data
+        logs, (trainable, non_trainable, metric_values) = run(
+            model.test_step,
+            steps.test_step,
+            (trainable, non_trainable, metric_values),
+            batch,
         )
         return logs, (trainable, non_trainable, optimizer_values, metric_values)
 
-    return step
+    return test
 
 
-def test_function(model):
-    """The model's compiled test chunk function (made once per compile)."""
-    if model._test_function is None:
-        model._test_function = compiled.make_chunk_function(
-            test_step_fn(model), jit_compile=not model._run_eagerly
-        )
-    return model._test_function
+def chunk_function(model, kind: str):
+    """The model's compiled chunk function of `kind`, made once per compile.
+
+    `"train"` and `"test"` run the model's steps; `"train_keeping"` is the
+    train function without buffer donation, so that the state from before
+    an execution survives it (`TerminateOnNaN`'s rollback): an outer
+    `jax.jit` makes the inner one's donation a no-op.
+    """
+    compiled = model._compiled
+    if kind not in compiled.functions:
+        eager = compiled.run_eagerly
+        step = step_function(model, "test" if kind == "test" else "train")
+        if kind == "train_keeping":
+            inner = chunk_lib.make_chunk_function(
+                step, jit_compile=not eager, track_bad=True
+            )
+            function = (
+                inner if eager else jax.jit(inner, static_argnames="unroll")
+            )
+        else:
+            function = chunk_lib.make_chunk_function(step, not eager)
+        compiled.functions[kind] = function
+    return compiled.functions[kind]
 
 
 def flatten_logs(model, logs: dict, return_dict: bool):
@@ -316,5 +327,5 @@ def flatten_logs(model, logs: dict, return_dict: bool):
     list in Keras' order (a single value when there is one)."""
     if return_dict:
         return logs
-    values = model._compiled_metrics.ordered(logs)
+    values = model._compiled.ordered(logs)
     return values[0] if len(values) == 1 else values

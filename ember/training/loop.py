@@ -30,18 +30,22 @@ from ember.training.data import host_iterator
 from ember.training.data import is_batch_source
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
+from ember.training.steps import uses_ember_steps
 
 
 class _Runner:
-    """A compiled function bound to one data source for a whole call.
+    """A compiled function (`kind` "train", "train_keeping" or "test") bound
+    to one data source for a whole call.
 
     The number of steps per execution is planned once, at the first run.
     """
 
-    def __init__(self, model, function, step_fn, source, callbacks=()):
+    def __init__(self, model, kind: str, source, callbacks=()):
         self.model = model
-        self.function = function
-        self.step_fn = step_fn
+        self.function = epoch_lib.chunk_function(model, kind)
+        self.step_fn = epoch_lib.step_function(
+            model, "test" if kind == "test" else "train"
+        )
         self.source = source
         self.callbacks = list(callbacks)
         self._plan = None
@@ -79,12 +83,15 @@ class _Runner:
         )
 
 
-def _array_source(data, batch_size, **kwargs):
+def _array_source(model, data, batch_size, **kwargs):
     """A `DeviceFeed`, or host batches when `data` is too big for the
-    device."""
-    if fits_on_device(data):
+    device or when a model with its own steps needs a last partial batch
+    at its real size (the device path pads it)."""
+    pad = uses_ember_steps(model)
+    whole = data.num_samples % check_batch_size(batch_size) == 0
+    if fits_on_device(data) and (pad or whole):
         return DeviceFeed(data, batch_size, **kwargs)
-    return ArrayIterator(data, batch_size, **kwargs)
+    return ArrayIterator(data, batch_size, pad=pad, **kwargs)
 
 
 def _check_generator_arguments(y, sample_weight, validation_split=0.0):
@@ -172,12 +179,14 @@ def _with_validation(logs: dict, val_logs: dict) -> dict:
     return {key: merged[key] for key in sorted(merged)}
 
 
-def _validation_source(validation_data, validation_steps):
+def _validation_source(model, validation_data, validation_steps):
     """`(source or None, adapted data or first batch)` for validation."""
     if validation_data is None:
         return None, None
     if is_batch_source(validation_data):
-        source = host_iterator(validation_data, validation_steps)
+        source = host_iterator(
+            validation_data, validation_steps, pad=uses_ember_steps(model)
+        )
         return source, source.peek()
     return None, adapt(*unpack_validation_data(validation_data))
 
@@ -207,11 +216,15 @@ def fit(
     source = None
     if is_batch_source(x):
         _check_generator_arguments(y, sample_weight, validation_split)
-        source = host_iterator(x, steps_per_epoch, class_weight, shuffle)
+        source = host_iterator(
+            x, steps_per_epoch, class_weight, shuffle, uses_ember_steps(model)
+        )
         data = source.peek()
     else:
         data = adapt(x, y, sample_weight, class_weight)
-    val_source, val_data = _validation_source(validation_data, validation_steps)
+    val_source, val_data = _validation_source(
+        model, validation_data, validation_steps
+    )
     if validation_data is None and validation_split:
         data, val_data = split_validation(data, validation_split)
     prepare.prepare(
@@ -227,6 +240,7 @@ def fit(
 
     if source is None:
         source = _array_source(
+            model,
             data,
             batch_size,
             shuffle=shuffle,
@@ -235,6 +249,7 @@ def fit(
         )
     if val_data is not None and val_source is None:
         val_source = _array_source(
+            model,
             val_data,
             validation_batch_size or batch_size,
             steps_per_epoch=validation_steps,
@@ -251,13 +266,7 @@ def fit(
     )
     rollback = any(isinstance(c, TerminateOnNaN) for c in user_callbacks)
     train = _Runner(
-        model,
-        epoch_lib.keeping_train_function(model)
-        if rollback
-        else epoch_lib.train_function(model),
-        model.train_step,
-        source,
-        user_callbacks,
+        model, "train_keeping" if rollback else "train", source, user_callbacks
     )
     validation = None
     if val_source is not None:
@@ -267,13 +276,7 @@ def fit(
             for c in user_callbacks
             if overrides_batch_hooks(c, TEST_BATCH_HOOKS)
         ]
-        validation = _Runner(
-            model,
-            epoch_lib.test_function(model),
-            epoch_lib.test_step_fn(model),
-            val_source,
-            val_callbacks,
-        )
+        validation = _Runner(model, "test", val_source, val_callbacks)
     model.stop_training = False
     owner = _shuffle_owner(source)
     model._fit_data_seed = owner.seed if owner is not None else None
@@ -339,7 +342,7 @@ def evaluate(
     batch_size = check_batch_size(batch_size)
     if is_batch_source(x):
         _check_generator_arguments(y, sample_weight)
-        source = host_iterator(x, steps)
+        source = host_iterator(x, steps, pad=uses_ember_steps(model))
         data = source.peek()
     else:
         data = adapt(x, y, sample_weight)
@@ -351,7 +354,7 @@ def evaluate(
         what="evaluate",
     )
     if source is None:
-        source = _array_source(data, batch_size, steps_per_epoch=steps)
+        source = _array_source(model, data, batch_size, steps_per_epoch=steps)
     callbacks = list(callbacks or [])
     callback_list = CallbackList(
         callbacks,
@@ -361,12 +364,6 @@ def evaluate(
         epochs=1,
         steps=source.num_steps,
     )
-    runner = _Runner(
-        model,
-        epoch_lib.test_function(model),
-        epoch_lib.test_step_fn(model),
-        source,
-        callbacks,
-    )
+    runner = _Runner(model, "test", source, callbacks)
     logs = _evaluate(runner, callback_list)
     return epoch_lib.flatten_logs(model, logs, return_dict)

@@ -40,7 +40,7 @@ def train_on_batch(
     prepare.check_compiled(model, "train_on_batch")
     data = adapt(x, y, sample_weight, class_weight)
     prepare.prepare(model, data, what="train_on_batch")
-    logs = _run_one_batch(model, epoch.train_function(model), data)
+    logs = _run_one_batch(model, epoch.chunk_function(model, "train"), data)
     return epoch.flatten_logs(model, logs, return_dict)
 
 
@@ -55,5 +55,5 @@ def test_on_batch(
     prepare.check_compiled(model, "test_on_batch")
     data = adapt(x, y, sample_weight)
     prepare.prepare(model, data, what="test_on_batch")
-    logs = _run_one_batch(model, epoch.test_function(model), data)
+    logs = _run_one_batch(model, epoch.chunk_function(model, "test"), data)
     return epoch.flatten_logs(model, logs, return_dict)

@@ -40,8 +40,8 @@ from ember.training.data import adapt
 from ember.training.data import check_batch_size
 from ember.training.data import host_iterator
 from ember.training.data import is_generator
+from ember.training.data import unpack_x_y_sample_weight
 from ember.training.predict_runner import runner_for
-from ember.training.steps import unpack_x_y_sample_weight
 
 # Larger inputs stay on the host on accelerators too, sliced per batch.
 _MAX_DEVICE_BYTES = 1 << 30

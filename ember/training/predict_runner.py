@@ -1,8 +1,9 @@
 """The compiled forward pass behind `predict` and `predict_on_batch`.
 
-A `PredictRunner` lives on the model (in `model._predict_function`, which
-`compile` resets) and holds two things that are costly to rebuild on every
-call, which matters most when predicting one sample at a time:
+A `PredictRunner` lives on the model (in `model._predict_function`; a new
+`compile` replaces it, since it may change `run_eagerly`) and holds two
+things that are costly to rebuild on every call, which matters most when
+predicting one sample at a time:
 
 - the jitted `(trainable, non_trainable, x) -> (outputs, non_trainable)`
   step around `model.predict_step`. `jax.jit` compiles it once per distinct
@@ -57,7 +58,10 @@ class PredictRunner:
 
     def __init__(self, model):
         self._model = model
-        self._eager = bool(getattr(model, "_run_eagerly", False))
+        # What `compile` made when the runner was; a new compile (which may
+        # change `run_eagerly`) replaces the runner.
+        self.compiled = getattr(model, "_compiled", None)
+        self._eager = self.compiled is not None and self.compiled.run_eagerly
         self._layers: list = []
         self._fingerprint: list | None = None
         self._held: list = []
@@ -165,7 +169,9 @@ def _same(a: list, b: list) -> bool:
 def runner_for(model) -> PredictRunner:
     """The model's `PredictRunner`, made on first use."""
     runner = getattr(model, "_predict_function", None)
-    if not isinstance(runner, PredictRunner):
+    if not isinstance(runner, PredictRunner) or runner.compiled is not getattr(
+        model, "_compiled", None
+    ):
         runner = PredictRunner(model)
         model._predict_function = runner
     return runner

@@ -87,23 +87,17 @@ def _output_specs(model, x) -> tuple:
     """The model's `Outputs` and prediction shapes for inputs like `x`.
 
     Traced once per input signature and compile (the cache lives on the
-    compiled metrics, which `compile` replaces).
+    `Compiled` object, which `compile` replaces).
     """
     leaves, treedef = jax.tree_util.tree_flatten(x)
     key = (treedef, tuple((a.shape[1:], str(a.dtype)) for a in leaves))
-    cache = model._compiled_metrics.spec_cache
+    cache = model._compiled.spec_cache
     if key not in cache:
         y_pred = jax.eval_shape(lambda inputs: _shape_call(model, inputs), x)
         outputs = outputs_of(model, y_pred)
         shapes = [p.shape for p in predictions(outputs, y_pred)]
         cache[key] = (outputs, shapes)
     return cache[key]
-
-
-def _needs_targets(model) -> bool:
-    """Whether the compiled losses or metrics read targets `y`."""
-    compiled = model._compiled_metrics
-    return model._compile_loss.has_loss or compiled.compile_metrics is not None
 
 
 def prepare(
@@ -145,7 +139,7 @@ def prepare(
         )
         _, val_shapes = _output_specs(model, val_x)
     if data.y is None:
-        if _needs_targets(model):
+        if model._compiled.needs_targets:
             raise ValueError(
                 f'Model "{model.name}" was compiled with a loss or metrics, '
                 "so training and evaluation need targets `y`."
@@ -162,9 +156,9 @@ def prepare(
                 val_shapes,
             )
         )
-    compiled = model._compiled_metrics
+    compiled = model._compiled
     compiled.build(outputs, y_shapes, pred_shapes)
-    losses = [model._compile_loss.loss_for(i) for i in range(len(outputs))]
+    losses = [compiled.loss.loss_for(i) for i in range(len(outputs))]
     for where, flat_y, shapes in checked:
         label = "y" if where == "y" else "validation_data's y"
         checks.check_targets(

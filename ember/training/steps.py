@@ -4,148 +4,134 @@ Each takes a state of value lists (Keras' JAX contract: `train_step` gets
 `(trainable, non_trainable, optimizer, metrics)`, `test_step`
 `(trainable, non_trainable, metrics)`) and a batch `(x, y)` or
 `(x, y, sample_weight)`, and returns `(logs, state)`; `predict_step`
-returns `(outputs, non_trainable)`.
-Models call these from their overridable `train_step` etc. methods.
-"""
+returns `(outputs, non_trainable)`. Models call these from their
+overridable `train_step` etc. methods.
 
-import contextlib
-import contextvars
-from typing import Any
+The compiled chunk calls ember's steps with one more, ordinary argument:
+the batch's padding `mask` (1 for real rows, 0 for the rows that pad a
+last partial batch), which reaches the losses and metrics as an argument.
+A model with its own `train_step`, `test_step` or `compute_loss` is never
+given padded batches (`uses_ember_steps`): its last partial batch runs at
+its real size, as in Keras, so its code sees exactly Keras' batches.
+"""
 
 import jax
 import jax.numpy as jnp
 
-from ember.core import config
+from ember.core.state_scope import StateScope
+from ember.training.data import unpack_x_y_sample_weight
 
-# The padding mask of the batch being traced: 1 for real rows, 0 for the
-# rows that pad the last batch. Set by the compiled chunk around each step,
-# so that a user's own `train_step(state, data)` keeps Keras' signature.
-_PADDING_MASK = contextvars.ContextVar("ember_padding_mask", default=None)
-
-# Set by the default steps around `model.compute_loss`: the layer losses of
-# the forward pass to add, and a list that receives each output's loss.
-_LAYER_LOSSES = contextvars.ContextVar("ember_layer_losses", default=())
-_LOSS_PARTS = contextvars.ContextVar("ember_loss_parts", default=None)
+_OWN_METHODS = ("train_step", "test_step", "compute_loss")
 
 
-def current_padding_mask():
-    """The padding mask of the batch being traced, or None outside `fit`."""
-    return _PADDING_MASK.get()
+def uses_ember_steps(model) -> bool:
+    """Whether `model`'s `train_step`, `test_step` and `compute_loss` are
+    ember's own: only then may its batches be padded."""
+    from ember.training.trainer import Trainer
 
-
-def padding_mask(batch_size: int):
-    """The current batch's padding mask (all ones when there is none)."""
-    mask = _PADDING_MASK.get()
-    return jnp.ones((batch_size,), "float32") if mask is None else mask
-
-
-def unpack_x_y_sample_weight(data: Any) -> tuple:
-    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or
-    `(x, y, sample_weight)`; missing parts are None."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) in (1, 2, 3):
-        return (*data, None, None)[:3]
-    raise ValueError(
-        "A batch must be x, (x,), (x, y) or (x, y, sample_weight); received "
-        f"a tuple of length {len(data)}."
+    return all(
+        getattr(type(model), name) is getattr(Trainer, name)
+        for name in _OWN_METHODS
     )
 
 
-@contextlib.contextmanager
-def collecting_loss_parts(layer_losses=()):
-    """Within the block, `compute_loss` adds `layer_losses` and records
-    each output's loss in the yielded list."""
-    parts: list = []
-    tokens = (_LAYER_LOSSES.set(tuple(layer_losses)), _LOSS_PARTS.set(parts))
-    try:
-        yield parts
-    finally:
-        _LOSS_PARTS.reset(tokens[1])
-        _LAYER_LOSSES.reset(tokens[0])
+def compute_loss(model, x, y, y_pred, sample_weight=None, mask=None):
+    """The compiled loss plus the losses of the layers (`model.losses`).
 
-
-def _per_output_weights(outputs, sample_weight) -> list:
-    if sample_weight is None:
-        return [None] * len(outputs)
-    if isinstance(sample_weight, (list, tuple, dict)):
-        return outputs.flatten(sample_weight, "sample_weight")
-    return [sample_weight] * len(outputs)
-
-
-def compute_loss(model, x, y, y_pred, sample_weight=None):
-    """The compiled loss (padding rows left out) plus the layer losses."""
+    Args:
+        x, y, y_pred, sample_weight: as `Model.compute_loss`.
+        mask: the batch's padding mask, or None when every row is real;
+            padding rows do not count.
+    """
     del x  # Part of Keras' signature; the compiled losses don't use it.
-    outputs = model._compiled_metrics.outputs
-    if model._compile_loss.has_loss:
-        total, parts = model._compile_loss.compute(
-            outputs.flatten(y),
-            outputs.flatten(y_pred, "y_pred"),
-            _per_output_weights(outputs, sample_weight),
-        )
-    else:  # compile(loss=None): only the layers' losses, as in Keras.
-        total, parts = jnp.zeros((), config.floatx()), []
-    sink = _LOSS_PARTS.get()
-    if sink is not None:
-        sink[:] = parts
-    for extra in _LAYER_LOSSES.get():
+    total = model._compiled.loss(y, y_pred, sample_weight, mask)
+    for extra in model.losses:
         total = total + jnp.asarray(extra, total.dtype)
     return total
 
 
-def _num_real(y_pred) -> jax.Array:
-    batch_size = jax.tree_util.tree_leaves(y_pred)[0].shape[0]
-    return jnp.sum(padding_mask(batch_size))
+def loss_and_updates(
+    model, trainable, non_trainable, metric_values, data, mask, training
+):
+    """The forward pass and the loss, pure.
+
+    As in Keras' JAX trainer, `compute_loss` runs in a state scope over
+    the model's and the metrics' variables, with the forward pass's losses
+    as `model.losses`; what it updates (the per-output loss trackers) is
+    read back from the scope.
+
+    Returns:
+        `(loss, (y_pred, non_trainable, metric_values))`.
+    """
+    x, y, sample_weight = unpack_x_y_sample_weight(data)
+    y_pred, non_trainable, losses = model.stateless_call(
+        trainable, non_trainable, x, training=training, return_losses=True
+    )
+    metric_variables = model._compiled.metric_variables
+    mapping = [
+        *zip(model.trainable_variables, trainable, strict=True),
+        *zip(model.non_trainable_variables, non_trainable, strict=True),
+        *zip(metric_variables, metric_values, strict=True),
+    ]
+    model._losses_override = losses
+    try:
+        with StateScope(mapping) as scope:
+            if mask is not None:
+                loss = compute_loss(model, x, y, y_pred, sample_weight, mask)
+            elif training:
+                loss = model.compute_loss(x, y, y_pred, sample_weight)
+            else:
+                loss = model.compute_loss(
+                    x, y, y_pred, sample_weight, training=False
+                )
+    finally:
+        model._losses_override = None
+    metric_values = [scope.get(v) for v in metric_variables]
+    return loss, (y_pred, non_trainable, metric_values)
 
 
-def train_step(model, state, data):
+def _logs_and_metrics(model, metric_values, loss, data, y_pred, mask):
+    _, y, sample_weight = unpack_x_y_sample_weight(data)
+    compiled = model._compiled
+    metric_values = compiled.update_metrics(
+        metric_values, loss, y, y_pred, sample_weight, mask
+    )
+    return compiled.results(metric_values), metric_values
+
+
+def train_step(model, state, data, mask=None):
     """One optimization step: forward, loss, gradients, update, metrics."""
     trainable, non_trainable, optimizer_values, metric_values = state
-    x, y, sample_weight = unpack_x_y_sample_weight(data)
 
-    def loss_fn(trainable_values):
-        y_pred, new_non_trainable, losses = model.stateless_call(
-            trainable_values,
-            non_trainable,
-            x,
-            training=True,
-            return_losses=True,
+    def loss_fn(values):
+        return loss_and_updates(
+            model, values, non_trainable, metric_values, data, mask, True
         )
-        with collecting_loss_parts(losses) as parts:
-            loss = model.compute_loss(x, y, y_pred, sample_weight)
-        return loss, (y_pred, new_non_trainable, parts)
 
     grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
-    (loss, (y_pred, non_trainable, parts)), grads = grad_fn(trainable)
+    (loss, (y_pred, non_trainable, metric_values)), grads = grad_fn(trainable)
     trainable, optimizer_values = model.optimizer.stateless_apply(
         optimizer_values, grads, trainable
     )
-    metric_values = model._compiled_metrics.update(
-        metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
+    logs, metric_values = _logs_and_metrics(
+        model, metric_values, loss, data, y_pred, mask
     )
-    logs = model._compiled_metrics.results(metric_values)
     return logs, (trainable, non_trainable, optimizer_values, metric_values)
 
 
-def test_step(model, state, data):
+def test_step(model, state, data, mask=None):
     """Forward pass, loss and metrics, without any update of the weights.
 
     `state` is `(trainable, non_trainable, metrics)`, as in Keras' JAX
     trainer (no optimizer values); the same three come back.
     """
     trainable, non_trainable, metric_values = state
-    x, y, sample_weight = unpack_x_y_sample_weight(data)
-    y_pred, non_trainable, losses = model.stateless_call(
-        trainable, non_trainable, x, training=False, return_losses=True
+    loss, (y_pred, non_trainable, metric_values) = loss_and_updates(
+        model, trainable, non_trainable, metric_values, data, mask, False
     )
-    with collecting_loss_parts(losses) as parts:
-        loss = model.compute_loss(x, y, y_pred, sample_weight, training=False)
-    metric_values = model._compiled_metrics.update(
-        metric_values, loss, parts, _num_real(y_pred), y, y_pred, sample_weight
+    logs, metric_values = _logs_and_metrics(
+        model, metric_values, loss, data, y_pred, mask
     )
-    logs = model._compiled_metrics.results(metric_values)
     return logs, (trainable, non_trainable, metric_values)
 
 

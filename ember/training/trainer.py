@@ -13,13 +13,16 @@ from ember.training import loop
 from ember.training import on_batch
 from ember.training import predict as predict_lib
 from ember.training import steps
-from ember.training.compile_loss import CompileLoss
 
 
 class Trainer:
     """The training half of `Model` (a mixin: `Model(Trainer, Layer)`)."""
 
     compiled = False
+    _compiled = None
+    # The losses of the forward pass, while a step computes its loss (as
+    # Keras' JAX trainer does); `losses` returns them then.
+    _losses_override = None
 
     # Where the next `fit` starts, set by a callback in `on_train_begin`
     # (`BackupAndRestore`) and cleared by that fit; see `loop.fit`.
@@ -66,27 +69,15 @@ class Trainer:
             steps_per_execution: steps per compiled execution, or `"auto"`.
             jit_compile: False is the same as `run_eagerly=True`.
         """
-        self.optimizer = compile_lib.resolve_optimizer(optimizer)
-        self._compile_loss = CompileLoss(loss, loss_weights)
-        self._compiled_metrics = compile_lib.CompiledMetrics(
-            self._compile_loss, metrics, weighted_metrics
+        self._compiled = compile_lib.Compiled(
+            optimizer,
+            loss,
+            loss_weights,
+            metrics,
+            weighted_metrics,
+            steps_per_execution=steps_per_execution,
+            run_eagerly=bool(run_eagerly) or jit_compile is False,
         )
-        if not (
-            steps_per_execution == "auto"
-            or (
-                isinstance(steps_per_execution, int) and steps_per_execution > 0
-            )
-        ):
-            raise ValueError(
-                "`steps_per_execution` must be 'auto' or a positive int. "
-                f"Received: steps_per_execution={steps_per_execution!r}"
-            )
-        self._steps_per_execution = steps_per_execution
-        self._run_eagerly = bool(run_eagerly) or jit_compile is False
-        self._train_function = None
-        self._keeping_train_function = None
-        self._test_function = None
-        self._predict_function = None
         self.stop_training = False
         self._compile_args = {
             # The resolved optimizer, as Keras records it ("adam" is saved
@@ -101,6 +92,28 @@ class Trainer:
             "jit_compile": jit_compile,
         }
         self.compiled = True
+
+    @property
+    def optimizer(self):
+        """The optimizer given to `compile` (None before)."""
+        return None if self._compiled is None else self._compiled.optimizer
+
+    @optimizer.setter
+    def optimizer(self, value) -> None:
+        if self._compiled is None:
+            raise ValueError(
+                f'Model "{self.name}" is not compiled: give the optimizer '
+                "to `compile()`."
+            )
+        self._compiled.optimizer = value
+
+    @property
+    def losses(self) -> list:
+        """The layers' losses (`Layer.losses`); within a step's loss
+        computation, those of its forward pass."""
+        if self._losses_override is not None:
+            return list(self._losses_override)
+        return super().losses
 
     def get_compile_config(self) -> dict:
         """The arguments given to `compile`, for saving (`{}` if not
@@ -161,7 +174,7 @@ class Trainer:
         there are several losses."""
         if not getattr(self, "compiled", False):
             return []
-        return list(self._compiled_metrics.metrics)
+        return list(self._compiled.metrics)
 
     @property
     def metrics_names(self) -> list[str]:
@@ -172,11 +185,11 @@ class Trainer:
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
         """The total loss of a batch: the compiled losses, with each
-        output's weight, plus the losses of the layers' forward pass when
-        called from the default steps.
+        output's weight, plus the layers' losses (`self.losses`: within a
+        step, those of its forward pass, as in Keras).
 
-        Rows that pad the last batch in `fit` do not count. Override it to
-        change how the loss is computed; the default steps call it.
+        Override it to change how the loss is computed; the default steps
+        call it.
         """
         del training  # Part of Keras' signature.
         return steps.compute_loss(self, x, y, y_pred, sample_weight)

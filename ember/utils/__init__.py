@@ -11,6 +11,7 @@ from ember.saving import get_registered_name
 from ember.saving import get_registered_object
 from ember.saving import register_keras_serializable
 from ember.saving import serialize_keras_object
+from ember.training.data import unpack_x_y_sample_weight
 from ember.training.data.py_dataset import PyDataset
 from ember.training.data.py_dataset import PyDataset as Sequence
 from ember.utils.file_utils import get_file

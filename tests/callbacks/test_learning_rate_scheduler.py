@@ -35,7 +35,7 @@ def test_schedule_of_epoch_and_rate():
     model = dense_model()
     history = fit(model, LearningRateScheduler(lambda epoch, lr: lr * 0.5))
     assert history.history["learning_rate"] == f32([0.05, 0.025, 0.0125])
-    assert model._train_function._cache_size() == 1
+    assert model._compiled.functions["train"]._cache_size() == 1
 
 
 def test_schedule_of_epoch_only_and_its_effect_on_the_weights():

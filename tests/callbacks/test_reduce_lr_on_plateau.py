@@ -113,4 +113,4 @@ def test_reductions_apply_in_fit_without_recompiling():
     # logging the one it ran with.
     assert history.history["learning_rate"] == f32([0.1, 0.1, 0.05, 0.025])
     assert np.isclose(float(model.optimizer.learning_rate), 0.0125)
-    assert model._train_function._cache_size() == 1
+    assert model._compiled.functions["train"]._cache_size() == 1

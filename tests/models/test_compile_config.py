@@ -50,7 +50,7 @@ def test_compile_config_round_trips_through_serialization():
     fresh = _model()
     fresh.compile_from_config(config)
     assert type(fresh.optimizer).__name__ == "RMSprop"
-    assert fresh._steps_per_execution == "auto"
+    assert fresh._compiled.steps_per_execution == "auto"
     logs = fresh.evaluate(*_data(), verbose=0, return_dict=True)
     assert set(logs) == {"loss", "mae", "root_mean_squared_error"}
 

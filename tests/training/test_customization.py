@@ -120,7 +120,7 @@ def test_learning_rate_set_during_fit_applies_without_recompiling():
         callbacks=[HalveLearningRate()],
     )
     assert np.isclose(float(model.optimizer.learning_rate), 0.1 / 8)
-    assert model._train_function._cache_size() == 1
+    assert model._compiled.functions["train"]._cache_size() == 1
 
     params = start
     for rate in (0.1, 0.05, 0.025):

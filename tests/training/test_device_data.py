@@ -145,7 +145,7 @@ def test_both_execution_kinds_give_the_same_weights(steps_per_execution):
     results = []
     for straight in (False, True):
         model = _mlp("adam", seed=4, steps_per_execution=steps_per_execution)
-        function = epoch_lib.train_function(model)
+        function = epoch_lib.chunk_function(model, "train")
         epoch_lib._LEARNED[function] = {"straight": straight}
         model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
         assert int(model.optimizer.iterations.numpy()) == 14
@@ -160,7 +160,7 @@ def test_convolutions_on_cpu_run_straight_and_never_recompile():
     y = rng.normal(size=(40, 1)).astype("float32")
     model = _conv()
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
-    function = model._train_function
+    function = model._compiled.functions["train"]
     learned = epoch_lib._LEARNED[function]
     assert learned["straight"] is (jax.default_backend() == "cpu")
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
@@ -194,13 +194,13 @@ def test_auto_runs_every_step_alone_only_for_per_batch_hooks():
     # A second fit starts from the learned step time: whole epochs.
     model.fit(x, y, batch_size=4, epochs=1, callbacks=[chunked], verbose=0)
     assert chunked.ends[-1] == 15
-    assert model._train_function._cache_size() == 1
+    assert model._compiled.functions["train"]._cache_size() == 1
 
 
 def test_straight_k_is_capped_by_the_epoch_length():
     x, y = _data(12)
     model = _mlp("adam")
-    function = epoch_lib.train_function(model)
+    function = epoch_lib.chunk_function(model, "train")
     epoch_lib._LEARNED[function] = {"straight": True, ("k", 4): 16}
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     feed = DeviceFeed(adapt(x, y), 4)
@@ -254,7 +254,7 @@ def test_data_too_big_for_the_device_is_batched_on_the_host(monkeypatch):
 def test_straight_k_divides_the_epoch_so_no_step_is_masked():
     x, y = _data(56)  # 7 steps of 8
     model = _mlp("adam", steps_per_execution=3)
-    function = epoch_lib.train_function(model)
+    function = epoch_lib.chunk_function(model, "train")
     epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     state = epoch_lib.fresh_state(epoch_lib.variable_groups(model), model)
@@ -262,7 +262,7 @@ def test_straight_k_divides_the_epoch_so_no_step_is_masked():
     plan = epoch_lib.plan_executions
     assert plan(model, function, model.train_step, [], state, feed)[0] == 1
     model.compile("adam", "mse", steps_per_execution="auto")
-    function = epoch_lib.train_function(model)
+    function = epoch_lib.chunk_function(model, "train")
     epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
     assert plan(model, function, model.train_step, [], state, feed)[0] == 7
     feed = DeviceFeed(adapt(x[:48], y[:48]), 8)  # 6 steps: K=6
@@ -281,7 +281,7 @@ def test_masked_straight_steps_leave_the_state_untouched():
     results = []
     for straight in (False, True):
         model = _mlp("adam", seed=5, steps_per_execution=3)
-        function = epoch_lib.train_function(model)
+        function = epoch_lib.chunk_function(model, "train")
         epoch_lib._LEARNED[function] = {"straight": straight}
         with pytest.warns(UserWarning, match="ran out of data"):
             model.fit(_batches(x, y, 8), verbose=0)  # Keras warns too
@@ -298,7 +298,7 @@ def test_terminate_on_nan_rolls_back_straight_executions():
     results = []
     for straight in (False, True):
         model = _mlp(ember.optimizers.SGD(1.0), seed=1, steps_per_execution=4)
-        function = epoch_lib.keeping_train_function(model)
+        function = epoch_lib.chunk_function(model, "train_keeping")
         epoch_lib._LEARNED[function] = {"straight": straight}
         model.fit(
             x,

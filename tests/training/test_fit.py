@@ -72,9 +72,9 @@ def test_a_second_epoch_does_not_recompile():
     x, y = _data(64)
     model = _mlp("adam")
     model.fit(x, y, batch_size=16, epochs=1, verbose=0)
-    size = model._train_function._cache_size()
+    size = model._compiled.functions["train"]._cache_size()
     model.fit(x, y, batch_size=16, epochs=3, verbose=0)
-    assert model._train_function._cache_size() == size == 1
+    assert model._compiled.functions["train"]._cache_size() == size == 1
 
 
 def test_history_and_validation_metrics():

@@ -12,6 +12,7 @@ from ember.training.data.adapters import check_batch_size
 from ember.training.data.adapters import class_weight_to_sample_weight
 from ember.training.data.adapters import split_validation
 from ember.training.data.adapters import unpack_validation_data
+from ember.training.data.adapters import unpack_x_y_sample_weight
 from ember.training.data.device import DeviceChunk
 from ember.training.data.device import DeviceFeed
 from ember.training.data.device import fits_on_device

@@ -8,6 +8,8 @@ into per-sample weights and returns an `ArrayData` of numpy structures.
 Sample weights stay None when neither `sample_weight` nor `class_weight` is
 given, so that a step receives `(x, y)` as in Keras; padding rows are then
 left out through the padding mask.
+
+`unpack_x_y_sample_weight` reads a batch as a step or a generator gives it.
 """
 
 import math
@@ -36,6 +38,21 @@ class ArrayData(NamedTuple):
     @property
     def num_samples(self) -> int:
         return int(jax.tree_util.tree_leaves(self.x)[0].shape[0])
+
+
+def unpack_x_y_sample_weight(data: Any) -> tuple:
+    """`(x, y, sample_weight)` from a batch `x`, `(x,)`, `(x, y)` or
+    `(x, y, sample_weight)`; missing parts are None."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) in (1, 2, 3):
+        return (*data, None, None)[:3]
+    raise ValueError(
+        "A batch must be x, (x,), (x, y) or (x, y, sample_weight); received "
+        f"a tuple of length {len(data)}."
+    )
 
 
 def _is_structure(value) -> bool:

@@ -16,11 +16,11 @@ from ember.core import config
 from ember.training.data.adapters import ArrayData
 from ember.training.data.adapters import adapt
 from ember.training.data.adapters import check_batch_size
+from ember.training.data.adapters import unpack_x_y_sample_weight
 from ember.training.data.iterator import Batch
 from ember.training.data.iterator import Chunk
 from ember.training.data.iterator import make_batch
 from ember.training.data.iterator import stack_chunks
-from ember.training.steps import unpack_x_y_sample_weight
 
 
 def is_generator(value: Any) -> bool:
@@ -45,9 +45,13 @@ class GeneratorIterator:
             starts with them again (each such epoch warns).
         steps_per_epoch: batches per epoch; None runs until exhausted.
         class_weight: optional dict applied to each batch's targets.
+        pad: pad short batches to the first one's size (ember's own
+            steps), or keep their real size (a model's own steps).
     """
 
-    def __init__(self, source, steps_per_epoch=None, class_weight=None):
+    def __init__(
+        self, source, steps_per_epoch=None, class_weight=None, pad=True
+    ):
         self._factory = source if callable(source) else None
         self._iterator = None if callable(source) else iter(source)
         if steps_per_epoch is not None:
@@ -56,6 +60,7 @@ class GeneratorIterator:
             )
         self.steps_per_epoch = steps_per_epoch
         self.class_weight = class_weight
+        self.pad = pad
         self.batch_size = None
         self._peeked = None
         self._fresh = False
@@ -159,7 +164,7 @@ class GeneratorIterator:
                 break
             if self.batch_size is None:
                 self.batch_size = data.num_samples
-            yield make_batch(*data, self.batch_size)
+            yield make_batch(*data, self.batch_size, self.pad)
             step += 1
         self.ran_out = step == 0 and self._factory is not None
         # Keras warns whenever a plain generator ends an epoch by running

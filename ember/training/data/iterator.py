@@ -2,7 +2,9 @@
 
 Every batch has exactly `batch_size` rows. The last partial batch of a pass
 is padded by repeating real rows (valid values, so no NaN from padding) with
-sample weight 0 and `mask` 0, so one shape is compiled per fit.
+sample weight 0 and `mask` 0, so one shape is compiled per fit. Only ember's
+own steps take the mask; for a model with its own steps (`pad=False`) a
+partial batch keeps its real size, as in Keras.
 
 `ArrayIterator` decides the order: `epoch_plan` gives an epoch's batches as
 indices, which `DeviceFeed` gathers on the device; `batches` gathers them
@@ -42,6 +44,14 @@ class Batch(NamedTuple):
     sample_weight: Any
     mask: np.ndarray
 
+    @property
+    def data(self) -> tuple:
+        """The batch as a step receives it: `(x, y)`, or
+        `(x, y, sample_weight)` when there are sample weights."""
+        if self.sample_weight is None:
+            return self.x, self.y
+        return self.x, self.y, self.sample_weight
+
 
 class Chunk(NamedTuple):
     """K stacked batches; `step_mask` `(K,)` is 1 for real steps."""
@@ -65,13 +75,20 @@ def _zero_padded_weight(weight: np.ndarray, real: int) -> np.ndarray:
     return weight
 
 
-def make_batch(x, y, sample_weight, batch_size: int) -> Batch:
-    """Pad a batch of `n <= batch_size` real rows to `batch_size` rows."""
-    real = int(jax.tree_util.tree_leaves(x)[0].shape[0])
+def _rows(tree) -> int:
+    return int(jax.tree_util.tree_leaves(tree)[0].shape[0])
+
+
+def make_batch(x, y, sample_weight, batch_size: int, pad=True) -> Batch:
+    """Pad a batch of `n <= batch_size` real rows to `batch_size` rows
+    (with `pad=False`, keep its `n` rows)."""
+    real = _rows(x)
     if real > batch_size:
         raise ValueError(
             f"A batch has {real} samples, more than batch_size={batch_size}."
         )
+    if not pad:
+        batch_size = real
 
     def pad(tree):
         return jax.tree_util.tree_map(lambda a: _pad_rows(a, batch_size), tree)
@@ -96,6 +113,8 @@ def stack_chunks(
     """Group batches into chunks of `steps_per_chunk` stacked batches.
 
     The last chunk is padded with fully-masked steps to the same length.
+    A batch of another size than the previous ones (an unpadded last
+    batch) starts a chunk of its own.
     """
     steps_per_chunk = check_batch_size(steps_per_chunk, None, "steps_per_chunk")
     pending = []
@@ -109,6 +128,9 @@ def stack_chunks(
         return Chunk(stacked, step_mask, real)
 
     for batch in batches:
+        if pending and _rows(batch.mask) != _rows(pending[0].mask):
+            yield emit(pending)
+            pending = []
         pending.append(batch)
         if len(pending) == steps_per_chunk:
             yield emit(pending)
@@ -129,6 +151,8 @@ class ArrayIterator:
             `np.random.default_rng([seed, p])`, so epochs are reproducible.
         steps_per_epoch: None for one pass per epoch; otherwise each epoch
             is that many batches, read from a continuous stream of passes.
+        pad: pad a pass's last partial batch to `batch_size` (ember's own
+            steps), or keep its real size (a model's own steps).
     """
 
     def __init__(
@@ -138,6 +162,7 @@ class ArrayIterator:
         shuffle=False,
         seed: int | None = None,
         steps_per_epoch: int | None = None,
+        pad: bool = True,
     ):
         if shuffle not in (True, False, "batch"):
             raise ValueError(
@@ -155,6 +180,7 @@ class ArrayIterator:
             )
         self.steps_per_epoch = steps_per_epoch
         self.num_samples = data.num_samples
+        self.pad = pad
 
     @property
     def batches_per_pass(self) -> int:
@@ -240,7 +266,7 @@ class ArrayIterator:
         """The batches of one epoch, gathered on the host."""
         for index in self.step_indices(epoch):
             rows = jax.tree_util.tree_map(lambda a, i=index: a[i], self.data)
-            yield make_batch(*rows, self.batch_size)
+            yield make_batch(*rows, self.batch_size, self.pad)
 
     def chunks(self, epoch: int = 0, steps_per_chunk: int = 1, skip: int = 0):
         """The chunks of one epoch (see `stack_chunks`), without its first

@@ -226,6 +226,7 @@ class PyDatasetIterator(GeneratorIterator):
         class_weight: optional dict applied to each batch's targets.
         shuffle: read each pass's batches in a random order (`fit`'s
             `shuffle`; Python's `random` draws the order, as in Keras).
+        pad: as `GeneratorIterator`.
     """
 
     def __init__(
@@ -234,8 +235,9 @@ class PyDatasetIterator(GeneratorIterator):
         steps_per_epoch: int | None = None,
         class_weight: dict | None = None,
         shuffle: bool = False,
+        pad: bool = True,
     ):
-        super().__init__(iter(()), steps_per_epoch, class_weight)
+        super().__init__(iter(()), steps_per_epoch, class_weight, pad)
         self.dataset = dataset
         self.shuffle = shuffle
         self._order = None  # the current pass over the batches
@@ -298,7 +300,7 @@ class PyDatasetIterator(GeneratorIterator):
             self.batch_size = self.peek().num_samples
         step = 0
         for item in self.items():
-            yield make_batch(*self._adapt(item), self.batch_size)
+            yield make_batch(*self._adapt(item), self.batch_size, self.pad)
             step += 1
         # As in Keras, a pass shorter than `steps_per_epoch` ends the epoch
         # early (with a warning) and the next epoch starts a new pass.
@@ -318,12 +320,15 @@ def host_iterator(
     steps_per_epoch: int | None = None,
     class_weight: dict | None = None,
     shuffle: bool = False,
+    pad: bool = True,
 ) -> GeneratorIterator:
     """The iterator over a generator's or a `PyDataset`'s batches.
 
     `shuffle` applies to a `PyDataset` only (a generator decides its own
-    order).
+    order); `pad` as `GeneratorIterator`.
     """
     if isinstance(source, PyDataset):
-        return PyDatasetIterator(source, steps_per_epoch, class_weight, shuffle)
-    return GeneratorIterator(source, steps_per_epoch, class_weight)
+        return PyDatasetIterator(
+            source, steps_per_epoch, class_weight, shuffle, pad
+        )
+    return GeneratorIterator(source, steps_per_epoch, class_weight, pad)
