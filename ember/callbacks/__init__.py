@@ -2,6 +2,7 @@
 
 from ember.callbacks.backup_and_restore import BackupAndRestore
 from ember.callbacks.callback import Callback
+from ember.callbacks.callback import ResumePoint
 from ember.callbacks.callback import overrides_batch_hooks
 from ember.callbacks.callback_list import CallbackList
 from ember.callbacks.csv_logger import CSVLogger

@@ -10,6 +10,7 @@ import numpy as np
 from ember.callbacks._save_freq import StepCounter
 from ember.callbacks._save_freq import check_save_freq
 from ember.callbacks.callback import Callback
+from ember.callbacks.callback import ResumePoint
 from ember.core.atomic import atomic_write
 
 _WEIGHTS = "latest.weights.h5"
@@ -80,6 +81,7 @@ class BackupAndRestore(Callback):
 
     # -- hooks ---------------------------------------------------------------
     def on_train_begin(self, logs=None):
+        self.resume_point = None
         previous = self._path(_METADATA + ".bkp")
         if not (self.double_checkpoint and os.path.exists(previous)):
             self._restore()
@@ -169,11 +171,13 @@ class BackupAndRestore(Callback):
             )
         self.model.load_weights(weights)
         _restore_seed_states(self.model, metadata.get("seed_states"))
-        self.model._initial_epoch = int(metadata["epoch"])
-        self.model._initial_step = int(metadata.get("steps_done", 0))
+        self.resume_point = ResumePoint(
+            int(metadata["epoch"]),
+            int(metadata.get("steps_done", 0)),
+            metadata.get("data_seed"),
+        )
         if self._steps is not None:
-            self._steps.done = self.model._initial_step
-        self.model._resume_data_seed = metadata.get("data_seed")
+            self._steps.done = self.resume_point.step
 
 
 def _seed_states(model) -> list:

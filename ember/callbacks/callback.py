@@ -1,4 +1,6 @@
-"""The base `Callback` class and the `overrides_batch_hooks` helper."""
+"""The base `Callback` class, `ResumePoint` and `overrides_batch_hooks`."""
+
+from typing import NamedTuple
 
 BATCH_HOOKS = (
     "on_batch_begin",
@@ -12,6 +14,21 @@ BATCH_HOOKS = (
 )
 
 
+class ResumePoint(NamedTuple):
+    """Where an interrupted `fit` resumes (see `Callback.resume_point`).
+
+    Attributes:
+        epoch: the epoch to start at.
+        step: the steps of that epoch already done (skipped).
+        data_seed: the shuffle seed of the interrupted fit (its epochs'
+            batches), or None to keep the new fit's.
+    """
+
+    epoch: int
+    step: int = 0
+    data_seed: int | None = None
+
+
 class Callback:
     """Base class for callbacks: subclass it and override the hooks you need.
 
@@ -23,9 +40,13 @@ class Callback:
             batch hooks are fine with being called once per compiled chunk of
             steps (with the index of the chunk's last step) rather than once
             per step; `overrides_batch_hooks` then ignores them.
+        resume_point: None, or a `ResumePoint` that the callback sets in
+            `on_train_begin` (`BackupAndRestore` does) to make `fit` start
+            there instead of at `initial_epoch`. It applies to that fit.
     """
 
     chunked_batch_hooks = False
+    resume_point: ResumePoint | None = None
 
     def __init__(self):
         self.params = None

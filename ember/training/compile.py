@@ -40,8 +40,9 @@ class Compiled:
         optimizer: a name, an `Optimizer` or an optax transformation.
         loss, loss_weights: as `compile` (see `CompileLoss`).
         metrics, weighted_metrics: as `compile` (see `CompileMetrics`).
-        steps_per_execution: a positive int or `"auto"`.
         run_eagerly: run the steps without `jax.jit`.
+        steps_per_execution: a positive int or `"auto"`.
+        jit_compile: `"auto"`, True, or False (the same as `run_eagerly`).
     """
 
     def __init__(
@@ -51,8 +52,9 @@ class Compiled:
         loss_weights: Any = None,
         metrics: Any = None,
         weighted_metrics: Any = None,
-        steps_per_execution: Any = "auto",
         run_eagerly: bool = False,
+        steps_per_execution: Any = "auto",
+        jit_compile: Any = "auto",
     ):
         if not (
             steps_per_execution == "auto"
@@ -73,7 +75,19 @@ class Compiled:
             else None
         )
         self.steps_per_execution = steps_per_execution
-        self.run_eagerly = run_eagerly
+        self.run_eagerly = bool(run_eagerly) or jit_compile is False
+        # The arguments, for `get_compile_config`: the resolved optimizer,
+        # as Keras records it ("adam" is saved as Adam's full config).
+        self.arguments = {
+            "optimizer": self.optimizer,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+            "run_eagerly": bool(run_eagerly),
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
         self.outputs: Outputs | None = None
         # Input signature -> (Outputs, prediction shapes), for `prepare`.
         self.spec_cache: dict = {}

@@ -13,22 +13,20 @@ from typing import Any
 import numpy as np
 
 
-def _value(value: Any, index: int | None) -> Any:
+def _value(value: Any) -> Any:
     array = np.asarray(value)
-    if index is not None:
-        array = array[index]
     # A vector (F1Score per class, Precision at several thresholds) stays
     # an array, as Keras gives it.
     return float(array) if array.ndim == 0 else array
 
 
-def pythonify_logs(logs: dict, index: int | None = None) -> dict:
-    """`logs` flattened into `{name: float}`.
+def pythonify_logs(logs: dict) -> dict:
+    """`logs` flattened into `{name: float}`: the one conversion of a
+    step's logs, done as they leave the compiled execution (callbacks,
+    History and the return values all receive these).
 
     Args:
         logs: a dict of (nested dicts of) arrays.
-        index: when given, each array holds one value per step, and the
-            value of step `index` is read.
 
     Returns:
         A flat dict, keys in sorted order (nested keys where their
@@ -38,7 +36,16 @@ def pythonify_logs(logs: dict, index: int | None = None) -> dict:
     for key in sorted(logs):
         value = logs[key]
         if isinstance(value, dict):
-            result.update(pythonify_logs(value, index))
+            result.update(pythonify_logs(value))
         else:
-            result[key] = _value(value, index)
+            result[key] = _value(value)
     return result
+
+
+def flatten_logs(model, logs: dict, return_dict: bool):
+    """`logs` as returned by `evaluate` and `*_on_batch`: the dict, or a
+    list in Keras' order (a single value when there is one)."""
+    if return_dict:
+        return logs
+    values = model._compiled.ordered(logs)
+    return values[0] if len(values) == 1 else values

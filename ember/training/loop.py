@@ -1,36 +1,175 @@
-"""The host loops of `fit` and `evaluate`.
+"""The host loops of `fit` and `evaluate`, and the compiled functions
+they run.
 
-Reads top to bottom: validate the data (before any state changes), build
-what is missing, put in-memory data on the device once, run compiled
-executions epoch by epoch (`epoch.run_epoch`), call the callbacks,
-validate, return History.
+`fit` reads top to bottom: validate the data (before any state changes),
+build what is missing, make the data source (`make_source`: in-memory data
+goes to the device once), run compiled executions epoch by epoch
+(`run_epoch`), call the callbacks, validate, return History.
 
-In-memory data (`DeviceFeed`) is shuffled and batched on the device by
-index; a Python generator (`GeneratorIterator`) is batched on the host and
-sent chunk by chunk. A generator without `steps_per_epoch` runs each epoch
-until it is exhausted, so an infinite one needs `steps_per_epoch`.
+The compiled chunk functions are made once per `compile` and kept in the
+model's `Compiled` object (`chunk_function`); `step_function` adapts the
+model's steps to them. A generator without `steps_per_epoch` runs each
+epoch until it is exhausted, so an infinite one needs `steps_per_epoch`.
 """
 
 import random as python_random
+import time
 import warnings
 from typing import Any
 
+import jax
+
 from ember.callbacks import CallbackList
+from ember.callbacks import ResumePoint
 from ember.callbacks import TerminateOnNaN
 from ember.callbacks import overrides_batch_hooks
 from ember.callbacks.callback import TEST_BATCH_HOOKS
-from ember.training import epoch as epoch_lib
+from ember.core.state_scope import StateScope
+from ember.training import compiled as chunk_lib
 from ember.training import prepare
-from ember.training.data import ArrayIterator
-from ember.training.data import DeviceFeed
+from ember.training import state as state_lib
+from ember.training import steps
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
-from ember.training.data import fits_on_device
-from ember.training.data import host_iterator
 from ember.training.data import is_batch_source
+from ember.training.data import make_source
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
+from ember.training.logs import flatten_logs
+from ember.training.logs import pythonify_logs
 from ember.training.steps import uses_ember_steps
+
+
+def step_function(model, kind: str):
+    """`(state, batch) -> (logs, state)` over the four-list state of the
+    executions: the model's `"train"` or `"test"` step.
+
+    ember's own steps also take the batch's padding mask. A model's own
+    steps get `batch.data` alone (Keras' signature; their batches are never
+    padded), inside a state scope so that what they assign statefully
+    (a compiled loss's trackers) is dropped instead of leaking a traced
+    value into a variable. Keras' JAX `test_step` takes and returns three
+    lists, `(trainable, non_trainable, metrics)`; the optimizer's values
+    pass around it.
+    """
+    own = steps.uses_ember_steps(model)
+
+    def run(method, default, state, batch):
+        if own:
+            return default(model, state, batch.data, batch.mask)
+        with StateScope():
+            return method(state, batch.data)
+
+    if kind == "train":
+        return lambda state, batch: run(
+            model.train_step, steps.train_step, state, batch
+        )
+
+    def test(state, batch):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        logs, (trainable, non_trainable, metric_values) = run(
+            model.test_step,
+            steps.test_step,
+            (trainable, non_trainable, metric_values),
+            batch,
+        )
+        return logs, (trainable, non_trainable, optimizer_values, metric_values)
+
+    return test
+
+
+def chunk_function(model, kind: str):
+    """The model's compiled chunk function of `kind`, made once per compile.
+
+    `"train"` and `"test"` run the model's steps; `"train_keeping"` is the
+    train function without buffer donation, so that the state from before
+    an execution survives it (`TerminateOnNaN`'s rollback): an outer
+    `jax.jit` makes the inner one's donation a no-op.
+    """
+    compiled = model._compiled
+    if kind not in compiled.functions:
+        eager = compiled.run_eagerly
+        step = step_function(model, "test" if kind == "test" else "train")
+        if kind == "train_keeping":
+            inner = chunk_lib.make_chunk_function(
+                step, jit_compile=not eager, track_bad=True
+            )
+            function = (
+                inner if eager else jax.jit(inner, static_argnames="unroll")
+            )
+        else:
+            function = chunk_lib.make_chunk_function(step, not eager)
+        compiled.functions[kind] = function
+    return compiled.functions[kind]
+
+
+def _rollback(function, previous, chunk, good_steps: int, unroll: int):
+    """Re-runs the first `good_steps` steps of `chunk` from `previous`:
+    the state just before the step whose loss became non-finite."""
+    if good_steps == 0:
+        return previous
+    replay = jax.device_put(chunk.truncated(good_steps))
+    _, state = function(previous, replay, unroll=unroll)
+    return state
+
+
+def run_epoch(
+    model,
+    function,
+    chunks,
+    callbacks,
+    hook: str,
+    state: tuple,
+    unroll: int = 0,
+    sizer: chunk_lib.StepSizer | None = None,
+    rollback: bool = False,
+    first_step: int = 0,
+) -> dict:
+    """Runs `function` over `chunks` (one epoch); returns the last logs.
+
+    Args:
+        function: a compiled chunk function.
+        chunks: an iterable of `Chunk`s or `DeviceChunk`s; a lazy one may
+            consult `sizer` between executions.
+        callbacks: a `CallbackList`; `on_{hook}_batch_begin/end` are
+            called once per execution with its first and last step.
+        state: `(variable groups, their values)` at the epoch's start
+            (`ember.training.state`); the values are written back into the
+            variables after each execution.
+        unroll: passed to `function` (see `compiled.make_chunk_function`).
+        sizer: told each execution's wall time.
+        rollback: with a non-donating `function`, an execution whose loss
+            becomes non-finite is undone back to the last finite step and
+            the epoch stops there (`TerminateOnNaN`).
+        first_step: the index of the first step in `chunks` (a resumed
+            epoch starts past the steps already done).
+    """
+    groups, state = state
+    logs, step = {}, first_step
+    for chunk in chunks:
+        getattr(callbacks, f"on_{hook}_batch_begin")(step)
+        num_steps = int(chunk.num_steps)
+        previous = state
+        started = time.perf_counter()
+        out, state = function(state, jax.device_put(chunk), unroll=unroll)
+        out = jax.device_get(out)
+        if sizer is not None:
+            sizer.record(num_steps, time.perf_counter() - started)
+        bad = int(out.first_bad) if rollback else -1
+        if bad >= 0:
+            state = _rollback(function, previous, chunk, bad, unroll)
+            state_lib.assign_state(state, groups)
+            model.stop_training = True
+            logs = pythonify_logs(out.logs)
+            getattr(callbacks, f"on_{hook}_batch_end")(step + bad, logs)
+            break
+        state_lib.assign_state(state, groups)
+        step += num_steps
+        logs = pythonify_logs(out.logs)
+        getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
+        if hook == "train" and model.stop_training:
+            break
+    return logs
 
 
 class _Runner:
@@ -42,8 +181,8 @@ class _Runner:
 
     def __init__(self, model, kind: str, source, callbacks=()):
         self.model = model
-        self.function = epoch_lib.chunk_function(model, kind)
-        self.step_fn = epoch_lib.step_function(
+        self.function = chunk_function(model, kind)
+        self.step_fn = step_function(
             model, "test" if kind == "test" else "train"
         )
         self.source = source
@@ -52,46 +191,30 @@ class _Runner:
 
     def run(self, epoch: int, callback_list, hook: str, rollback=False, skip=0):
         model = self.model
+        groups = state_lib.variable_groups(model)
+        state = state_lib.fresh_state(groups, model)
         if self._plan is None:
-            groups = epoch_lib.variable_groups(model)
-            self._plan = epoch_lib.plan_executions(
+            self._plan = chunk_lib.plan_executions(
                 model,
                 self.function,
                 self.step_fn,
                 self.callbacks,
-                epoch_lib.fresh_state(groups, model),
+                state,
                 self.source,
             )
         unroll, sizer = self._plan
-        if isinstance(self.source, DeviceFeed):
-            chunks = self.source.chunks(epoch, sizer, skip)
-        elif isinstance(self.source, ArrayIterator):
-            chunks = self.source.chunks(epoch, sizer.fixed, skip)
-        else:
-            chunks = self.source.chunks(epoch, sizer.fixed)
-            skip = 0
-        return epoch_lib.run_epoch(
+        return run_epoch(
             model,
             self.function,
-            chunks,
+            self.source.chunks(epoch, sizer, skip),
             callback_list,
             hook,
+            (groups, state),
             unroll=unroll,
             sizer=sizer,
             rollback=rollback,
             first_step=skip,
         )
-
-
-def _array_source(model, data, batch_size, **kwargs):
-    """A `DeviceFeed`, or host batches when `data` is too big for the
-    device or when a model with its own steps needs a last partial batch
-    at its real size (the device path pads it)."""
-    pad = uses_ember_steps(model)
-    whole = data.num_samples % check_batch_size(batch_size) == 0
-    if fits_on_device(data) and (pad or whole):
-        return DeviceFeed(data, batch_size, **kwargs)
-    return ArrayIterator(data, batch_size, pad=pad, **kwargs)
 
 
 def _check_generator_arguments(y, sample_weight, validation_split=0.0):
@@ -113,32 +236,26 @@ def _check_generator_arguments(y, sample_weight, validation_split=0.0):
         )
 
 
-def _shuffle_owner(source) -> ArrayIterator | None:
-    """The `ArrayIterator` whose `seed` orders `source`'s epochs."""
-    source = getattr(source, "iterator", source)
-    return source if isinstance(source, ArrayIterator) else None
+def _resume_point(model, callbacks, initial_epoch: int, source) -> tuple:
+    """`(epoch, steps done in it)` to start from, after `on_train_begin`.
 
-
-def _resume_point(model, initial_epoch: int, source) -> tuple[int, int]:
-    """`(epoch, steps done in it)` to start from, as left on the model by a
-    callback's `on_train_begin` (`BackupAndRestore`).
-
-    `model._initial_epoch` is Keras' attribute for this; ember adds
-    `_initial_step` (steps of that epoch already done, skipped for array
-    data) and `_resume_data_seed` (the shuffle seed of the interrupted
-    fit). All three are cleared: they apply to this fit only.
+    The last callback's `resume_point` (`BackupAndRestore` sets one), whose
+    data seed then orders the epochs; else `model._initial_epoch` (Keras'
+    attribute for this, which a Keras callback may set; cleared, as it
+    applies to one fit); else `initial_epoch`.
     """
-    epoch = model._initial_epoch
-    step = model._initial_step or 0
-    seed = model._resume_data_seed
-    model._initial_epoch = model._initial_step = None
-    model._resume_data_seed = None
-    owner = _shuffle_owner(source)
-    if seed is not None and owner is not None:
-        owner.seed = int(seed)
-    if epoch is None:
+    points = [getattr(c, "resume_point", None) for c in callbacks]
+    points = [p for p in points if p is not None]
+    point = points[-1] if points else None
+    if point is None and model._initial_epoch is not None:
+        point = ResumePoint(int(model._initial_epoch))
+    model._initial_epoch = None
+    if point is not None and point.data_seed is not None:
+        if source.seed is not None:
+            source.seed = int(point.data_seed)
+    if point is None:
         return initial_epoch, 0
-    epoch, step = int(epoch), int(step)
+    epoch, step = int(point.epoch), int(point.step)
     if source.num_steps and step >= source.num_steps:
         return epoch + 1, 0  # Saved after the epoch's last step.
     return epoch, step
@@ -164,8 +281,8 @@ def _ran_out(source) -> bool:
     Keras' warning is given either way; a `PyDataset` whose pass ended
     before `steps_per_epoch` goes on with the next epoch, as in Keras.
     """
-    stop = getattr(source, "ran_out", False)
-    if stop or getattr(source, "cut_short", False):
+    stop = source.ran_out
+    if stop or source.cut_short:
         warnings.warn(_RAN_OUT, stacklevel=3)
     return stop
 
@@ -184,8 +301,10 @@ def _validation_source(model, validation_data, validation_steps):
     if validation_data is None:
         return None, None
     if is_batch_source(validation_data):
-        source = host_iterator(
-            validation_data, validation_steps, pad=uses_ember_steps(model)
+        source = make_source(
+            validation_data,
+            steps_per_epoch=validation_steps,
+            pad=uses_ember_steps(model),
         )
         return source, source.peek()
     return None, adapt(*unpack_validation_data(validation_data))
@@ -216,8 +335,12 @@ def fit(
     source = None
     if is_batch_source(x):
         _check_generator_arguments(y, sample_weight, validation_split)
-        source = host_iterator(
-            x, steps_per_epoch, class_weight, shuffle, uses_ember_steps(model)
+        source = make_source(
+            x,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
+            pad=uses_ember_steps(model),
         )
         data = source.peek()
     else:
@@ -239,20 +362,20 @@ def fit(
     )
 
     if source is None:
-        source = _array_source(
-            model,
+        source = make_source(
             data,
             batch_size,
+            steps_per_epoch=steps_per_epoch,
             shuffle=shuffle,
             seed=python_random.randint(0, 2**31 - 1),
-            steps_per_epoch=steps_per_epoch,
+            pad=uses_ember_steps(model),
         )
     if val_data is not None and val_source is None:
-        val_source = _array_source(
-            model,
+        val_source = make_source(
             val_data,
             validation_batch_size or batch_size,
             steps_per_epoch=validation_steps,
+            pad=uses_ember_steps(model),
         )
     user_callbacks = list(callbacks or [])
     callback_list = CallbackList(
@@ -278,11 +401,12 @@ def fit(
         ]
         validation = _Runner(model, "test", val_source, val_callbacks)
     model.stop_training = False
-    owner = _shuffle_owner(source)
-    model._fit_data_seed = owner.seed if owner is not None else None
     logs = train_logs = {}
     callback_list.on_train_begin()
-    initial_epoch, skip = _resume_point(model, initial_epoch, source)
+    initial_epoch, skip = _resume_point(
+        model, callback_list.callbacks, initial_epoch, source
+    )
+    model._fit_data_seed = source.seed
     try:
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
@@ -315,12 +439,10 @@ def fit(
 
 
 def _evaluate(runner: _Runner, callback_list) -> dict:
-    restart = getattr(runner.source, "restart", None)
-    if restart is not None:  # Keras resets its iterator for each run.
-        restart()
+    runner.source.restart()  # Keras resets its iterator for each run.
     callback_list.on_test_begin()
     logs = runner.run(0, callback_list, "test")
-    if getattr(runner.source, "cut_short", False):
+    if runner.source.cut_short:
         warnings.warn(_RAN_OUT, stacklevel=3)  # Keras warns here too
     callback_list.on_test_end(logs)
     return logs
@@ -342,7 +464,9 @@ def evaluate(
     batch_size = check_batch_size(batch_size)
     if is_batch_source(x):
         _check_generator_arguments(y, sample_weight)
-        source = host_iterator(x, steps, pad=uses_ember_steps(model))
+        source = make_source(
+            x, steps_per_epoch=steps, pad=uses_ember_steps(model)
+        )
         data = source.peek()
     else:
         data = adapt(x, y, sample_weight)
@@ -354,7 +478,9 @@ def evaluate(
         what="evaluate",
     )
     if source is None:
-        source = _array_source(model, data, batch_size, steps_per_epoch=steps)
+        source = make_source(
+            data, batch_size, steps_per_epoch=steps, pad=uses_ember_steps(model)
+        )
     callbacks = list(callbacks or [])
     callback_list = CallbackList(
         callbacks,
@@ -366,4 +492,4 @@ def evaluate(
     )
     runner = _Runner(model, "test", source, callbacks)
     logs = _evaluate(runner, callback_list)
-    return epoch_lib.flatten_logs(model, logs, return_dict)
+    return flatten_logs(model, logs, return_dict)

@@ -4,11 +4,14 @@ from typing import Any
 
 import jax
 
-from ember.training import epoch
 from ember.training import prepare
+from ember.training import state as state_lib
 from ember.training.data import adapt
 from ember.training.data import make_batch
 from ember.training.data import stack_chunks
+from ember.training.logs import flatten_logs
+from ember.training.logs import pythonify_logs
+from ember.training.loop import chunk_function
 
 
 def _one_batch_chunk(data):
@@ -20,12 +23,12 @@ def _one_batch_chunk(data):
 def _run_one_batch(model, function, data) -> dict:
     """Runs one step on `data` with freshly reset metrics (as Keras'
     `*_on_batch` do), writes the state back and returns the step's logs."""
-    groups = epoch.variable_groups(model)
-    state = epoch.fresh_state(groups, model)
+    groups = state_lib.variable_groups(model)
+    state = state_lib.fresh_state(groups, model)
     chunk = _one_batch_chunk(data)
     chunk_logs, state = function(state, jax.device_put(chunk))
-    epoch.assign_state(state, groups)
-    return epoch.logs_at(model, jax.device_get(chunk_logs), 0)
+    state_lib.assign_state(state, groups)
+    return pythonify_logs(jax.device_get(chunk_logs).logs)
 
 
 def train_on_batch(
@@ -40,8 +43,8 @@ def train_on_batch(
     prepare.check_compiled(model, "train_on_batch")
     data = adapt(x, y, sample_weight, class_weight)
     prepare.prepare(model, data, what="train_on_batch")
-    logs = _run_one_batch(model, epoch.chunk_function(model, "train"), data)
-    return epoch.flatten_logs(model, logs, return_dict)
+    logs = _run_one_batch(model, chunk_function(model, "train"), data)
+    return flatten_logs(model, logs, return_dict)
 
 
 def test_on_batch(
@@ -55,5 +58,5 @@ def test_on_batch(
     prepare.check_compiled(model, "test_on_batch")
     data = adapt(x, y, sample_weight)
     prepare.prepare(model, data, what="test_on_batch")
-    logs = _run_one_batch(model, epoch.chunk_function(model, "test"), data)
-    return epoch.flatten_logs(model, logs, return_dict)
+    logs = _run_one_batch(model, chunk_function(model, "test"), data)
+    return flatten_logs(model, logs, return_dict)

@@ -24,13 +24,12 @@ class Trainer:
     # Keras' JAX trainer does); `losses` returns them then.
     _losses_override = None
 
-    # Where the next `fit` starts, set by a callback in `on_train_begin`
-    # (`BackupAndRestore`) and cleared by that fit; see `loop.fit`.
+    # Keras' attribute for the epoch the next `fit` starts at, which a
+    # Keras callback may set in `on_train_begin` (ember's callbacks set a
+    # `resume_point`); cleared by that fit.
     _initial_epoch = None
-    _initial_step = None
-    _resume_data_seed = None
-    # The shuffle seed of the running fit (None for generators/no shuffle
-    # source), for callbacks that record it.
+    # The shuffle seed of the running fit (None for generators), set once
+    # the fit has resumed, for callbacks that record it (BackupAndRestore).
     _fit_data_seed = None
 
     def compile(
@@ -75,22 +74,11 @@ class Trainer:
             loss_weights,
             metrics,
             weighted_metrics,
-            steps_per_execution=steps_per_execution,
-            run_eagerly=bool(run_eagerly) or jit_compile is False,
+            run_eagerly,
+            steps_per_execution,
+            jit_compile,
         )
         self.stop_training = False
-        self._compile_args = {
-            # The resolved optimizer, as Keras records it ("adam" is saved
-            # as Adam's full config).
-            "optimizer": self.optimizer,
-            "loss": loss,
-            "loss_weights": loss_weights,
-            "metrics": metrics,
-            "weighted_metrics": weighted_metrics,
-            "run_eagerly": bool(run_eagerly),
-            "steps_per_execution": steps_per_execution,
-            "jit_compile": jit_compile,
-        }
         self.compiled = True
 
     @property
@@ -132,7 +120,7 @@ class Trainer:
                 stacklevel=2,
             )
             return {}
-        config = dict(self._compile_args)
+        config = dict(self._compiled.arguments)
         if config["steps_per_execution"] == "auto":
             config["steps_per_execution"] = 1
         if config["jit_compile"] == "auto":

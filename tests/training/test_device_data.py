@@ -9,11 +9,13 @@ import pytest
 
 import ember
 from ember import layers
-from ember.training import epoch as epoch_lib
-from ember.training import loop
+from ember.training import compiled as chunk_lib
+from ember.training import loop as loop_lib
+from ember.training import state as state_lib
 from ember.training.data import ArrayIterator
 from ember.training.data import DeviceFeed
 from ember.training.data import adapt
+from ember.training.data import source as source_lib
 
 
 def _mlp(optimizer="sgd", seed=0, **compile_kwargs):
@@ -99,7 +101,7 @@ def test_shuffled_weighted_fit_equals_a_hand_written_jax_loop():
             super().__init__(*args, **kwargs)
             feeds.append(self)
 
-    original, loop.DeviceFeed = loop.DeviceFeed, Feed
+    original, source_lib.DeviceFeed = source_lib.DeviceFeed, Feed
     try:
         model.fit(
             x,
@@ -111,7 +113,7 @@ def test_shuffled_weighted_fit_equals_a_hand_written_jax_loop():
             verbose=0,
         )
     finally:
-        loop.DeviceFeed = original
+        source_lib.DeviceFeed = original
     assert len(feeds) == 1
     for variable, expected in zip(
         model.trainable_variables, params, strict=True
@@ -145,8 +147,8 @@ def test_both_execution_kinds_give_the_same_weights(steps_per_execution):
     results = []
     for straight in (False, True):
         model = _mlp("adam", seed=4, steps_per_execution=steps_per_execution)
-        function = epoch_lib.chunk_function(model, "train")
-        epoch_lib._LEARNED[function] = {"straight": straight}
+        function = loop_lib.chunk_function(model, "train")
+        chunk_lib._LEARNED[function] = {"straight": straight}
         model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
         assert int(model.optimizer.iterations.numpy()) == 14
         results.append(_weights(model))
@@ -161,7 +163,7 @@ def test_convolutions_on_cpu_run_straight_and_never_recompile():
     model = _conv()
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     function = model._compiled.functions["train"]
-    learned = epoch_lib._LEARNED[function]
+    learned = chunk_lib._LEARNED[function]
     assert learned["straight"] is (jax.default_backend() == "cpu")
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     assert function._cache_size() == 1
@@ -200,39 +202,41 @@ def test_auto_runs_every_step_alone_only_for_per_batch_hooks():
 def test_straight_k_is_capped_by_the_epoch_length():
     x, y = _data(12)
     model = _mlp("adam")
-    function = epoch_lib.chunk_function(model, "train")
-    epoch_lib._LEARNED[function] = {"straight": True, ("k", 4): 16}
+    function = loop_lib.chunk_function(model, "train")
+    chunk_lib._LEARNED[function] = {"straight": True, ("k", 4): 16}
     model.fit(x, y, batch_size=4, epochs=1, verbose=0)
     feed = DeviceFeed(adapt(x, y), 4)
-    state = epoch_lib.fresh_state(epoch_lib.variable_groups(model), model)
-    unroll, sizer = epoch_lib.plan_executions(
+    state = state_lib.fresh_state(state_lib.variable_groups(model), model)
+    unroll, sizer = chunk_lib.plan_executions(
         model, function, model.train_step, [], state, feed
     )
     assert unroll == sizer.fixed == 3
-    unroll, sizer = epoch_lib.plan_executions(
+    unroll, sizer = chunk_lib.plan_executions(
         model, function, model.train_step, [_PerBatch()], state, feed
     )
     assert unroll == sizer.fixed == 1
 
 
 def test_the_sizer_targets_the_execution_time():
-    learned = {"seconds": epoch_lib.TARGET_SECONDS / 100, "steps": 50}
-    sizer = epoch_lib.StepSizer(None, learned)
+    learned = {"seconds": chunk_lib.TARGET_SECONDS / 100, "steps": 50}
+    sizer = chunk_lib.StepSizer(None, learned)
     assert sizer(10_000) == 100
     assert sizer(30) == 30  # at most what is left of the epoch
-    sizer.record(100, epoch_lib.TARGET_SECONDS * 2)  # twice too slow
+    sizer.record(100, chunk_lib.TARGET_SECONDS * 2)  # twice too slow
     assert sizer(10_000) == 50
-    fresh = epoch_lib.StepSizer(None, {})
+    fresh = chunk_lib.StepSizer(None, {})
     assert fresh(500) == 1  # the first execution compiles: time one step
     fresh.record(1, 1e-6)
-    assert fresh(10_000) == epoch_lib._MAX_GROWTH
+    assert fresh(10_000) == chunk_lib._MAX_GROWTH
 
 
 def test_data_too_big_for_the_device_is_batched_on_the_host(monkeypatch):
     x, y = _data(44)
     results = []
     for fits in (True, False):
-        monkeypatch.setattr(loop, "fits_on_device", lambda data, f=fits: f)
+        monkeypatch.setattr(
+            source_lib, "fits_on_device", lambda data, f=fits: f
+        )
         model = _mlp("adam", seed=2)
         history = model.fit(
             x,
@@ -254,16 +258,16 @@ def test_data_too_big_for_the_device_is_batched_on_the_host(monkeypatch):
 def test_straight_k_divides_the_epoch_so_no_step_is_masked():
     x, y = _data(56)  # 7 steps of 8
     model = _mlp("adam", steps_per_execution=3)
-    function = epoch_lib.chunk_function(model, "train")
-    epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
+    function = loop_lib.chunk_function(model, "train")
+    chunk_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    state = epoch_lib.fresh_state(epoch_lib.variable_groups(model), model)
+    state = state_lib.fresh_state(state_lib.variable_groups(model), model)
     feed = DeviceFeed(adapt(x, y), 8)
-    plan = epoch_lib.plan_executions
+    plan = chunk_lib.plan_executions
     assert plan(model, function, model.train_step, [], state, feed)[0] == 1
     model.compile("adam", "mse", steps_per_execution="auto")
-    function = epoch_lib.chunk_function(model, "train")
-    epoch_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
+    function = loop_lib.chunk_function(model, "train")
+    chunk_lib._LEARNED[function] = {"straight": True, ("k", 8): 8}
     assert plan(model, function, model.train_step, [], state, feed)[0] == 7
     feed = DeviceFeed(adapt(x[:48], y[:48]), 8)  # 6 steps: K=6
     assert plan(model, function, model.train_step, [], state, feed)[0] == 6
@@ -281,8 +285,8 @@ def test_masked_straight_steps_leave_the_state_untouched():
     results = []
     for straight in (False, True):
         model = _mlp("adam", seed=5, steps_per_execution=3)
-        function = epoch_lib.chunk_function(model, "train")
-        epoch_lib._LEARNED[function] = {"straight": straight}
+        function = loop_lib.chunk_function(model, "train")
+        chunk_lib._LEARNED[function] = {"straight": straight}
         with pytest.warns(UserWarning, match="ran out of data"):
             model.fit(_batches(x, y, 8), verbose=0)  # Keras warns too
         assert int(model.optimizer.iterations.numpy()) == 7
@@ -298,8 +302,8 @@ def test_terminate_on_nan_rolls_back_straight_executions():
     results = []
     for straight in (False, True):
         model = _mlp(ember.optimizers.SGD(1.0), seed=1, steps_per_execution=4)
-        function = epoch_lib.chunk_function(model, "train_keeping")
-        epoch_lib._LEARNED[function] = {"straight": straight}
+        function = loop_lib.chunk_function(model, "train_keeping")
+        chunk_lib._LEARNED[function] = {"straight": straight}
         model.fit(
             x,
             y * 1e17,

@@ -26,3 +26,5 @@ from ember.training.data.iterator import stack_chunks
 from ember.training.data.py_dataset import PyDataset
 from ember.training.data.py_dataset import host_iterator
 from ember.training.data.py_dataset import is_batch_source
+from ember.training.data.source import Source
+from ember.training.data.source import make_source

@@ -13,10 +13,13 @@ from typing import Any
 from typing import NamedTuple
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from ember.training.data.adapters import ArrayData
 from ember.training.data.iterator import ArrayIterator
+from ember.training.data.iterator import Batch
+from ember.training.data.iterator import chunk_steps
 
 # In-memory data larger than this fraction of the device's free memory is
 # batched on the host instead (`fits_on_device`).
@@ -50,6 +53,33 @@ class DeviceChunk(NamedTuple):
     start: Any
     num_steps: Any
 
+    static_steps = None  # Its step count is an argument of the execution.
+
+    @property
+    def batch_key(self) -> int:
+        """What fixes the compiled program's shapes, besides the state."""
+        return int(self.index.shape[-1])
+
+    def batch_at(self, i) -> Batch:
+        """Step `i`'s batch, gathered from the device data (traced)."""
+        row = self.start + i
+        index = jax.lax.dynamic_index_in_dim(self.index, row, 0, False)
+        mask = jax.lax.dynamic_index_in_dim(self.mask, row, 0, False)
+        x, y, weight = jax.tree_util.tree_map(
+            lambda a: jnp.take(a, index, axis=0, mode="clip"), self.data
+        )
+
+        def zero_padding(w):
+            row_mask = mask.reshape(mask.shape + (1,) * (w.ndim - 1))
+            return w * row_mask.astype(w.dtype)
+
+        weight = jax.tree_util.tree_map(zero_padding, weight)
+        return Batch(x, y, weight, mask)
+
+    def truncated(self, num_steps: int) -> "DeviceChunk":
+        """The same chunk running only its first `num_steps` steps."""
+        return self._replace(num_steps=np.int32(num_steps))
+
 
 class DeviceFeed:
     """Serves `DeviceChunk`s over `ArrayData` put on the device once.
@@ -73,6 +103,23 @@ class DeviceFeed:
         self.data = data
         self.arrays = jax.device_put((data.x, data.y, data.sample_weight))
         self._fixed_plan = None
+
+    # The source interface (see `ember.training.data.source`).
+    on_device = True
+    ran_out = False
+    cut_short = False
+
+    def restart(self) -> None:
+        """Nothing to do: every epoch is planned from its index."""
+
+    @property
+    def seed(self) -> int:
+        """The shuffle seed that orders the epochs."""
+        return self.iterator.seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self.iterator.seed = value
 
     @property
     def num_steps(self) -> int:
@@ -102,20 +149,25 @@ class DeviceFeed:
         return DeviceChunk(self.arrays, index, mask, np.int32(0), np.int32(1))
 
     def chunks(
-        self, epoch: int, num_steps: Callable[[int], int], skip: int = 0
+        self,
+        epoch: int,
+        steps_per_chunk: int | Callable[[int], int],
+        skip: int = 0,
     ) -> Iterator[DeviceChunk]:
         """The executions of one epoch.
 
         Args:
             epoch: the epoch (selects the shuffle).
-            num_steps: called before each execution with the number of
-                steps left; returns how many this execution runs.
+            steps_per_chunk: the steps of each execution, or a function
+                called before each with the number of steps left that
+                returns how many this execution runs.
             skip: steps of the epoch already done (a resumed fit).
         """
         index, mask = self.plan(epoch)
         start, total = skip, self.num_steps
         while start < total:
-            count = max(1, min(int(num_steps(total - start)), total - start))
+            left = total - start
+            count = min(chunk_steps(steps_per_chunk, left), left)
             yield DeviceChunk(
                 self.arrays, index, mask, np.int32(start), np.int32(count)
             )

@@ -19,6 +19,7 @@ from ember.training.data.adapters import check_batch_size
 from ember.training.data.adapters import unpack_x_y_sample_weight
 from ember.training.data.iterator import Batch
 from ember.training.data.iterator import Chunk
+from ember.training.data.iterator import chunk_steps
 from ember.training.data.iterator import make_batch
 from ember.training.data.iterator import stack_chunks
 
@@ -74,6 +75,11 @@ class GeneratorIterator:
         # True when the data ran out during the epoch: Keras' warning is
         # given and training goes on with the next epoch.
         self.cut_short = False
+
+    # The source interface (see `ember.training.data.source`): a generator
+    # decides its own order, and its chunks are stacked on the host.
+    seed = None
+    on_device = False
 
     @property
     def num_steps(self) -> int | None:
@@ -174,9 +180,14 @@ class GeneratorIterator:
             or (self.steps_per_epoch is not None and step > 0)
         )
 
-    def chunks(self, epoch: int = 0, steps_per_chunk: int = 1):
-        """The chunks of one epoch (see `stack_chunks`)."""
-        return stack_chunks(self.batches(epoch), steps_per_chunk)
+    def chunks(self, epoch: int = 0, steps_per_chunk=1, skip: int = 0):
+        """The chunks of one epoch (see `stack_chunks`), without its first
+        `skip` batches (already done by a fit that is resumed: they are
+        read from the generator and dropped)."""
+        left = max((self.steps_per_epoch or 1) - skip, 1)
+        k = chunk_steps(steps_per_chunk, left)
+        batches = itertools.islice(self.batches(epoch), skip, None)
+        return stack_chunks(batches, k)
 
     def first_chunk(self) -> Chunk:
         """A one-step chunk of the first batch (to trace or time a step)."""

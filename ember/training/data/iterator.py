@@ -18,6 +18,7 @@ optimizers and counts as an iteration).
 """
 
 import itertools
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
@@ -59,6 +60,36 @@ class Chunk(NamedTuple):
     batch: Batch
     step_mask: np.ndarray
     num_steps: int
+
+    @property
+    def static_steps(self) -> int:
+        """K: the steps its shape holds (an execution runs them all)."""
+        return int(self.step_mask.shape[0])
+
+    @property
+    def batch_key(self) -> tuple:
+        """What fixes the compiled program's shapes, besides the state."""
+        return tuple(self.batch.mask.shape)
+
+    def batch_at(self, i) -> Batch:
+        """Step `i`'s batch (traced; `i` may be traced)."""
+        return jax.tree_util.tree_map(
+            lambda a: jax.lax.dynamic_index_in_dim(a, i, 0, False), self.batch
+        )
+
+    def truncated(self, num_steps: int) -> "Chunk":
+        """The same chunk with only its first `num_steps` steps real."""
+        step_mask = np.array(self.step_mask, copy=True)
+        step_mask[num_steps:] = 0
+        return self._replace(num_steps=np.int32(num_steps), step_mask=step_mask)
+
+
+def chunk_steps(steps_per_chunk: int | Callable[[int], int], left: int) -> int:
+    """The steps of the next chunk: `steps_per_chunk`, or what it returns
+    for the `left` steps of the epoch when it is a function."""
+    if callable(steps_per_chunk):
+        steps_per_chunk = steps_per_chunk(left)
+    return check_batch_size(steps_per_chunk, None, "steps_per_chunk")
 
 
 def _pad_rows(array: np.ndarray, size: int) -> np.ndarray:
@@ -182,6 +213,14 @@ class ArrayIterator:
         self.num_samples = data.num_samples
         self.pad = pad
 
+    # The source interface (see `ember.training.data.source`).
+    on_device = False
+    ran_out = False
+    cut_short = False
+
+    def restart(self) -> None:
+        """Nothing to do: every epoch is planned from its index."""
+
     @property
     def batches_per_pass(self) -> int:
         return -(-self.num_samples // self.batch_size)
@@ -268,11 +307,12 @@ class ArrayIterator:
             rows = jax.tree_util.tree_map(lambda a, i=index: a[i], self.data)
             yield make_batch(*rows, self.batch_size, self.pad)
 
-    def chunks(self, epoch: int = 0, steps_per_chunk: int = 1, skip: int = 0):
+    def chunks(self, epoch: int = 0, steps_per_chunk=1, skip: int = 0):
         """The chunks of one epoch (see `stack_chunks`), without its first
         `skip` batches (already done by a fit that is resumed)."""
         batches = itertools.islice(self.batches(epoch), skip, None)
-        return stack_chunks(batches, steps_per_chunk)
+        k = chunk_steps(steps_per_chunk, self.num_steps - skip)
+        return stack_chunks(batches, k)
 
     def first_chunk(self) -> Chunk:
         """A one-step chunk of the first batch (to trace or time a step)."""
