@@ -29,8 +29,21 @@ def _to_python(value):
     return value
 
 
-def pythonify_logs(logs):
-    """Flattens nested dicts of logs and turns scalars into Python floats."""
+def pythonify_logs(logs) -> dict:
+    """Logs as callbacks receive them: flat, scalars as Python floats.
+
+    A step (the default one, or a user's `train_step` written as the
+    keras.io guides do, `{m.name: m.result() for m in self.metrics}`) may
+    return logs holding nested dicts: the compiled metrics' result is
+    itself a dict. As Keras does, the nested entries are merged into the
+    top level, in place of their parent's key; arrays that are not scalars
+    (F1Score per class) stay arrays.
+
+    This is the one conversion of a step's logs: the training loop hands
+    an execution's logs (fetched from the device, so every dict's keys are
+    sorted, as Keras on JAX gives them) to a batch hook, which converts
+    them and returns them for the epoch's logs and `evaluate`'s values.
+    """
     result = {}
     for key, value in (logs or {}).items():
         if isinstance(value, dict):
@@ -102,55 +115,58 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.set_model(model)
 
-    def _call(self, hook, *args):
+    def _call(self, hook, *args) -> dict:
+        """Calls `hook` of every callback with the converted logs, and
+        returns those logs (the training loop keeps them)."""
         logs = pythonify_logs(args[-1])
         for callback in self.callbacks:
             getattr(callback, hook)(*args[:-1], logs)
+        return logs
 
     def on_batch_begin(self, batch, logs=None):
-        self._call("on_batch_begin", batch, logs)
+        return self._call("on_batch_begin", batch, logs)
 
     def on_batch_end(self, batch, logs=None):
-        self._call("on_batch_end", batch, logs)
+        return self._call("on_batch_end", batch, logs)
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._call("on_epoch_begin", epoch, logs)
+        return self._call("on_epoch_begin", epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._call("on_epoch_end", epoch, logs)
+        return self._call("on_epoch_end", epoch, logs)
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs)
+        return self._call("on_train_batch_begin", batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs)
+        return self._call("on_train_batch_end", batch, logs)
 
     def on_test_batch_begin(self, batch, logs=None):
-        self._call("on_test_batch_begin", batch, logs)
+        return self._call("on_test_batch_begin", batch, logs)
 
     def on_test_batch_end(self, batch, logs=None):
-        self._call("on_test_batch_end", batch, logs)
+        return self._call("on_test_batch_end", batch, logs)
 
     def on_predict_batch_begin(self, batch, logs=None):
-        self._call("on_predict_batch_begin", batch, logs)
+        return self._call("on_predict_batch_begin", batch, logs)
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._call("on_predict_batch_end", batch, logs)
+        return self._call("on_predict_batch_end", batch, logs)
 
     def on_train_begin(self, logs=None):
-        self._call("on_train_begin", logs)
+        return self._call("on_train_begin", logs)
 
     def on_train_end(self, logs=None):
-        self._call("on_train_end", logs)
+        return self._call("on_train_end", logs)
 
     def on_test_begin(self, logs=None):
-        self._call("on_test_begin", logs)
+        return self._call("on_test_begin", logs)
 
     def on_test_end(self, logs=None):
-        self._call("on_test_end", logs)
+        return self._call("on_test_end", logs)
 
     def on_predict_begin(self, logs=None):
-        self._call("on_predict_begin", logs)
+        return self._call("on_predict_begin", logs)
 
     def on_predict_end(self, logs=None):
-        self._call("on_predict_end", logs)
+        return self._call("on_predict_end", logs)

@@ -36,7 +36,6 @@ from ember.training.data import make_source
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
 from ember.training.logs import flatten_logs
-from ember.training.logs import pythonify_logs
 from ember.training.steps import uses_ember_steps
 
 
@@ -160,13 +159,12 @@ def run_epoch(
             state = _rollback(function, previous, chunk, bad, unroll)
             state_lib.assign_state(state, groups)
             model.stop_training = True
-            logs = pythonify_logs(out.logs)
-            getattr(callbacks, f"on_{hook}_batch_end")(step + bad, logs)
+            end = getattr(callbacks, f"on_{hook}_batch_end")
+            logs = end(step + bad, out.logs)
             break
         state_lib.assign_state(state, groups)
         step += num_steps
-        logs = pythonify_logs(out.logs)
-        getattr(callbacks, f"on_{hook}_batch_end")(step - 1, logs)
+        logs = getattr(callbacks, f"on_{hook}_batch_end")(step - 1, out.logs)
         if hook == "train" and model.stop_training:
             break
     return logs

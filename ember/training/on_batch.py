@@ -4,13 +4,13 @@ from typing import Any
 
 import jax
 
+from ember.callbacks.callback_list import pythonify_logs
 from ember.training import prepare
 from ember.training import state as state_lib
 from ember.training.data import adapt
 from ember.training.data import make_batch
 from ember.training.data import stack_chunks
 from ember.training.logs import flatten_logs
-from ember.training.logs import pythonify_logs
 from ember.training.loop import chunk_function
 
 

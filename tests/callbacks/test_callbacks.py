@@ -4,10 +4,12 @@ import types
 import numpy as np
 import pytest
 
+import ember
 from ember.callbacks import Callback
 from ember.callbacks import CallbackList
 from ember.callbacks import History
 from ember.callbacks import ProgbarLogger
+from ember.callbacks import ResumePoint
 from ember.callbacks import TerminateOnNaN
 from ember.callbacks import overrides_batch_hooks
 from ember.callbacks._progbar import Progbar
@@ -429,3 +431,36 @@ def test_train_batch_hooks_do_not_make_validation_step_by_step():
         callbacks=[EveryTrainBatch(), chunked],
     )
     assert chunked.batches == [1]  # one execution of the 2 validation steps
+
+
+class _ResumeOnce(Callback):
+    """Sets a resume point in its first `on_train_begin` only."""
+
+    def __init__(self, point):
+        super().__init__()
+        self.point = point
+        self.starts = []
+
+    def on_train_begin(self, logs=None):
+        self.resume_point, self.point = self.point, None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.starts.append(batch)
+
+
+def test_a_callbacks_resume_point_makes_fit_start_there():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 3)).astype("float32")
+    y = rng.normal(size=(20, 1)).astype("float32")
+    model = ember.Sequential([ember.Input((3,)), ember.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    callback = _ResumeOnce(ResumePoint(epoch=1, step=3))
+    history = model.fit(
+        x, y, batch_size=4, epochs=3, verbose=0, callbacks=[callback]
+    )
+    # Epoch 1 from its fourth step (2 of 5 steps left), then epoch 2.
+    assert history.epoch == [1, 2]
+    assert int(model.optimizer.iterations.numpy()) == 2 + 5
+    assert callback.starts[:2] == [3, 4]
+    # It applies to that fit only.
+    assert model.fit(x, y, batch_size=4, epochs=1, verbose=0).epoch == [0]
