@@ -99,7 +99,7 @@ class SymbolicTensor:
         raise TypeError("len() of a symbolic tensor with unknown first dim.")
 
     def __getitem__(self, index):
-        return symbolic_apply(_getitem, (self, index), {}, name="get_item")
+        return symbolic_apply(get_item, (self, index), {}, name="get_item")
 
     def __neg__(self):
         return symbolic_apply(jnp.negative, (self,), {}, name="negative")
@@ -115,7 +115,8 @@ class SymbolicTensor:
         return symbolic_apply(jnp.transpose, (self,), {}, name="transpose")
 
 
-def _getitem(x, index):
+def get_item(x, index):
+    """`x[index]`, the op `SymbolicTensor.__getitem__` records."""
     return x[index]
 
 
