@@ -14,8 +14,8 @@ from rich.console import Console
 
 from ember.callbacks import CallbackList
 from ember.callbacks import ProgbarLogger
-from ember.callbacks import progbar
 from ember.callbacks import _rich_bar
+from ember.callbacks import progbar
 from ember.callbacks.progbar import Progbar
 
 CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
