@@ -1,7 +1,8 @@
 """The import rules of DESIGN.md, checked on the source.
 
 A package may import only packages below it; siblings never import each
-other; `ember/` never imports keras, tensorflow or torch at module level.
+other; no package imports another package's private modules or names;
+`ember/` never imports keras, tensorflow or torch at module level.
 """
 
 import ast
@@ -63,6 +64,32 @@ def test_packages_import_only_downwards():
             target = name.split(".")[1]
             target_rank = RANK.get(target, LEAF_RANK)
             if target != package and target_rank >= rank:
+                problems.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+                )
+    assert problems == []
+
+
+def _imported_paths(tree: ast.AST):
+    """Each import's dotted path, the imported name included."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                yield node, f"{node.module}.{alias.name}"
+
+
+def test_no_private_import_across_packages():
+    problems = []
+    for path in sorted(ROOT.rglob("*.py")):
+        package = _package(path)
+        for node, name in _imported_paths(ast.parse(path.read_text())):
+            parts = name.split(".")
+            if parts[0] != "ember" or len(parts) < 2 or parts[1] == package:
+                continue
+            if any(p.startswith("_") and not p.startswith("__") for p in parts):
                 problems.append(
                     f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
                 )

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from ember.activations import _functions
-from ember.activations import _other_functions
 from ember.core.family import Family
 from ember.core.family import register
 
@@ -30,18 +29,18 @@ _FAMILY = register(
             _functions.hard_silu,
             _functions.linear,
             _functions.mish,
-            _other_functions.celu,
-            _other_functions.glu,
-            _other_functions.hard_tanh,
-            _other_functions.hard_shrink,
-            _other_functions.soft_shrink,
-            _other_functions.tanh_shrink,
-            _other_functions.threshold,
-            _other_functions.squareplus,
-            _other_functions.sparse_plus,
-            _other_functions.sparse_sigmoid,
-            _other_functions.log_sigmoid,
-            _other_functions.sparsemax,
+            _functions.celu,
+            _functions.glu,
+            _functions.hard_tanh,
+            _functions.hard_shrink,
+            _functions.soft_shrink,
+            _functions.tanh_shrink,
+            _functions.threshold,
+            _functions.squareplus,
+            _functions.sparse_plus,
+            _functions.sparse_sigmoid,
+            _functions.log_sigmoid,
+            _functions.sparsemax,
         ),
         aliases={"swish": _functions.silu, "hard_swish": _functions.hard_silu},
         default=_functions.linear,

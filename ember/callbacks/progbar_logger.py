@@ -2,8 +2,8 @@
 
 import sys
 
-from ember.callbacks._progbar import Progbar
 from ember.callbacks.callback import Callback
+from ember.callbacks.progbar import Progbar
 
 
 class ProgbarLogger(Callback):

@@ -9,10 +9,11 @@ import tempfile
 def _file_mode(filepath: str) -> int:
     if os.path.exists(filepath):
         return os.stat(filepath).st_mode & 0o7777
-    return 0o666 & ~_umask()
+    return 0o666 & ~umask()
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's file mode creation mask, left unchanged."""
     # Linux reports the umask without changing it (os.umask would set it
     # for every thread, for a moment).
     try:
@@ -22,9 +23,9 @@ def _umask() -> int:
                     return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
         pass
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(filepath: str, write) -> None:

@@ -11,8 +11,8 @@ does, without importing `ember.saving`.
 import threading
 from typing import Any
 
-_GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
-_GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
+GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
+GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
 _SCOPE = threading.local()
 
 
@@ -32,7 +32,7 @@ def registered_name(obj: Any) -> str | None:
     True
     """
     try:
-        return _GLOBAL_CUSTOM_NAMES.get(obj)
+        return GLOBAL_CUSTOM_NAMES.get(obj)
     except TypeError:  # Unhashable objects are never registered.
         return None
 
@@ -45,7 +45,7 @@ def lookup(name: Any) -> Any:
     for scope in reversed(scope_stack()):
         if name in scope:
             return scope[name]
-    return _GLOBAL_CUSTOM_OBJECTS.get(name)
+    return GLOBAL_CUSTOM_OBJECTS.get(name)
 
 
 def user_object_config(obj: Any) -> dict:

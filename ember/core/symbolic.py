@@ -7,6 +7,7 @@ records a `Node` linking inputs, operation and outputs. Functional models
 replay those nodes.
 """
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -99,7 +100,7 @@ class SymbolicTensor:
         raise TypeError("len() of a symbolic tensor with unknown first dim.")
 
     def __getitem__(self, index):
-        return symbolic_apply(_getitem, (self, index), {}, name="get_item")
+        return symbolic_apply(get_item, (self, index), {}, name="get_item")
 
     def __neg__(self):
         return symbolic_apply(jnp.negative, (self,), {}, name="negative")
@@ -115,7 +116,8 @@ class SymbolicTensor:
         return symbolic_apply(jnp.transpose, (self,), {}, name="transpose")
 
 
-def _getitem(x, index):
+def get_item(x, index):
+    """`x[index]`, the op `SymbolicTensor.__getitem__` records."""
     return x[index]
 
 
@@ -271,6 +273,30 @@ def symbolic_apply(
 ) -> Any:
     """Records `fn(*args, **kwargs)` on symbolic arguments as a graph node."""
     return FunctionOperation(fn, name=name).symbolic_call(*args, **kwargs)
+
+
+def symbolic_op(fn: Callable) -> Callable:
+    """Wraps an array function so symbolic arguments record a graph node.
+
+    On arrays the function runs as is (eagerly or under a trace). When any
+    argument is a `SymbolicTensor`, the call is recorded as a node of the
+    functional graph and returns symbolic outputs, their spec computed by
+    tracing `fn` itself.
+
+    Example:
+
+    >>> @symbolic_op
+    ... def double(x):
+    ...     return x * 2
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if any_symbolic((args, kwargs)):
+            return symbolic_apply(fn, args, kwargs, name=fn.__name__)
+        return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _to_probe(leaf, size: int):

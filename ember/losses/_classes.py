@@ -15,6 +15,7 @@ import jax
 from ember.losses import _functions as F
 from ember.losses.loss import Loss
 from ember.losses.loss import LossFunctionWrapper
+from ember.losses.loss import match_ranks
 
 _DEFAULT = "sum_over_batch_size"
 
@@ -246,5 +247,5 @@ class SparseCategoricalCrossentropy(_KerasLoss):
     def _call_with_mask(
         self, y_true: Any, y_pred: Any
     ) -> tuple[jax.Array, jax.Array | None]:
-        y_true, y_pred = F.match_ranks(y_true, y_pred)
+        y_true, y_pred = match_ranks(y_true, y_pred)
         return F.sparse_crossentropy_and_mask(y_true, y_pred, **self._fn_kwargs)

@@ -8,7 +8,6 @@ import jax
 import jax.numpy as jnp
 
 from ember.core import config
-from ember.losses._functions import match_ranks
 from ember.ops.core import ArrayLike
 
 REDUCTIONS = (
@@ -19,6 +18,26 @@ REDUCTIONS = (
     "none",
     None,
 )
+
+
+def match_ranks(
+    x1: jax.Array, x2: jax.Array, expand_rank_1: bool = True
+) -> tuple[jax.Array, jax.Array]:
+    """Aligns ranks that differ by one through a trailing axis of size 1.
+
+    The array with the extra trailing 1 is squeezed, except that a rank-1
+    partner is expanded instead when `expand_rank_1` is set. Other shapes are
+    returned unchanged (and left to broadcasting).
+    """
+    if x1.ndim == x2.ndim + 1 and x1.shape[-1] == 1:
+        if x2.ndim == 1 and expand_rank_1:
+            return x1, x2[..., None]
+        return jnp.squeeze(x1, -1), x2
+    if x2.ndim == x1.ndim + 1 and x2.shape[-1] == 1:
+        if x1.ndim == 1 and expand_rank_1:
+            return x1[..., None], x2
+        return x1, jnp.squeeze(x2, -1)
+    return x1, x2
 
 
 def standardize_reduction(reduction: str | None) -> str | None:

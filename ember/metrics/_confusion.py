@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import config
-from ember.losses._functions import match_ranks
+from ember.losses.loss import match_ranks
 
 # The threshold used with `top_k`: every kept prediction is above it, every
 # filtered one (set to NEG_INF) is not.

@@ -9,7 +9,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import losses
-from ember.losses import _functions
+from ember.losses.loss import match_ranks
 from ember.metrics.reduction_metrics import MeanMetricWrapper
 
 
@@ -205,15 +205,16 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         if self.ignore_class is None:
             super().update_state(y_true, y_pred, sample_weight)
             return
-        values, valid = _functions.sparse_crossentropy_and_mask(
+        values = losses.sparse_categorical_crossentropy(
             y_true, y_pred, self.from_logits, self.ignore_class, self.axis
         )
-        weight = valid.astype(self.dtype)
+        # The labels without a class axis of size 1: the shape of `values`.
+        labels = jnp.reshape(jnp.asarray(y_true), values.shape)
+        ignored = jnp.asarray(self.ignore_class).astype(labels.dtype)
+        weight = (labels != ignored).astype(self.dtype)
         if sample_weight is not None:
             sample_weight = jnp.asarray(sample_weight, dtype=self.dtype)
-            weight, sample_weight = _functions.match_ranks(
-                weight, sample_weight
-            )
+            weight, sample_weight = match_ranks(weight, sample_weight)
             if sample_weight.ndim < weight.ndim:
                 extra = (1,) * (weight.ndim - sample_weight.ndim)
                 sample_weight = jnp.reshape(

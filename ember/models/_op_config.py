@@ -21,7 +21,7 @@ import jax.numpy as jnp
 from ember import ops
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import FunctionOperation
-from ember.core.symbolic import _getitem
+from ember.core.symbolic import get_item
 from ember.saving.serialization_lib import deserialize_keras_object
 from ember.saving.serialization_lib import serialize_keras_object
 
@@ -118,7 +118,7 @@ _OPERATOR_FUNCTIONS: dict[str, Callable] = {
     "negative": jnp.negative,
     "absolute": jnp.abs,
     "transpose": jnp.transpose,
-    "get_item": _getitem,
+    "get_item": get_item,
 }
 
 

@@ -6,7 +6,7 @@ from ember import ops
 from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
-from ember.layers import _masking
+from ember.layers import mask_propagation
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -227,10 +227,10 @@ class Functional(Model):
         """
         flat_inputs = self._adjust_input_rank(self._flatten_inputs(inputs))
         if mask is not None:
-            masks = _masking.flatten_masks(mask)
+            masks = mask_propagation.flatten_masks(mask)
             for value, input_mask in zip(flat_inputs, masks, strict=False):
                 if input_mask is not None:
-                    _masking.set_mask(value, input_mask)
+                    mask_propagation.set_mask(value, input_mask)
         values = {
             id(t): v
             for t, v in zip(self._input_tensors, flat_inputs, strict=True)

@@ -3,7 +3,6 @@
 from typing import Any
 
 from ember.core.symbolic import SymbolicTensor
-from ember.layers import _call
 from ember.layers.layer import Layer
 from ember.models.summary import print_summary
 from ember.training.trainer import Trainer
@@ -132,7 +131,7 @@ class Model(Trainer, Layer):
         self.built = True
         try:
             inputs = _symbolic_like(input_shape)
-            _call.compute_spec(self, (inputs,), {})
+            self._trace_call((inputs,), {})
         except Exception:
             self.built = False
             raise

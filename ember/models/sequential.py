@@ -4,7 +4,7 @@ from typing import Any
 
 from ember.core import naming
 from ember.core.symbolic import is_symbolic
-from ember.layers import _masking
+from ember.layers import mask_propagation
 from ember.layers.core.input_layer import InputLayer
 from ember.layers.layer import Layer
 from ember.models import _model_config
@@ -135,7 +135,7 @@ class Sequential(Model):
             # Input needs, as Keras' Sequential does through its graph.
             inputs = self._functional._adjust_input_rank([inputs])[0]
         if mask is not None:
-            _masking.set_mask(inputs, mask)
+            mask_propagation.set_mask(inputs, mask)
         x = inputs
         for layer in self.layers:
             x = layer(x, training=training)

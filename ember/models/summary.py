@@ -81,7 +81,7 @@ def print_summary(
 
     def rows(layer, level: int = 0):
         prefix = "   " * level + "└ " if level else ""
-        kind = _style(escape(_kind(layer)), "color(33)")
+        kind = _style(escape(operation_kind(layer)), "color(33)")
         row = [
             f"{escape(prefix + layer.name)} ({kind})",
             _output_shape(layer),
@@ -178,7 +178,7 @@ def _layer_bounds(layers: list, layer_range) -> tuple[int, int]:
     return min(first), max(last) + 1
 
 
-def _kind(operation) -> str:
+def operation_kind(operation) -> str:
     """The class name shown in the row; ops are named as Keras' op classes
     (`add_1` -> `Add`, `get_item` -> `GetItem`)."""
     if isinstance(operation, FunctionOperation):

@@ -15,8 +15,8 @@ from ember.core import config
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
+from ember.core.symbolic import symbolic_op
 from ember.core.variable import Variable
-from ember.ops._dispatch import symbolic_op
 
 # What ops accept: jax arrays, Variables, numpy arrays, Python numbers and
 # nested lists of them, and (through `symbolic_op`) symbolic tensors.

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import jax
 
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
 from ember.ops.core import _as_float

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from ember.core import config
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops._spatial import IntOrInts
 from ember.ops._spatial import _padding
 from ember.ops._spatial import _tuple

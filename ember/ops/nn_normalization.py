@@ -8,7 +8,7 @@ from jax import lax
 
 from ember.core import config
 from ember.core.dtypes import standardize_dtype
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
 from ember.ops.core import _as_float

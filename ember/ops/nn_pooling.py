@@ -13,7 +13,7 @@ import numpy as np
 from jax import lax
 
 from ember.core import config
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops._spatial import IntOrInts
 from ember.ops._spatial import _padding
 from ember.ops._spatial import _tuple

@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 
 from ember.core import config
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
 from ember.ops.core import _as_float

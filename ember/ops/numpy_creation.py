@@ -11,7 +11,7 @@ import jax.numpy as jnp
 
 from ember.core import config
 from ember.core.dtypes import standardize_dtype
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
 

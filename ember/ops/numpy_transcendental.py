@@ -6,7 +6,7 @@ Integer inputs are computed in `config.floatx()`.
 import jax
 import jax.numpy as jnp
 
-from ember.ops._dispatch import symbolic_op
+from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _as_float
 

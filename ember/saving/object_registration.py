@@ -17,8 +17,8 @@ from typing import Any
 from ember.core import registry
 from ember.core.family import families
 from ember.core.lookup import unknown_identifier_error
-from ember.core.registry import _GLOBAL_CUSTOM_NAMES
-from ember.core.registry import _GLOBAL_CUSTOM_OBJECTS
+from ember.core.registry import GLOBAL_CUSTOM_NAMES
+from ember.core.registry import GLOBAL_CUSTOM_OBJECTS
 from ember.core.registry import scope_stack as _scope_stack
 
 _SAFE_MODE = threading.local()
@@ -62,7 +62,7 @@ def get_custom_objects() -> dict[str, Any]:
     Adding an entry `get_custom_objects()["MyLayer"] = MyLayer` makes the
     class loadable by that name everywhere.
     """
-    return _GLOBAL_CUSTOM_OBJECTS
+    return GLOBAL_CUSTOM_OBJECTS
 
 
 def register_keras_serializable(
@@ -103,8 +103,8 @@ def register_keras_serializable(
                 f"Cannot register {arg.__name__}: classes passed to "
                 "`register_keras_serializable` must define `get_config()`."
             )
-        _GLOBAL_CUSTOM_OBJECTS[registered_name] = arg
-        _GLOBAL_CUSTOM_NAMES[arg] = registered_name
+        GLOBAL_CUSTOM_OBJECTS[registered_name] = arg
+        GLOBAL_CUSTOM_NAMES[arg] = registered_name
         return arg
 
     return decorator
@@ -144,7 +144,7 @@ def get_registered_object(
 
 
 def _all_custom_names() -> list[str]:
-    names = list(_GLOBAL_CUSTOM_OBJECTS)
+    names = list(GLOBAL_CUSTOM_OBJECTS)
     for scope in _scope_stack():
         names.extend(scope)
     return names
@@ -322,7 +322,7 @@ def find_custom_function(config: dict, custom_objects: dict) -> Any:
     # Layers write a registered function under its plain name.
     matches = [
         obj
-        for key, obj in _GLOBAL_CUSTOM_OBJECTS.items()
+        for key, obj in GLOBAL_CUSTOM_OBJECTS.items()
         if key.split(">")[-1] == name and not inspect.isclass(obj)
     ]
     return matches[0] if len(matches) == 1 else None

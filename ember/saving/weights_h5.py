@@ -27,7 +27,6 @@ import numpy as np
 
 from ember.core import naming
 from ember.core.atomic import atomic_write
-from ember.layers import _tracking
 from ember.layers.layer import Layer
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
@@ -139,7 +138,10 @@ def own_variables(obj: Any) -> list:
     """The variables an object stores in its own `vars` group."""
     if not isinstance(obj, Layer):
         return list(obj.variables)
-    return _tracking.saved_variables(obj)
+    # The base class's hook, even where a subclass replaces it.
+    store: dict = {}
+    Layer.save_own_variables(obj, store)
+    return list(store.values())
 
 
 def _overrides(obj: Any, hook: str) -> bool:

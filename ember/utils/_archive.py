@@ -14,7 +14,7 @@ import shutil
 import stat
 import tempfile
 
-from ember.core.atomic import _umask
+from ember.core.atomic import umask
 
 _CHUNK = 1 << 20
 
@@ -166,7 +166,7 @@ def extract_archive(
             _extract_tar(archive_path, staging)
         else:
             _extract_zip(archive_path, staging)
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, 0o777 & ~umask())
         _swap_in(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

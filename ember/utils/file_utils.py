@@ -150,7 +150,7 @@ def _manual_hint(target, extraction_dir, file_hash, algorithm) -> str:
 
 def _stream(response, path: str, algorithm: str, origin: str) -> str:
     """Writes the response body to `path`; returns its digest."""
-    from ember.callbacks._progbar import Progbar
+    from ember.callbacks.progbar import Progbar
 
     length = response.headers.get("Content-Length")
     total = int(length) if length and length.isdigit() else None

@@ -15,7 +15,7 @@ from ember.core.symbolic import FunctionOperation
 from ember.layers.core.input_layer import InputLayer
 from ember.models.functional import Functional
 from ember.models.sequential import Sequential
-from ember.models.summary import _kind
+from ember.models.summary import operation_kind
 from ember.utils import _dot
 
 _RANKDIRS = ("TB", "LR", "BT", "RL")
@@ -354,7 +354,7 @@ def _marker(text: str, color: str) -> str:
 def _class_name(operation) -> str:
     """Keras' class names, ops included (`add` -> `Add`)."""
     if isinstance(operation, FunctionOperation):
-        return _kind(operation)
+        return operation_kind(operation)
     return type(operation).__name__
 
 

@@ -12,7 +12,7 @@ from ember.callbacks import ProgbarLogger
 from ember.callbacks import ResumePoint
 from ember.callbacks import TerminateOnNaN
 from ember.callbacks import overrides_batch_hooks
-from ember.callbacks._progbar import Progbar
+from ember.callbacks.progbar import Progbar
 
 HOOKS_WITH_INDEX = (
     "on_epoch_begin",

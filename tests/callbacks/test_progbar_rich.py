@@ -14,9 +14,9 @@ from rich.console import Console
 
 from ember.callbacks import CallbackList
 from ember.callbacks import ProgbarLogger
-from ember.callbacks import _progbar
 from ember.callbacks import _rich_bar
-from ember.callbacks._progbar import Progbar
+from ember.callbacks import progbar
+from ember.callbacks.progbar import Progbar
 
 CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
 
@@ -76,7 +76,7 @@ def tty(monkeypatch):
 def clock(monkeypatch):
     """A fake `time.perf_counter` for the progress bar, set by hand."""
     now = [100.0]
-    monkeypatch.setattr(_progbar.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(progbar.time, "perf_counter", lambda: now[0])
     return now
 
 

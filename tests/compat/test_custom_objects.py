@@ -104,7 +104,7 @@ def unregistered(monkeypatch):
     """ember forgets MyLayer for the test (Keras still knows it)."""
     monkeypatch.delitem(ember.saving.get_custom_objects(), "MyPkg>MyLayer")
     monkeypatch.delitem(
-        ember.saving.object_registration._GLOBAL_CUSTOM_NAMES, EmberMyLayer
+        ember.saving.object_registration.GLOBAL_CUSTOM_NAMES, EmberMyLayer
     )
 
 

@@ -68,10 +68,10 @@ def test_serialize_builtins_user_classes_and_functions():
 
 
 def test_registered_objects_round_trip_by_registered_name(monkeypatch):
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_OBJECTS, "p>UserClip", UserClip)
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, UserClip, "p>UserClip")
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_OBJECTS, "p>halve", halve)
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, halve, "p>halve")
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_OBJECTS, "p>UserClip", UserClip)
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_NAMES, UserClip, "p>UserClip")
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_OBJECTS, "p>halve", halve)
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_NAMES, halve, "p>halve")
     config = FAMILY.serialize(UserClip(5.0))
     assert config["registered_name"] == "p>UserClip"
     restored = FAMILY.deserialize(config)

@@ -15,12 +15,12 @@ def doubled(x):
 def test_registered_name_is_none_unless_registered(monkeypatch):
     assert registry.registered_name(Halving) is None
     assert registry.registered_name({}) is None  # unhashable: never found
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, Halving, "p>Halving")
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_NAMES, Halving, "p>Halving")
     assert registry.registered_name(Halving) == "p>Halving"
 
 
 def test_lookup_searches_scopes_innermost_first(monkeypatch):
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_OBJECTS, "p>Halving", Halving)
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_OBJECTS, "p>Halving", Halving)
     assert registry.lookup("p>Halving") is Halving
     assert registry.lookup(None) is None
     stack = registry.scope_stack()
@@ -41,8 +41,8 @@ def test_configs_written_for_user_objects(monkeypatch):
         "registered_name": "Halving",
     }
     assert registry.function_config(doubled)["config"] == "doubled"
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, Halving, "p>Halving")
-    monkeypatch.setitem(registry._GLOBAL_CUSTOM_NAMES, doubled, "p>doubled")
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_NAMES, Halving, "p>Halving")
+    monkeypatch.setitem(registry.GLOBAL_CUSTOM_NAMES, doubled, "p>doubled")
     assert registry.user_object_config(Halving())["registered_name"] == (
         "p>Halving"
     )
