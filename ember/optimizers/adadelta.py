@@ -59,6 +59,9 @@ class Adadelta(Optimizer):
         return [[("accumulated_grad", 0.0), ("accumulated_delta_var", 0.0)]]
 
     def _update_one(self, grad, param, slots, lr, step, extras):
+        # Keras' `(rms(delta) * g) / rms(grad)`; optax's `scale_by_adadelta`
+        # computes `(rms(delta) / rms(grad)) * g`, a different rounding on
+        # about a third of the entries.
         rho = self.rho
         grad_acc = rho * slots["accumulated_grad"] + (1 - rho) * jnp.square(
             grad

@@ -1,5 +1,7 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 
+import optax
+
 from ember.optimizers.optimizer import Optimizer
 
 
@@ -62,7 +64,12 @@ class SGD(Optimizer):
 
     def _update_one(self, grad, param, slots, lr, step, extras):
         if self.momentum == 0:
-            return -(grad * lr), slots
+            # optax's `-lr * g` is Keras' `-(g * lr)`, bit for bit.
+            step_down = optax.scale_by_learning_rate(lr)
+            update, _ = step_down.update(grad, optax.EmptyState())
+            return update, slots
+        # Keras' velocity holds `-lr * g` terms; optax's `trace` holds `g`
+        # terms and scales afterwards, which rounds differently.
         mu = self.momentum
         m = slots["momentum"] * mu - grad * lr
         update = m * mu - grad * lr if self.nesterov else m
