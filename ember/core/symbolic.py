@@ -19,6 +19,7 @@ import jax.numpy as jnp
 
 from ember.core import naming
 from ember.core.dtypes import standardize_dtype
+from ember.core.ranks import promote_ranks
 from ember.core.state_scope import StateScope
 
 # Two stand-in sizes for unknown dimensions: a dimension of the output that
@@ -129,6 +130,19 @@ def _binary(fn: Callable, name: str, reflected: bool = False):
     return method
 
 
+def _ranked(fn: Callable) -> Callable:
+    """`fn` with NumPy broadcasting across ranks done explicitly.
+
+    `__wrapped__` is `fn`, by which saving knows which op a node records.
+    """
+
+    @functools.wraps(fn)
+    def ranked(x1, x2):
+        return fn(*promote_ranks(x1, x2))
+
+    return ranked
+
+
 for _dunder, _fn, _name in [
     ("add", jnp.add, "add"),
     ("sub", jnp.subtract, "subtract"),
@@ -142,6 +156,8 @@ for _dunder, _fn, _name in [
     ("or", jnp.logical_or, "logical_or"),
     ("xor", jnp.logical_xor, "logical_xor"),
 ]:
+    if _dunder != "matmul":
+        _fn = _ranked(_fn)
     setattr(SymbolicTensor, f"__{_dunder}__", _binary(_fn, _name))
     setattr(
         SymbolicTensor, f"__r{_dunder}__", _binary(_fn, _name, reflected=True)
@@ -152,7 +168,7 @@ for _dunder, _fn, _name in [
     ("gt", jnp.greater, "greater"),
     ("ge", jnp.greater_equal, "greater_equal"),
 ]:
-    setattr(SymbolicTensor, f"__{_dunder}__", _binary(_fn, _name))
+    setattr(SymbolicTensor, f"__{_dunder}__", _binary(_ranked(_fn), _name))
 
 
 def is_symbolic(x: Any) -> bool:

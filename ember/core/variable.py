@@ -8,6 +8,7 @@ import numpy as np
 
 from ember.core import naming
 from ember.core.dtypes import standardize_dtype
+from ember.core.ranks import promote_ranks
 from ember.core.state_scope import current_scope
 
 # The concrete type of a jax array on a device (tracers are other types).
@@ -225,9 +226,12 @@ def _forward(name: str, reflected: bool = False):
         if getattr(other, "_ember_symbolic", False):
             return NotImplemented
         fn = getattr(jnp, name)
-        if reflected:
-            return fn(_unwrap(other), self.value)
-        return fn(self.value, _unwrap(other))
+        args = (_unwrap(other), self.value)
+        if not reflected:
+            args = args[::-1]
+        if name != "matmul":
+            args = promote_ranks(*args)
+        return fn(*args)
 
     return method
 

@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from ember.core.dtypes import standardize_dtype
+from ember.core.ranks import lift
 from ember.initializers import _config
 from ember.initializers.initializer import Initializer
 
@@ -88,7 +89,8 @@ class Constant(Initializer):
         """
         dtype = standardize_dtype(dtype)
         value = jnp.asarray(self.value).astype(dtype)
-        return value * jnp.ones(_shape(shape), dtype=dtype)
+        shape = _shape(shape)
+        return lift(value, len(shape)) * jnp.ones(shape, dtype=dtype)
 
     def get_config(self) -> dict:
         """Returns `{"value": ...}`, arrays in Keras' config format."""

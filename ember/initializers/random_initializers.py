@@ -300,7 +300,7 @@ class Orthogonal(RandomInitializer):
             # QR wants single precision at least; the result is cast back.
             matrix = matrix.astype("float32")
         q, r = jnp.linalg.qr(matrix)
-        q = q * jnp.sign(jnp.diag(r))
+        q = q * jnp.sign(jnp.diag(r))[jnp.newaxis, :]
         if num_rows < num_cols:
             q = q.T
         return (self.gain * q.reshape(shape)).astype(dtype)

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import config
+from ember.core.ranks import lift
 from ember.losses.loss import match_ranks
 
 # The threshold used with `top_k`: every kept prediction is above it, every
@@ -137,7 +138,8 @@ def _weights(y_pred, sample_weight, label_weights, multi_label):
     if sample_weight is not None:
         weights = weights * sample_weight
     if label_weights is not None:
-        weights = weights * jnp.asarray(label_weights, y_pred.dtype)
+        label_weights = jnp.asarray(label_weights, y_pred.dtype)
+        weights = weights * lift(label_weights, weights.ndim)
     return weights if multi_label else jnp.reshape(weights, (-1,))
 
 
@@ -177,8 +179,8 @@ def _bucketed(y_true, y_pred, weights, thresholds, multi_label):
     else:
         tp = _reverse_cumsum(bucket_sums(true_weights, buckets), 0)
         fp = _reverse_cumsum(bucket_sums(false_weights, buckets), 0)
-    tn = jnp.sum(false_weights, axis=0) - fp
-    fn = jnp.sum(true_weights, axis=0) - tp
+    tn = jnp.sum(false_weights, axis=0, keepdims=True) - fp
+    fn = jnp.sum(true_weights, axis=0, keepdims=True) - tp
     return Counts(tp, fp, tn, fn)
 
 

@@ -173,6 +173,9 @@ SERIALIZABLE_OPS = tuple(sorted(name for t in _TABLE.values() for name in t))
 def op_spec(operation: FunctionOperation) -> OpSpec:
     """The table entry for a recorded op call, or a clear error."""
     spec = _BY_FUNCTION.get(id(operation.fn))
+    if spec is None:  # an operator, recorded through its rank-promoting twin
+        wrapped = getattr(operation.fn, "__wrapped__", None)
+        spec = _BY_FUNCTION.get(id(wrapped))
     if spec is None:
         raise ValueError(
             f'The op "{operation.name}" was applied directly to symbolic '

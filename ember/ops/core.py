@@ -13,6 +13,7 @@ import numpy as np
 
 from ember.core import config
 from ember.core.dtypes import standardize_dtype
+from ember.core.ranks import promote_ranks
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
 from ember.core.symbolic import symbolic_op
@@ -35,6 +36,15 @@ def _array(x: ArrayLike, dtype: Any = None) -> jax.Array:
     if isinstance(x, jax.Array):
         return x
     return jnp.asarray(x)
+
+
+def _ranked(*xs: ArrayLike) -> tuple:
+    """`xs` as jax arrays of one rank, ready for an element-wise `jnp` call.
+
+    NumPy broadcasting across ranks is done here, explicitly, so `jnp`
+    never promotes ranks itself (the tests make it refuse to).
+    """
+    return promote_ranks(*(_array(x) for x in xs))
 
 
 def _as_float(x: ArrayLike) -> jax.Array:

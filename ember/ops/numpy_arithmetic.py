@@ -13,6 +13,7 @@ from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
 from ember.ops.core import _as_float
+from ember.ops.core import _ranked
 
 # -- arithmetic ---------------------------------------------------------------
 
@@ -28,7 +29,7 @@ def add(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise sum.
     """
-    return jnp.add(_array(x1), _array(x2))
+    return jnp.add(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -42,7 +43,7 @@ def subtract(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise difference.
     """
-    return jnp.subtract(_array(x1), _array(x2))
+    return jnp.subtract(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -56,7 +57,7 @@ def multiply(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise product.
     """
-    return jnp.multiply(_array(x1), _array(x2))
+    return jnp.multiply(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -70,7 +71,7 @@ def divide(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise quotient; integer inputs give a float result.
     """
-    return jnp.divide(_array(x1), _array(x2))
+    return jnp.divide(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -84,7 +85,7 @@ def true_divide(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise quotient.
     """
-    return jnp.true_divide(_array(x1), _array(x2))
+    return jnp.true_divide(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -98,7 +99,7 @@ def divide_no_nan(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise quotient, 0 where `x2 == 0`.
     """
-    x1, x2 = _array(x1), _array(x2)
+    x1, x2 = _ranked(x1, x2)
     safe = jnp.where(x2 == 0, jnp.ones_like(x2), x2)
     return jnp.where(x2 == 0, 0, jnp.divide(x1, safe))
 
@@ -114,7 +115,7 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise floor of the quotient.
     """
-    return jnp.floor_divide(_array(x1), _array(x2))
+    return jnp.floor_divide(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -128,7 +129,7 @@ def mod(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise remainder.
     """
-    return jnp.mod(_array(x1), _array(x2))
+    return jnp.mod(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -142,7 +143,7 @@ def power(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise powers.
     """
-    return jnp.power(_array(x1), _array(x2))
+    return jnp.power(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -156,7 +157,7 @@ def maximum(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise maximum.
     """
-    return jnp.maximum(_array(x1), _array(x2))
+    return jnp.maximum(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -170,7 +171,7 @@ def minimum(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         The element-wise minimum.
     """
-    return jnp.minimum(_array(x1), _array(x2))
+    return jnp.minimum(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -279,7 +280,7 @@ def clip(x: ArrayLike, x_min: ArrayLike, x_max: ArrayLike) -> jax.Array:
     x = _array(x)
     if x.dtype == jnp.bool_:
         x = x.astype("int32")
-    return jnp.clip(x, _array(x_min), _array(x_max))
+    return jnp.clip(*_ranked(x, x_min, x_max))
 
 
 @symbolic_op

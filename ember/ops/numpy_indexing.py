@@ -8,6 +8,7 @@ import jax.numpy as jnp
 from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
+from ember.ops.core import _ranked
 
 
 @symbolic_op
@@ -85,4 +86,4 @@ def where(
             "`x1` and `x2` must both be given, or both be None. "
             f"Received: x1={x1}, x2={x2}"
         )
-    return jnp.where(condition, _array(x1), _array(x2))
+    return jnp.where(*_ranked(condition, x1, x2))

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
+from ember.ops.core import _ranked
 
 # -- predicates and comparisons ------------------------------------------------
 
@@ -63,7 +64,7 @@ def equal(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.equal(_array(x1), _array(x2))
+    return jnp.equal(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -77,7 +78,7 @@ def not_equal(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.not_equal(_array(x1), _array(x2))
+    return jnp.not_equal(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -91,7 +92,7 @@ def less(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.less(_array(x1), _array(x2))
+    return jnp.less(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -105,7 +106,7 @@ def less_equal(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.less_equal(_array(x1), _array(x2))
+    return jnp.less_equal(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -119,7 +120,7 @@ def greater(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.greater(_array(x1), _array(x2))
+    return jnp.greater(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -133,7 +134,7 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.greater_equal(_array(x1), _array(x2))
+    return jnp.greater_equal(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -157,7 +158,7 @@ def isclose(
         A boolean tensor.
     """
     return jnp.isclose(
-        _array(x1), _array(x2), rtol=rtol, atol=atol, equal_nan=equal_nan
+        *_ranked(x1, x2), rtol=rtol, atol=atol, equal_nan=equal_nan
     )
 
 
@@ -175,7 +176,7 @@ def logical_and(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.logical_and(_array(x1), _array(x2))
+    return jnp.logical_and(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -189,7 +190,7 @@ def logical_or(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.logical_or(_array(x1), _array(x2))
+    return jnp.logical_or(*_ranked(x1, x2))
 
 
 @symbolic_op
@@ -203,7 +204,7 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A boolean tensor.
     """
-    return jnp.logical_xor(_array(x1), _array(x2))
+    return jnp.logical_xor(*_ranked(x1, x2))
 
 
 @symbolic_op

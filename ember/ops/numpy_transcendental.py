@@ -6,6 +6,7 @@ Integer inputs are computed in `config.floatx()`.
 import jax
 import jax.numpy as jnp
 
+from ember.core.ranks import promote_ranks
 from ember.core.symbolic import symbolic_op
 from ember.ops.core import ArrayLike
 from ember.ops.core import _as_float
@@ -100,7 +101,7 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A float tensor.
     """
-    return jnp.logaddexp(_as_float(x1), _as_float(x2))
+    return jnp.logaddexp(*promote_ranks(_as_float(x1), _as_float(x2)))
 
 
 @symbolic_op
@@ -192,7 +193,7 @@ def arctan2(x1: ArrayLike, x2: ArrayLike) -> jax.Array:
     Returns:
         A float tensor, in radians in `[-pi, pi]`.
     """
-    return jnp.arctan2(_as_float(x1), _as_float(x2))
+    return jnp.arctan2(*promote_ranks(_as_float(x1), _as_float(x2)))
 
 
 @symbolic_op

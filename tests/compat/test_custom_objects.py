@@ -31,7 +31,7 @@ def _define_my_layer(lib):
 
         def call(self, inputs):
             product = lib.ops.matmul(inputs, self.kernel)
-            return product * self.scale + self.offset
+            return lib.ops.add(product * self.scale, self.offset)
 
         def get_config(self):
             return {

@@ -47,7 +47,7 @@ class Renamed(ember.layers.Layer):
         self.scale = self.add_weight(shape=(input_shape[-1],))
 
     def call(self, x):
-        return x * self.scale
+        return ember.ops.multiply(x, self.scale)
 
     def save_own_variables(self, store):
         store["scale"] = self.scale

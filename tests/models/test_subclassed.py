@@ -22,7 +22,7 @@ class Scale(layers.Layer):
     def call(self, inputs, training=None):
         if training:
             self.count.assign(self.count.value + 1.0)
-        return inputs * self.scale.value * self.factor
+        return ember.ops.multiply(inputs, self.scale) * self.factor
 
 
 class Tower(ember.Model):

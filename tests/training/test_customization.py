@@ -59,7 +59,7 @@ def test_kernel_regularizer_adds_to_the_loss_and_its_gradient():
     kernel, bias = (np.array(v.numpy()) for v in model.trainable_variables)
 
     def loss_fn(kernel, bias):
-        error = x @ kernel + bias - y
+        error = x @ kernel + bias[None, :] - y
         return jnp.mean(jnp.square(error)) + 0.1 * jnp.sum(jnp.square(kernel))
 
     loss, (g_kernel, g_bias) = jax.value_and_grad(loss_fn, (0, 1))(kernel, bias)
@@ -126,7 +126,7 @@ def test_learning_rate_set_during_fit_applies_without_recompiling():
     for rate in (0.1, 0.05, 0.025):
 
         def loss_fn(p):
-            return jnp.mean(jnp.square(x @ p[0] + p[1] - y))
+            return jnp.mean(jnp.square(x @ p[0] + p[1][None, :] - y))
 
         grads = jax.grad(loss_fn)(params)
         params = [p - rate * g for p, g in zip(params, grads, strict=True)]
@@ -140,7 +140,7 @@ def test_an_optax_transformation_trains_the_model():
     model.compile(optimizer=optax.sgd(0.1), loss="mse")
     kernel, bias = (np.array(v.numpy()) for v in model.trainable_variables)
     g_kernel, g_bias = jax.grad(
-        lambda k, b: jnp.mean(jnp.square(x @ k + b - y)), (0, 1)
+        lambda k, b: jnp.mean(jnp.square(x @ k + b[None, :] - y)), (0, 1)
     )(kernel, bias)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     np.testing.assert_allclose(
@@ -217,7 +217,7 @@ def test_the_keras_jax_guides_train_step_runs_unchanged():
     history = model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     assert set(history.history) == {"loss", "mae"}
     loss, (g_kernel, g_bias) = jax.value_and_grad(
-        lambda k, b: jnp.mean(jnp.square(x @ k + b - y)), (0, 1)
+        lambda k, b: jnp.mean(jnp.square(x @ k + b[None, :] - y)), (0, 1)
     )(kernel, bias)
     np.testing.assert_allclose(history.history["loss"][0], loss, rtol=1e-5)
     np.testing.assert_allclose(

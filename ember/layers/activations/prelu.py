@@ -7,6 +7,7 @@ import jax
 from ember import constraints
 from ember import initializers
 from ember import regularizers
+from ember.core.ranks import lift
 from ember.layers._config import resolve
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -99,7 +100,7 @@ class PReLU(Layer):
         self.built = True
 
     def call(self, inputs):
-        alpha = self.alpha.value.astype(inputs.dtype)
+        alpha = lift(self.alpha.value.astype(inputs.dtype), inputs.ndim)
         return jax.nn.relu(inputs) - alpha * jax.nn.relu(-inputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

@@ -12,6 +12,7 @@ from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.core.config import standardize_data_format
+from ember.core.ranks import lift
 from ember.layers._config import resolve
 from ember.layers._windows import spatial_output_size
 from ember.layers._windows import standardize_tuple
@@ -169,7 +170,7 @@ def add_bias(outputs: jax.Array, bias: Any, data_format: str) -> jax.Array:
     value = bias.value.astype(outputs.dtype)
     if data_format == "channels_first":
         value = jnp.reshape(value, (-1,) + (1,) * (outputs.ndim - 2))
-    return outputs + value
+    return outputs + lift(value, outputs.ndim)
 
 
 def channels_of(layer: Any, input_shape: tuple) -> int:

@@ -8,6 +8,7 @@ from ember import activations
 from ember import constraints
 from ember import initializers
 from ember import regularizers
+from ember.core.ranks import lift
 from ember.layers._config import resolve
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
@@ -135,7 +136,7 @@ class Dense(Layer):
     def call(self, inputs):
         outputs = jnp.matmul(inputs, self.kernel.value)
         if self.bias is not None:
-            outputs = outputs + self.bias.value
+            outputs = outputs + lift(self.bias.value, outputs.ndim)
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

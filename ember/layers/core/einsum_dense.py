@@ -9,6 +9,7 @@ from ember import activations
 from ember import constraints
 from ember import initializers
 from ember import regularizers
+from ember.core.ranks import lift
 from ember.initializers.variance_scaling_initializers import VarianceScaling
 from ember.layers._config import resolve
 from ember.layers.core._einsum_shapes import analyze
@@ -164,7 +165,7 @@ class EinsumDense(Layer):
     def call(self, inputs):
         outputs = jnp.einsum(self.equation, inputs, self.kernel.value)
         if self.bias is not None:
-            outputs = outputs + self.bias.value
+            outputs = outputs + lift(self.bias.value, outputs.ndim)
         return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:

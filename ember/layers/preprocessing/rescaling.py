@@ -6,6 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import config as ember_config
+from ember.core.ranks import promote_ranks
 from ember.layers.layer import Layer
 
 
@@ -53,7 +54,10 @@ class Rescaling(Layer):
         channels_first = ember_config.image_data_format() == "channels_first"
         if scale.ndim > 0 and channels_first:
             scale = jnp.reshape(scale, scale.shape + (1,) * (3 - scale.ndim))
-        return inputs.astype(dtype) * scale + offset
+        inputs, scale, offset = promote_ranks(
+            inputs.astype(dtype), scale, offset
+        )
+        return inputs * scale + offset
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The input shape, unchanged."""

@@ -17,6 +17,7 @@ from ember import activations
 from ember import constraints
 from ember import initializers
 from ember import regularizers
+from ember.core.ranks import lift
 from ember.core.seed import SeedGenerator
 from ember.layers._config import resolve
 from ember.layers.layer import Layer
@@ -147,7 +148,7 @@ class BaseRNNCell(DropoutRNNCell, Layer):
                 inputs = inputs * time_mask(mask, inputs)
             z = inputs @ kernel
         bias = self._input_bias()
-        return z if bias is None else z + bias
+        return z if bias is None else z + lift(bias, z.ndim)
 
     def _split(self, matrix):
         u = self.units

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.ranks import lift
 from ember.layers.rnn._cell_base import BaseRNNCell
 from ember.layers.rnn._cell_base import _concat
 
@@ -118,7 +119,7 @@ class GRUCell(BaseRNNCell):
             else:
                 inner = self._recurrent(h, kernel, masks, slice(0, 3))
             if self.bias is not None:
-                inner = inner + self.bias.value[1]
+                inner = inner + lift(self.bias.value[1], inner.ndim)
             r_z, r_r, r_h = self._split(inner)
             update = self.recurrent_activation(x_z + r_z)
             reset = self.recurrent_activation(x_r + r_r)

@@ -98,7 +98,9 @@ class _SineMix(layers.Layer):
         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
 
     def call(self, x):
-        return ops.sin(x) * self.w + ops.mean(x, axis=-1, keepdims=True)
+        return ops.multiply(ops.sin(x), self.w) + ops.mean(
+            x, axis=-1, keepdims=True
+        )
 
 
 def test_custom_layer_written_with_ops(tmp_path):

@@ -116,7 +116,7 @@ class _Indexing(layers.Layer):
             ops.one_hot(index, 5),
             ops.reshape(x, (-1, 2)),
             ops.expand_dims(ops.squeeze(x[:, :1], axis=1), 0),
-            ops.arange(4) + ops.zeros_like(x[:, :, :1, None]),
+            ops.add(ops.arange(4), ops.zeros_like(x[:, :, :1, None])),
             ops.slice(x, (0, 1, 0), (ops.shape(x)[0], 2, 3)),
             ops.moveaxis(x, 0, -1),
         ]
