@@ -12,21 +12,14 @@ Keras' `model.metrics`: the fourth part of the training state.
 
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 
 from ember import metrics as metrics_module
 from ember import optimizers as optimizers_module
 from ember.training.compile_loss import CompileLoss
+from ember.training.compile_loss import num_real
 from ember.training.compile_metrics import CompileMetrics
 from ember.training.outputs import Outputs
-
-
-def num_real(y_pred, mask=None) -> jax.Array:
-    """The rows of a batch that are not padding (`mask`'s sum)."""
-    if mask is None:
-        return jnp.asarray(jax.tree_util.tree_leaves(y_pred)[0].shape[0])
-    return jnp.sum(mask)
 
 
 class Compiled:

@@ -56,6 +56,15 @@ def get_loss(identifier: Any, y_shape: tuple, pred_shape: tuple) -> Loss:
     return LossFunctionWrapper(loss, name=name or loss.__name__)
 
 
+def num_real(y_pred, mask=None) -> jax.Array:
+    """The rows of a batch that are not padding (`mask`'s sum, at least 1),
+    as a float: the weight of the batch's loss in the loss trackers."""
+    batch_size = jax.tree_util.tree_leaves(y_pred)[0].shape[0]
+    if mask is None:
+        return jnp.asarray(batch_size, config.floatx())
+    return jnp.maximum(jnp.sum(mask), 1.0)
+
+
 class LossEntry(NamedTuple):
     """One output's loss: its position, the `Loss`, its weight, its name."""
 
@@ -198,9 +207,7 @@ class CompileLoss:
         y_pred = self.outputs.flatten(y_pred, "y_pred")
         weights = self._per_output_weights(sample_weight)
         batch_size = jax.tree_util.tree_leaves(y_pred[0])[0].shape[0]
-        num_real = jnp.asarray(batch_size, config.floatx())
-        if mask is not None:
-            num_real = jnp.maximum(jnp.sum(mask), 1.0)
+        real = num_real(y_pred, mask)
         total = 0.0
         for position, entry in enumerate(self.entries):
             weight = weights[entry.index]
@@ -212,11 +219,9 @@ class CompileLoss:
             if mask is not None and entry.loss.reduction == (
                 "sum_over_batch_size"
             ):
-                value = value * (batch_size / num_real)
+                value = value * (batch_size / real)
             if self.trackers:
-                self.trackers[position].update_state(
-                    value, sample_weight=num_real
-                )
+                self.trackers[position].update_state(value, sample_weight=real)
             if entry.weight is not None:
                 value = value * entry.weight
             total = total + value
