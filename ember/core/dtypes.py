@@ -9,7 +9,9 @@ from ember.core import config
 def standardize_dtype(dtype) -> str:
     """Returns the canonical name of `dtype` (default: `config.floatx()`).
 
-    Accepts strings, numpy and jax dtypes and Python types.
+    Accepts strings, numpy and jax dtypes and Python types. Text (`"string"`,
+    `str`, numpy unicode, bytes and object arrays) is `"string"`, as in
+    Keras; only host-side layers (`HostLayer`) take it.
     """
     if dtype is None:
         return config.floatx()
@@ -19,12 +21,14 @@ def standardize_dtype(dtype) -> str:
         return "int32"
     if dtype is bool:
         return "bool"
+    if dtype in ("string", str, bytes, object):
+        return "string"
     if isinstance(dtype, str) and dtype in ("bfloat16",):
         return dtype
     if hasattr(dtype, "name") and not isinstance(dtype, str):
         name = dtype.name
         if isinstance(name, str):
-            return name
+            return "string" if dtype.kind in "OSU" else name
     try:
         return jnp.dtype(dtype).name
     except TypeError as error:
