@@ -1,6 +1,7 @@
 """AdamW: Adam with decoupled weight decay."""
 
 from ember.optimizers.adam import Adam
+from ember.optimizers.optimizer import base_arguments
 
 
 class AdamW(Adam):
@@ -38,22 +39,7 @@ class AdamW(Adam):
         **kwargs,
     ):
         super().__init__(
-            learning_rate=learning_rate,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            amsgrad=amsgrad,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-            use_ema=use_ema,
-            ema_momentum=ema_momentum,
-            ema_overwrite_frequency=ema_overwrite_frequency,
-            loss_scale_factor=loss_scale_factor,
-            gradient_accumulation_steps=gradient_accumulation_steps,
-            name=name,
-            **kwargs,
+            **base_arguments(locals(), "beta_1", "beta_2", "epsilon", "amsgrad")
         )
         if self.weight_decay is None:
             raise ValueError(
