@@ -189,11 +189,6 @@ class Functional(Model):
             )
         return flat
 
-    def _check_inputs(self, inputs: Any) -> None:
-        # The host stage already took the inputs the model was built for.
-        if not isinstance(inputs, HostBatch):
-            super()._check_inputs(inputs)
-
     def _run_host_stage(self, x: Any) -> Any:
         """`x` (numpy) through the host layers at the front of the model: a
         `HostBatch` for the rest of it, or `x` itself when there are none."""

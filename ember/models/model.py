@@ -4,6 +4,7 @@ from typing import Any
 
 from ember.core.symbolic import SymbolicTensor
 from ember.layers.layer import Layer
+from ember.models.host_stage import HostBatch
 from ember.models.summary import print_summary
 from ember.training.trainer import Trainer
 
@@ -114,6 +115,11 @@ class Model(Trainer, Layer):
             f'No layer named "{name}" in model "{self.name}". Its layers are: '
             f"{[layer.name for layer in layers]}."
         )
+
+    def _check_inputs(self, inputs: Any) -> None:
+        # The host stage already took the inputs the model was built for.
+        if not isinstance(inputs, HostBatch):
+            super()._check_inputs(inputs)
 
     def build(self, input_shape: Any = None) -> None:
         """Builds a subclassed model by tracing `call` on that input shape.
