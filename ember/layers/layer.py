@@ -66,6 +66,8 @@ _UNTRACKED = frozenset(
 
 def _convert_leaf(x, compute_dtype: str, autocast: bool):
     if isinstance(x, np.ndarray | np.generic):
+        if x.dtype.kind in "OSU":
+            return x  # text, for the layers that run on the host
         x = jnp.asarray(x)
     if (
         autocast
@@ -557,15 +559,20 @@ class Layer(Operation):
     def __call__(self, *args, **kwargs):
         args, kwargs = self._convert_inputs(args, kwargs)
         inputs = args[0] if args else next(iter(kwargs.values()), None)
-        check_input_compatibility(self.input_spec, inputs, self)
+        self._check_inputs(inputs)
         if not self.built:
             self._build_on_call(args, kwargs)
-            check_input_compatibility(self.input_spec, inputs, self)
+            self._check_inputs(inputs)
         if any_symbolic((args, kwargs)):
             return self.symbolic_call(*args, **kwargs)
         if not _IN_CALL.get():
             self._clear_losses()
         return self._call_in_context(args, kwargs)
+
+    def _check_inputs(self, inputs: Any) -> None:
+        """Raises a ValueError naming the layer if `inputs` do not match its
+        `input_spec`."""
+        check_input_compatibility(self.input_spec, inputs, self)
 
     def _convert_inputs(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
         """Turns numpy inputs into jax arrays in the layer's compute dtype."""

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import numpy as np
+
 from ember import ops
 from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
@@ -12,6 +14,8 @@ from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.models import _graph
 from ember.models import _model_config
+from ember.models.host_stage import HostBatch
+from ember.models.host_stage import HostStage
 from ember.models.model import Model
 
 
@@ -61,6 +65,9 @@ class Functional(Model):
         self._model_layers = [
             op for op in self._operations if isinstance(op, Layer)
         ]
+        self._host = HostStage(
+            self._nodes, self._input_tensors, self._output_tensors
+        )
         names = (
             list(inputs)
             if isinstance(inputs, dict)
@@ -182,6 +189,21 @@ class Functional(Model):
             )
         return flat
 
+    def _check_inputs(self, inputs: Any) -> None:
+        # The host stage already took the inputs the model was built for.
+        if not isinstance(inputs, HostBatch):
+            super()._check_inputs(inputs)
+
+    def _run_host_stage(self, x: Any) -> Any:
+        """`x` (numpy) through the host layers at the front of the model: a
+        `HostBatch` for the rest of it, or `x` itself when there are none."""
+        if not self._host.nodes:
+            return x
+        flat = self._adjust_input_rank(self._flatten_inputs(x))
+        return self._host.run(
+            {id(t): v for t, v in zip(self._input_tensors, flat, strict=True)}
+        )
+
     def _adjust_input_rank(self, flat_inputs: list) -> list:
         """The inputs with a trailing axis of size 1 added or removed where
         that makes their rank the `Input`'s, as Keras does: data of shape
@@ -225,22 +247,31 @@ class Functional(Model):
             training: whether the call is part of training.
             mask: optional masks of the inputs, in the same structure.
         """
+        if isinstance(inputs, HostBatch):
+            return self._replay(
+                zip(self._host.device_inputs, inputs.values, strict=True),
+                self._host.skipped,
+            )
         flat_inputs = self._adjust_input_rank(self._flatten_inputs(inputs))
         if mask is not None:
             masks = mask_propagation.flatten_masks(mask)
             for value, input_mask in zip(flat_inputs, masks, strict=False):
                 if input_mask is not None:
                     mask_propagation.set_mask(value, input_mask)
-        values = {
-            id(t): v
-            for t, v in zip(self._input_tensors, flat_inputs, strict=True)
-        }
+        return self._replay(
+            zip(self._input_tensors, flat_inputs, strict=True), set()
+        )
+
+    def _replay(self, given, skipped: set) -> Any:
+        """The outputs, from `(tensor, value)` pairs `given`, calling every
+        node but the input nodes and those in `skipped` (by id)."""
+        values = {id(t): v for t, v in given}
 
         def lookup(x):
             return values[id(x)] if is_symbolic(x) else x
 
         for node in self._nodes:
-            if node.is_input:
+            if node.is_input or id(node) in skipped:
                 continue
             args = map_structure(lookup, node.call_args)
             kwargs = map_structure(lookup, node.call_kwargs)
@@ -253,10 +284,14 @@ class Functional(Model):
 
 
 def _squeeze_last(x):
+    if isinstance(x, np.ndarray):
+        return np.squeeze(x, axis=-1)
     return ops.squeeze(x, axis=-1)
 
 
 def _expand_last(x):
+    if isinstance(x, np.ndarray):
+        return np.expand_dims(x, axis=-1)
     return ops.expand_dims(x, axis=-1)
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core import dtypes
 from ember.core import naming
 from ember.core.symbolic import is_symbolic
 from ember.layers import mask_propagation
@@ -9,6 +10,7 @@ from ember.layers.core.input_layer import InputLayer
 from ember.layers.layer import Layer
 from ember.models import _model_config
 from ember.models.functional import Functional
+from ember.models.host_stage import HostBatch
 from ember.models.model import Model
 
 
@@ -119,8 +121,38 @@ class Sequential(Model):
 
     def _build_on_call(self, args, kwargs) -> None:
         # Built from data: keep the batch dimension open for later calls.
-        shape = tuple(args[0].shape)
-        self.build((None,) + shape[1:])
+        shape = (None,) + tuple(args[0].shape)[1:]
+        if dtypes.dtype_of(args[0]) == "string" and not (
+            self._stack and isinstance(self._stack[0], InputLayer)
+        ):
+            self._stack.insert(0, InputLayer(batch_shape=shape, dtype="string"))
+        self.build(shape)
+
+    def _host_layers(self) -> int:
+        """How many layers at the front run on the host (numpy)."""
+        count = 0
+        for layer in self.layers:
+            if not getattr(layer, "runs_on_host", False):
+                break
+            count += 1
+        return count
+
+    def _check_inputs(self, inputs: Any) -> None:
+        # The host stage already took the inputs the model was built for.
+        if not isinstance(inputs, HostBatch):
+            super()._check_inputs(inputs)
+
+    def _run_host_stage(self, x: Any) -> Any:
+        """`x` (numpy) through the host layers at the front of the model: a
+        `HostBatch` for the rest of it, or `x` itself when there are none."""
+        count = self._host_layers()
+        if not count:
+            return x
+        if self._functional is not None:
+            x = self._functional._adjust_input_rank([x])[0]
+        for layer in self.layers[:count]:
+            x = layer.host_call(x)
+        return HostBatch((x,))
 
     def call(self, inputs: Any, training: bool | None = None, mask: Any = None):
         """Runs the layers in order, masks propagating from one to the next.
@@ -130,14 +162,18 @@ class Sequential(Model):
             training: whether the call is part of training.
             mask: an optional mask of the inputs.
         """
-        if self._functional is not None and hasattr(inputs, "shape"):
+        layers = self.layers
+        if isinstance(inputs, HostBatch):
+            (inputs,) = inputs.values
+            layers = layers[self._host_layers() :]
+        elif self._functional is not None and hasattr(inputs, "shape"):
             # A trailing axis of size 1 is added or dropped as the graph's
             # Input needs, as Keras' Sequential does through its graph.
             inputs = self._functional._adjust_input_rank([inputs])[0]
         if mask is not None:
             mask_propagation.set_mask(inputs, mask)
         x = inputs
-        for layer in self.layers:
+        for layer in layers:
             x = layer(x, training=training)
         return x
 

@@ -29,12 +29,13 @@ from ember.training import compiled as chunk_lib
 from ember.training import prepare
 from ember.training import state as state_lib
 from ember.training import steps
-from ember.training.data import adapt
 from ember.training.data import check_batch_size
 from ember.training.data import is_batch_source
 from ember.training.data import make_source
 from ember.training.data import split_validation
 from ember.training.data import unpack_validation_data
+from ember.training.host import adapt_for
+from ember.training.host import host_function
 from ember.training.logs import flatten_logs
 from ember.training.steps import uses_ember_steps
 
@@ -303,9 +304,10 @@ def _validation_source(model, validation_data, validation_steps):
             validation_data,
             steps_per_epoch=validation_steps,
             pad=uses_ember_steps(model),
+            host=host_function(model),
         )
         return source, source.peek()
-    return None, adapt(*unpack_validation_data(validation_data))
+    return None, adapt_for(model, *unpack_validation_data(validation_data))
 
 
 def fit(
@@ -339,10 +341,11 @@ def fit(
             shuffle=shuffle,
             class_weight=class_weight,
             pad=uses_ember_steps(model),
+            host=host_function(model),
         )
         data = source.peek()
     else:
-        data = adapt(x, y, sample_weight, class_weight)
+        data = adapt_for(model, x, y, sample_weight, class_weight)
     val_source, val_data = _validation_source(
         model, validation_data, validation_steps
     )
@@ -463,11 +466,14 @@ def evaluate(
     if is_batch_source(x):
         _check_generator_arguments(y, sample_weight)
         source = make_source(
-            x, steps_per_epoch=steps, pad=uses_ember_steps(model)
+            x,
+            steps_per_epoch=steps,
+            pad=uses_ember_steps(model),
+            host=host_function(model),
         )
         data = source.peek()
     else:
-        data = adapt(x, y, sample_weight)
+        data = adapt_for(model, x, y, sample_weight)
         source = None
     prepare.prepare(
         model,

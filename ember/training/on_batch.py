@@ -7,9 +7,9 @@ import jax
 from ember.callbacks.callback_list import pythonify_logs
 from ember.training import prepare
 from ember.training import state as state_lib
-from ember.training.data import adapt
 from ember.training.data import make_batch
 from ember.training.data import stack_chunks
+from ember.training.host import adapt_for
 from ember.training.logs import flatten_logs
 from ember.training.loop import chunk_function
 
@@ -41,7 +41,7 @@ def train_on_batch(
 ):
     """One training step on exactly this batch; see `Model.train_on_batch`."""
     prepare.check_compiled(model, "train_on_batch")
-    data = adapt(x, y, sample_weight, class_weight)
+    data = adapt_for(model, x, y, sample_weight, class_weight)
     prepare.prepare(model, data, what="train_on_batch")
     logs = _run_one_batch(model, chunk_function(model, "train"), data)
     return flatten_logs(model, logs, return_dict)
@@ -56,7 +56,7 @@ def test_on_batch(
 ):
     """One evaluation step on exactly this batch; see `Model.test_on_batch`."""
     prepare.check_compiled(model, "test_on_batch")
-    data = adapt(x, y, sample_weight)
+    data = adapt_for(model, x, y, sample_weight)
     prepare.prepare(model, data, what="test_on_batch")
     logs = _run_one_batch(model, chunk_function(model, "test"), data)
     return flatten_logs(model, logs, return_dict)

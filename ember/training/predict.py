@@ -41,6 +41,7 @@ from ember.training.data import check_batch_size
 from ember.training.data import host_iterator
 from ember.training.data import is_generator
 from ember.training.data import unpack_x_y_sample_weight
+from ember.training.host import through_host
 from ember.training.predict_runner import runner_for
 
 # Larger inputs stay on the host on accelerators too, sliced per batch.
@@ -51,12 +52,15 @@ _CPU_WORKING_SET_BYTES = 48 << 20
 _MIN_ROWS = 8
 
 
-def _standardize(x: Any) -> Any:
+def _standardize(model, x: Any) -> Any:
     """`x` as arrays: a numpy or JAX array passes as is; anything else
-    goes through `adapt`, which validates and converts it."""
-    if isinstance(x, np.ndarray | jax.Array) and x.ndim and x.dtype != object:
-        return x
-    return adapt(x).x
+    goes through `adapt`, which validates and converts it. Then the
+    model's host stage, if it has one."""
+    if not (
+        isinstance(x, np.ndarray | jax.Array) and x.ndim and x.dtype != object
+    ):
+        x = adapt(x).x
+    return through_host(model, x)
 
 
 def _num_samples(x: Any) -> int:
@@ -215,7 +219,7 @@ def predict(
         return _predict_generator(model, items, verbose, steps, callbacks)
     if is_generator(x):
         return _predict_generator(model, x, verbose, steps, callbacks)
-    x = _standardize(x)
+    x = _standardize(model, x)
     num_samples = _num_samples(x)
     if num_samples == 0:
         raise ValueError(
@@ -283,7 +287,7 @@ def _predict_generator(model, batches, verbose, steps, callbacks) -> Any:
     for step, item in enumerate(batches):
         if steps is not None and step >= steps:
             break
-        x = _standardize(unpack_x_y_sample_weight(item)[0])
+        x = _standardize(model, unpack_x_y_sample_weight(item)[0])
         if runner is None:
             _build(model, x, _num_samples(x))
             runner = runner_for(model)
@@ -318,7 +322,7 @@ def predict_on_batch(model, x: Any) -> Any:
     Returns:
         The outputs as numpy arrays, in the structure the model returns.
     """
-    x = _standardize(x)
+    x = _standardize(model, x)
     _build(model, x, _num_samples(x))
     runner = runner_for(model)
     outputs, state = runner.run(runner.state(), x)

@@ -87,11 +87,20 @@ class HostLayer(Layer):
                 "function. Put it first in the model (fed by the model's "
                 "inputs), or apply it to the data before the model."
             )
+        return jax.tree_util.tree_map(
+            _to_device, self.host_call(inputs, **kwargs)
+        )
+
+    def host_call(self, inputs: Any, **kwargs: Any) -> Any:
+        """Runs the layer in numpy: numpy (or list) in, numpy out.
+
+        What a model's host stage calls on each batch; builds the layer on
+        its first input.
+        """
         array = host_array(inputs)
         if not self.built:
             self._build_on_call((array,), kwargs)
-        outputs = self.call(array, **kwargs)
-        return jax.tree_util.tree_map(_to_device, outputs)
+        return self.call(array, **kwargs)
 
     def compute_output_spec(self, inputs: Any, **kwargs: Any) -> Any:
         """The symbolic output for a symbolic input; subclasses override."""

@@ -63,6 +63,7 @@ class GeneratorIterator:
         self.class_weight = class_weight
         self.pad = pad
         self.batch_size = None
+        self.host = None  # applied to each batch's x (a model's host stage)
         self._peeked = None
         self._fresh = False
         self._weighted = None
@@ -89,6 +90,8 @@ class GeneratorIterator:
     def _adapt(self, item) -> ArrayData:
         x, y, sample_weight = unpack_x_y_sample_weight(item)
         data = adapt(x, y, sample_weight, self.class_weight)
+        if self.host is not None:
+            data = data._replace(x=self.host(data.x))
         weighted = data.sample_weight is not None
         if self._weighted is None:
             self._weighted = weighted

@@ -70,6 +70,7 @@ def make_source(
     seed: int | None = None,
     class_weight: dict | None = None,
     pad: bool = True,
+    host: Callable[[Any], Any] | None = None,
 ) -> Source:
     """The source serving `data`'s batches.
 
@@ -84,9 +85,15 @@ def make_source(
             it in its sample weights already).
         pad: pad a last partial batch (ember's own steps, which take the
             padding mask), or keep its real size (a model's own steps).
+        host: what a generator's batch inputs go through first (a model's
+            host stage; in-memory inputs went through it before).
     """
     if is_batch_source(data):
-        return host_iterator(data, steps_per_epoch, class_weight, shuffle, pad)
+        source = host_iterator(
+            data, steps_per_epoch, class_weight, shuffle, pad
+        )
+        source.host = host
+        return source
     whole = data.num_samples % check_batch_size(batch_size) == 0
     if fits_on_device(data) and (pad or whole):
         return DeviceFeed(
