@@ -26,9 +26,7 @@ def projection_equation(
 
 def partial_output_shape(output_rank: int, known_last_dims: list) -> list:
     """An EinsumDense `output_shape`: None for the axes the input gives."""
-    return [None] * (output_rank - len(known_last_dims)) + list(
-        known_last_dims
-    )
+    return [None] * (output_rank - len(known_last_dims)) + list(known_last_dims)
 
 
 def attention_equations(

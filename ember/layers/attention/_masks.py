@@ -1,5 +1,6 @@
 """Attention masks: the inputs' masks, causal and banded masks, combined
-into one boolean mask of shape `(B, T, S)` as Keras combines them."""
+into one boolean mask of shape `(B, T, S)` as Keras combines them, and
+expanded to the attention scores."""
 
 import contextlib
 from collections.abc import Iterator
@@ -7,6 +8,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from ember.core.ranks import lift
 from ember.layers import mask_propagation
 
 
@@ -50,6 +52,18 @@ def _as_bool(mask: Any) -> jnp.ndarray:
     return mask if mask.dtype == jnp.bool_ else mask != 0
 
 
+def both(mask: Any, other: Any) -> Any:
+    """`mask & other`, either of which may be None (meaning no mask); the
+    lower-rank one gets leading axes of size 1, as NumPy broadcasts."""
+    if mask is None:
+        return other
+    if other is None:
+        return mask
+    mask, other = _as_bool(mask), _as_bool(other)
+    rank = max(mask.ndim, other.ndim)
+    return lift(mask, rank) & lift(other, rank)
+
+
 def _check_mask(where: str, name: str, mask: Any, expected: tuple) -> None:
     shape, expected = tuple(jnp.shape(mask)), tuple(expected)
     fits = len(shape) == len(expected) and all(
@@ -67,6 +81,8 @@ def combine(
     query,
     value,
     key,
+    scores_shape: tuple,
+    num_axes: int,
     query_mask: Any = None,
     value_mask: Any = None,
     key_mask: Any = None,
@@ -79,13 +95,17 @@ def combine(
     The query's mask becomes `(B, T, 1)`, the value's and the key's
     `(B, 1, S)`, the causal and banded masks `(1, T, S)` (built from axis
     1 of the query and the value); all are combined with `attention_mask`
-    by logical AND.
+    by logical AND. Each mask is checked first, so a wrong shape raises a
+    ValueError naming the layer before anything is computed.
 
     Args:
         where: the layer, for error messages (`MultiHeadAttention "mha"`).
         query: the (unprojected) query.
         value: the (unprojected) value.
         key: the (unprojected) key.
+        scores_shape: the shape of the attention scores, `(<batch axes>,
+            heads, <query attention axes>, <key attention axes>)`.
+        num_axes: the number of attention axes.
         query_mask: the query's mask, `query.shape[:-1]`, or None.
         value_mask: the value's mask, `value.shape[:-1]`, or None.
         key_mask: the key's mask, `key.shape[:-1]`, or None.
@@ -94,38 +114,36 @@ def combine(
         sliding_window: the band's width, or None.
     """
     combined = None
-
-    def both(mask):
-        return mask if combined is None else combined & mask
-
+    if attention_mask is not None:
+        combined = _as_bool(attention_mask)
+        expand_to_scores(where, combined, scores_shape, num_axes)
     if query_mask is not None:
         _check_mask(where, "query_mask", query_mask, query.shape[:-1])
-        combined = both(_as_bool(query_mask)[..., None])
+        combined = both(combined, _as_bool(query_mask)[..., None])
     if value_mask is not None:
         _check_mask(where, "value_mask", value_mask, value.shape[:-1])
-        combined = both(_as_bool(value_mask)[..., None, :])
+        combined = both(combined, _as_bool(value_mask)[..., None, :])
     if key_mask is not None:
         _check_mask(where, "key_mask", key_mask, key.shape[:-1])
-        combined = both(_as_bool(key_mask)[..., None, :])
+        combined = both(combined, _as_bool(key_mask)[..., None, :])
     lengths = (query.shape[1], value.shape[1])
     if use_causal_mask:
-        combined = both(causal_mask(*lengths))
+        combined = both(combined, causal_mask(*lengths))
     if sliding_window is not None:
-        combined = both(sliding_window_mask(*lengths, sliding_window))
-    if attention_mask is not None:
-        attention_mask = _as_bool(attention_mask)
-        if combined is not None:
-            return attention_mask & combined
-    return combined if combined is not None else attention_mask
+        combined = both(combined, sliding_window_mask(*lengths, sliding_window))
+    if combined is not None:
+        expand_to_scores(where, combined, scores_shape, num_axes)
+    return combined
 
 
 def expand_to_scores(
     where: str, mask: jnp.ndarray, scores_shape: tuple, num_axes: int
 ) -> jnp.ndarray:
     """`mask` with axes inserted before its last `2 * num_axes` (the query
-    and key attention axes) until it has the scores' rank, checked to
-    broadcast against the scores `(batch..., heads, query..., key...)`."""
-    mask = jnp.asarray(mask)
+    and key attention axes) until it has the scores' rank, as boolean,
+    checked to broadcast against the scores `(batch..., heads, query...,
+    key...)`."""
+    mask = _as_bool(mask)
     rank = len(scores_shape)
     if mask.ndim < 2 * num_axes or mask.ndim > rank:
         raise ValueError(

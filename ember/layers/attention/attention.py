@@ -7,7 +7,7 @@ import jax.numpy as jnp
 
 from ember import random
 from ember.core.seed import SeedGenerator
-from ember.layers.attention import _common
+from ember.layers.attention import _checks
 from ember.layers.attention._masks import causal_mask
 from ember.layers.layer import Layer
 
@@ -68,7 +68,7 @@ class Attention(Layer):
                 f"{cls}: invalid `score_mode`, expected one of "
                 f"{{'dot', 'concat'}}. Received: score_mode={score_mode!r}"
             )
-        _common.check_rate(cls, dropout)
+        _checks.check_rate(cls, dropout)
         super().__init__(**kwargs)
         self.use_scale = use_scale
         self.score_mode = score_mode

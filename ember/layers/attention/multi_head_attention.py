@@ -3,27 +3,15 @@
 import math
 from typing import Any
 
-import jax.numpy as jnp
-
-from ember import constraints
-from ember import initializers
-from ember import ops
-from ember import regularizers
 from ember.core import naming
-from ember.layers._config import resolve
-from ember.layers.activations.softmax import Softmax
-from ember.layers.attention import _common
-from ember.layers.attention import _masks
-from ember.layers.attention._build_config import ShapesDictBuildConfig
-from ember.layers.attention._equations import attention_equations
+from ember.layers.attention import _checks
 from ember.layers.attention._equations import partial_output_shape
 from ember.layers.attention._equations import projection_equation
+from ember.layers.attention._multi_head_base import MultiHeadBase
 from ember.layers.core.einsum_dense import EinsumDense
-from ember.layers.layer import Layer
-from ember.layers.regularization.dropout import Dropout
 
 
-class MultiHeadAttention(ShapesDictBuildConfig, Layer):
+class MultiHeadAttention(MultiHeadBase):
     """Multi-head attention, as in "Attention is all you need" (2017).
 
     `query`, `key` and `value` are projected to `num_heads` heads (the
@@ -121,19 +109,10 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
         **kwargs,
     ):
         cls = type(self).__name__
-        _common.check_positive_int(cls, "num_heads", num_heads)
-        _common.check_positive_int(cls, "key_dim", key_dim)
+        _checks.check_positive_int(cls, "num_heads", num_heads)
+        _checks.check_positive_int(cls, "key_dim", key_dim)
         if value_dim is not None:
-            _common.check_positive_int(cls, "value_dim", value_dim)
-        if sliding_window is not None:
-            _common.check_positive_int(cls, "sliding_window", sliding_window)
-        _common.check_rate(cls, dropout)
-        if flash_attention and dropout > 0:
-            raise ValueError(
-                f"{cls}: dropout is not supported with flash attention. Set "
-                f"dropout=0.0 or flash_attention=None. Received: "
-                f"dropout={dropout}, flash_attention=True"
-            )
+            _checks.check_positive_int(cls, "value_dim", value_dim)
         if output_shape:
             if isinstance(output_shape, int):
                 output_shape = (output_shape,)
@@ -153,30 +132,29 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
                 f"{cls}: `attention_axes` must be an int, a list or a tuple. "
                 f"Received: attention_axes={attention_axes!r}"
             )
-        super().__init__(**kwargs)
-        self.supports_masking = True
+        super().__init__(
+            dropout=dropout,
+            use_bias=use_bias,
+            sliding_window=sliding_window,
+            flash_attention=flash_attention,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
+            use_gate=use_gate,
+            seed=seed,
+            **kwargs,
+        )
         self._num_heads = num_heads
         self._key_dim = key_dim
         self._value_dim = value_dim if value_dim else key_dim
-        self._dropout = dropout
-        self._use_bias = use_bias
-        self._use_gate = use_gate
         self._output_shape = output_shape
         self._attention_axes = attention_axes
-        self._sliding_window = sliding_window
-        self._flash_attention = flash_attention
-        self.seed = seed
-        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(key_dim))
-        for name, getter, value in (
-            ("kernel_initializer", initializers.get, kernel_initializer),
-            ("bias_initializer", initializers.get, bias_initializer),
-            ("kernel_regularizer", regularizers.get, kernel_regularizer),
-            ("bias_regularizer", regularizers.get, bias_regularizer),
-            ("activity_regularizer", regularizers.get, activity_regularizer),
-            ("kernel_constraint", constraints.get, kernel_constraint),
-            ("bias_constraint", constraints.get, bias_constraint),
-        ):
-            setattr(self, f"_{name}", resolve(getter, value, self, name))
+        self._scale = 1.0 / math.sqrt(float(key_dim))
+        self._num_repeats = 1
 
     # -- Keras' read-only attributes ----------------------------------------
     @property
@@ -193,16 +171,6 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
     def value_dim(self) -> int:
         """The size of each value head."""
         return self._value_dim
-
-    @property
-    def dropout(self) -> float:
-        """The dropout rate of the attention probabilities."""
-        return self._dropout
-
-    @property
-    def use_bias(self) -> bool:
-        """Whether the projections have biases."""
-        return self._use_bias
 
     @property
     def attention_axes(self) -> Any:
@@ -229,37 +197,30 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
         """The output projection."""
         return self._output_dense
 
-    def _where(self) -> str:
-        return f'{type(self).__name__} "{self.name}"'
-
     # -- building ------------------------------------------------------------
     def build(self, query_shape, value_shape, key_shape=None) -> None:
         """Creates the projections for inputs of these shapes."""
-        given_key_shape = key_shape
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         self._check_shapes(query_shape, value_shape, key_shape)
         rank = len(query_shape)
         self._attention_axes = self._normalized_axes(rank)
         with naming.name_scope(self.name):
-            self._query_dense = self._projection(
+            self._query_dense = self._projection_to_heads(
                 "query", query_shape, self._key_dim
             )
-            self._key_dense = self._projection("key", key_shape, self._key_dim)
+            self._key_dense = self._projection_to_heads(
+                "key", key_shape, self._key_dim
+            )
             if self._use_gate:
-                self._gate_dense = self._projection(
+                self._gate_dense = self._projection_to_heads(
                     "gate", query_shape, self._value_dim, "sigmoid"
                 )
-            self._value_dense = self._projection(
+            self._value_dense = self._projection_to_heads(
                 "value", value_shape, self._value_dim
             )
             self._build_attention(rank + 1)
             self._output_dense = self._make_output_dense(query_shape)
-        self._build_shapes_dict = {
-            "query_shape": query_shape,
-            "value_shape": value_shape,
-            "key_shape": given_key_shape and tuple(given_key_shape),
-        }
         self.built = True
 
     def _check_shapes(self, query_shape, value_shape, key_shape) -> None:
@@ -300,43 +261,19 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
             )
         return axes
 
-    def _sublayer_kwargs(self) -> dict:
-        return _common.sublayer_kwargs(
-            self, self._kernel_initializer, self._bias_initializer
-        )
-
-    def _projection(self, name, input_shape, head_size, activation=None):
+    def _projection_to_heads(
+        self, name, input_shape, head_size, activation=None
+    ):
         equation, bias_axes, output_rank = projection_equation(
             len(input_shape) - 1, bound_dims=1, output_dims=2
         )
-        dense = EinsumDense(
+        return self._projection(
             equation,
-            output_shape=partial_output_shape(
-                output_rank - 1, [self._num_heads, head_size]
-            ),
-            bias_axes=bias_axes if self._use_bias else None,
+            partial_output_shape(output_rank - 1, [self._num_heads, head_size]),
+            bias_axes,
+            name,
+            input_shape,
             activation=activation,
-            name=name,
-            **self._sublayer_kwargs(),
-        )
-        dense.build(input_shape)
-        return dense
-
-    def _build_attention(self, rank: int) -> None:
-        """The attention's equations and its softmax and dropout layers,
-        for projected tensors of rank `rank`."""
-        (
-            self._dot_product_equation,
-            self._combine_equation,
-            scores_rank,
-        ) = attention_equations(rank, self._attention_axes)
-        num_axes = len(self._attention_axes)
-        self._softmax = Softmax(
-            axis=tuple(range(scores_rank - num_axes, scores_rank)),
-            dtype=self.dtype_policy,
-        )
-        self._dropout_layer = Dropout(
-            rate=self._dropout, dtype=self.dtype_policy, seed=self.seed
         )
 
     def _make_output_dense(self, query_shape: tuple) -> EinsumDense:
@@ -344,145 +281,13 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
         equation, bias_axes, output_rank = projection_equation(
             len(query_shape) - 1, bound_dims=2, output_dims=len(output_shape)
         )
-        dense = EinsumDense(
+        return self._projection(
             equation,
-            output_shape=partial_output_shape(output_rank - 1, output_shape),
-            bias_axes=bias_axes if self._use_bias else None,
-            name="attention_output",
-            **self._sublayer_kwargs(),
+            partial_output_shape(output_rank - 1, output_shape),
+            bias_axes,
+            "attention_output",
+            (*query_shape[:-1], self._num_heads, self._value_dim),
         )
-        dense.build((*query_shape[:-1], self._num_heads, self._value_dim))
-        return dense
-
-    # -- calling -------------------------------------------------------------
-    def call(
-        self,
-        query,
-        value,
-        key=None,
-        query_mask=None,
-        value_mask=None,
-        key_mask=None,
-        attention_mask=None,
-        return_attention_scores=False,
-        training=None,
-        use_causal_mask=False,
-    ):
-        if key is None:
-            key = value
-        self._check_shapes(
-            tuple(query.shape), tuple(value.shape), tuple(key.shape)
-        )
-        # Causal masking alone runs the fused kernel's own causal mask, as
-        # in Keras; any other mask is combined into one (B, T, S) mask.
-        causal_only = (
-            use_causal_mask
-            and query_mask is None
-            and value_mask is None
-            and key_mask is None
-            and attention_mask is None
-            and self._sliding_window is None
-        )
-        if causal_only:
-            mask = None
-        else:
-            mask = _masks.combine(
-                self._where(),
-                query,
-                value,
-                key,
-                query_mask=query_mask,
-                value_mask=value_mask,
-                key_mask=key_mask,
-                attention_mask=attention_mask,
-                use_causal_mask=use_causal_mask,
-                sliding_window=self._sliding_window,
-            )
-        with _masks.hidden_masks(query, value, key):
-            gate = self._gate_dense(query) if self._use_gate else None
-            query = self._query_dense(query)
-            key = self._key_dense(key)
-            value = self._value_dense(value)
-        output, scores = self._compute_attention(
-            query,
-            key,
-            value,
-            mask,
-            training=training,
-            return_attention_scores=return_attention_scores,
-            use_causal_mask=causal_only,
-        )
-        if gate is not None:
-            output = output * gate
-        output = self._output_dense(output)
-        if return_attention_scores:
-            return output, scores
-        return output
-
-    def _compute_attention(
-        self,
-        query,
-        key,
-        value,
-        attention_mask=None,
-        training=None,
-        return_attention_scores=False,
-        use_causal_mask=False,
-    ):
-        """The heads' outputs `(B, T, N, value_dim)` and probabilities
-        `(B, N, T, S)` (None from the fused kernel) of projected inputs."""
-        where = self._where()
-        if self._flash_attention and return_attention_scores:
-            raise ValueError(
-                f"{where}: attention scores cannot be returned with flash "
-                "attention. Pass flash_attention=None to get them."
-            )
-        num_axes = len(self._attention_axes)
-        # jax.nn's kernel needs values shaped like the keys; Keras' fused
-        # path fails when value_dim != key_dim, ember's einsums serve it.
-        fused = not (
-            self._dropout > 0
-            or return_attention_scores
-            or query.ndim != 4
-            or self._value_dim != self._key_dim
-        )
-        if fused:
-            mask = attention_mask
-            if mask is not None:
-                scores_shape = (
-                    query.shape[0],
-                    query.shape[2],
-                    query.shape[1],
-                    key.shape[1],
-                )
-                mask = _masks.expand_to_scores(
-                    where, mask, scores_shape, num_axes
-                )
-            output = ops.dot_product_attention(
-                query,
-                key,
-                value,
-                mask=mask,
-                scale=self._inverse_sqrt_key_dim,
-                is_causal=use_causal_mask,
-                flash_attention=self._flash_attention,
-            )
-            return output, None
-        if use_causal_mask:
-            causal = _masks.causal_mask(query.shape[1], value.shape[1])
-            attention_mask = (
-                causal if attention_mask is None else attention_mask & causal
-            )
-        query = query * jnp.asarray(self._inverse_sqrt_key_dim, query.dtype)
-        scores = jnp.einsum(self._dot_product_equation, key, query)
-        scores = _common.masked_softmax(
-            self._softmax, where, scores, attention_mask, num_axes
-        )
-        dropped = scores
-        if self._dropout > 0:
-            dropped = self._dropout_layer(scores, training=training)
-        output = jnp.einsum(self._combine_equation, dropped, value)
-        return output, scores
 
     def compute_output_shape(
         self, query_shape, value_shape, key_shape=None
@@ -503,34 +308,8 @@ class MultiHeadAttention(ShapesDictBuildConfig, Layer):
                 "num_heads": self._num_heads,
                 "key_dim": self._key_dim,
                 "value_dim": self._value_dim,
-                "dropout": self._dropout,
-                "use_bias": self._use_bias,
-                "use_gate": self._use_gate,
                 "output_shape": self._output_shape,
                 "attention_axes": self._attention_axes,
-                "sliding_window": self._sliding_window,
-                "kernel_initializer": initializers.serialize(
-                    self._kernel_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self._bias_initializer
-                ),
-                "kernel_regularizer": regularizers.serialize(
-                    self._kernel_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self._bias_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self._activity_regularizer
-                ),
-                "kernel_constraint": constraints.serialize(
-                    self._kernel_constraint
-                ),
-                "bias_constraint": constraints.serialize(
-                    self._bias_constraint
-                ),
-                "seed": self.seed,
             }
         )
         return config
