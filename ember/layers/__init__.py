@@ -11,9 +11,7 @@ from ember.layers.activations.relu import ReLU
 from ember.layers.activations.softmax import Softmax
 from ember.layers.attention.additive_attention import AdditiveAttention
 from ember.layers.attention.attention import Attention
-from ember.layers.attention.grouped_query_attention import (
-    GroupedQueryAttention,
-)
+from ember.layers.attention.grouped_query_attention import GroupedQueryAttention
 from ember.layers.attention.grouped_query_attention import (
     GroupedQueryAttention as GroupQueryAttention,
 )
