@@ -206,11 +206,14 @@ class MultiHeadBase(Layer):
         self._check_features(query=query, value=value, key=key)
         masks = (query_mask, value_mask, key_mask, attention_mask)
         # Causal masking alone runs the fused kernel's own causal mask, as
-        # in Keras; any other mask is combined into one.
+        # in Keras; any other mask is combined into one. A subclass's own
+        # `_compute_attention` gets the combined mask, as in Keras.
         causal_only = (
             use_causal_mask
             and all(m is None for m in masks)
             and self._sliding_window is None
+            and type(self)._compute_attention
+            is MultiHeadBase._compute_attention
         )
         mask = None
         if not causal_only:
@@ -233,6 +236,8 @@ class MultiHeadBase(Layer):
             query = self._query_dense(query)
             key = self._key_dense(key)
             value = self._value_dense(value)
+        # `use_causal_mask` only when set, for overrides without it.
+        causal = {"use_causal_mask": True} if causal_only else {}
         output, scores = self._compute_attention(
             query,
             key,
@@ -240,7 +245,7 @@ class MultiHeadBase(Layer):
             mask,
             training=training,
             return_attention_scores=return_attention_scores,
-            use_causal_mask=causal_only,
+            **causal,
         )
         if gate is not None:
             output = output * gate
@@ -293,9 +298,9 @@ class MultiHeadBase(Layer):
             query: the projected query, `(B, T, N, key_dim)`.
             key: the projected key, `(B, S, K, key_dim)`, K = N / repeats.
             value: the projected value, `(B, S, K, value_dim)`.
-            attention_mask: None, or a boolean mask broadcastable to the
-                scores `(B, N, T, S)`: True where a query position may
-                attend to a key position.
+            attention_mask: None, or a boolean mask `(B, T, S)` (or with
+                the heads axis, `(B, N, T, S)`): True where a query
+                position may attend to a key position.
             training: whether dropout is applied.
             return_attention_scores: whether the probabilities are needed.
             use_causal_mask: whether query `t` only sees keys `s <= t`.

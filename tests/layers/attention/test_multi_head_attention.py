@@ -383,3 +383,33 @@ def test_trains_in_a_compiled_fit():
     assert all(
         not np.allclose(a, b) for a, b in zip(before, after, strict=True)
     )
+
+
+def test_a_subclass_attention_gets_the_causal_mask():
+    seen = {}
+
+    class Recording(layers.MultiHeadAttention):
+        def _compute_attention(
+            self,
+            query,
+            key,
+            value,
+            attention_mask=None,
+            training=None,
+            return_attention_scores=False,
+        ):
+            seen["mask"] = attention_mask
+            return super()._compute_attention(
+                query,
+                key,
+                value,
+                attention_mask,
+                training,
+                return_attention_scores,
+            )
+
+    layer = Recording(2, 3)
+    layer(QUERY, QUERY, use_causal_mask=True)
+    np.testing.assert_array_equal(
+        np.asarray(seen["mask"]).reshape(3, 3), np.tril(np.ones((3, 3)))
+    )
