@@ -28,7 +28,8 @@ class GroupedQueryAttention(MultiHeadBase):
         sliding_window: if set, query `t` only sees keys `s` with
             `|s - t| < sliding_window`.
         flash_attention: True requires the fused cuDNN kernel, False never
-            uses it, None uses it where it applies.
+            uses it, None uses it where it applies unless
+            `ember.config.disable_flash_attention()` was called.
         kernel_initializer: initializer of the projections' kernels.
         bias_initializer: initializer of the projections' biases.
         kernel_regularizer: optional penalty on the kernels.

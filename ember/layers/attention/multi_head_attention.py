@@ -41,7 +41,8 @@ class MultiHeadAttention(MultiHeadBase):
             sliding window of Mistral-style models).
         flash_attention: True requires the fused cuDNN kernel, False never
             uses it, None uses it where it applies (see
-            `ops.dot_product_attention`).
+            `ops.dot_product_attention`) unless
+            `ember.config.disable_flash_attention()` was called.
         kernel_initializer: initializer of the projections' kernels.
         bias_initializer: initializer of the projections' biases.
         kernel_regularizer: optional penalty on the kernels.
