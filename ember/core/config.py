@@ -1,9 +1,12 @@
-"""Global settings: default float type, epsilon, image data format."""
+"""Global settings: default float type, epsilon, image data format,
+flash attention."""
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
 _FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
+# None: attention layers use the fused kernel where it applies; False: never.
+_FLASH_ATTENTION: bool | None = None
 
 
 def backend() -> str:
@@ -75,3 +78,29 @@ def standardize_data_format(data_format: str | None) -> str:
             f"Received: data_format={data_format!r}"
         )
     return data_format
+
+
+def enable_flash_attention() -> None:
+    """Lets attention layers use the fused (flash) attention kernel.
+
+    This is the default: layers whose `flash_attention` is None use the
+    fused kernel where it applies (a GPU with cuDNN, half-precision inputs).
+    """
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = None
+
+
+def disable_flash_attention() -> None:
+    """Keeps attention layers built from now on off the fused kernel."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = False
+
+
+def is_flash_attention_enabled() -> bool | None:
+    """Tells whether attention layers may use the fused kernel.
+
+    Returns:
+        False when disabled; otherwise None (enabled: the fused kernel is
+        used where it applies), as in Keras.
+    """
+    return _FLASH_ATTENTION

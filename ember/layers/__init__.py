@@ -9,6 +9,13 @@ from ember.layers.activations.leaky_relu import LeakyReLU
 from ember.layers.activations.prelu import PReLU
 from ember.layers.activations.relu import ReLU
 from ember.layers.activations.softmax import Softmax
+from ember.layers.attention.additive_attention import AdditiveAttention
+from ember.layers.attention.attention import Attention
+from ember.layers.attention.grouped_query_attention import GroupedQueryAttention
+from ember.layers.attention.grouped_query_attention import (
+    GroupedQueryAttention as GroupQueryAttention,
+)
+from ember.layers.attention.multi_head_attention import MultiHeadAttention
 from ember.layers.convolutional.conv1d import Conv1D
 from ember.layers.convolutional.conv1d import Conv1D as Convolution1D
 from ember.layers.convolutional.conv1d_transpose import Conv1DTranspose

@@ -40,6 +40,7 @@ from ember.ops.nn import celu
 from ember.ops.nn import conv
 from ember.ops.nn import conv_transpose
 from ember.ops.nn import depthwise_conv
+from ember.ops.nn import dot_product_attention
 from ember.ops.nn import elu
 from ember.ops.nn import gelu
 from ember.ops.nn import glu

@@ -20,6 +20,7 @@ from ember.ops.nn_activations import softmax
 from ember.ops.nn_activations import softplus
 from ember.ops.nn_activations import softsign
 from ember.ops.nn_activations import swish
+from ember.ops.nn_attention import dot_product_attention
 from ember.ops.nn_conv import conv
 from ember.ops.nn_conv import conv_transpose
 from ember.ops.nn_conv import depthwise_conv
@@ -44,6 +45,7 @@ __all__ = [
     "conv",
     "conv_transpose",
     "depthwise_conv",
+    "dot_product_attention",
     "elu",
     "gelu",
     "glu",

@@ -174,9 +174,17 @@ def _build_config(obj: Any) -> dict | None:
     if callable(getter):
         return getter()
     shapes = getattr(obj, "_build_shapes_dict", None)
-    if shapes and getattr(obj, "built", False):
+    if not shapes or not getattr(obj, "built", False):
+        return None
+    if len(shapes) == 1:
         return {k: _shape_list(v) for k, v in shapes.items()}
-    return None
+    # A layer built from several inputs (`build(query_shape, value_shape,
+    # key_shape=None)`): Keras lists the shapes of the inputs given.
+    return {
+        "shapes_dict": {
+            k: _shape_list(v) for k, v in shapes.items() if v is not None
+        }
+    }
 
 
 def _shape_list(shape: Any) -> Any:
@@ -358,6 +366,9 @@ def _build_from_config(obj: Any, build_config: dict) -> None:
     if callable(builder):
         builder(build_config)
         return
+    if set(build_config) == {"shapes_dict"}:
+        # Keras' form for a layer built from several inputs.
+        build_config = build_config["shapes_dict"]
     if "input_shape" in build_config and len(build_config) == 1:
         shape = _shape_tuple(build_config["input_shape"])
         if shape is not None:

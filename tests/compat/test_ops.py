@@ -410,3 +410,22 @@ def test_ops_agree_with_keras_eagerly_too():
         kwargs = _keras_kwargs(name, args, kwargs)
         theirs = getattr(keras.ops, name)(*args, **kwargs)
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"is_causal": True},
+        {"scale": 0.3, "bias": _normal(4, 4)},
+        {"mask": np.tril(np.ones((4, 4), bool))[None, None]},
+    ],
+)
+def test_dot_product_attention_equals_keras(kwargs):
+    q, k, v = _normal(2, 4, 2, 3), _normal(2, 4, 1, 3), _normal(2, 4, 1, 3)
+    np.testing.assert_allclose(
+        ops.dot_product_attention(q, k, v, **kwargs),
+        keras.ops.dot_product_attention(q, k, v, **kwargs),
+        rtol=1e-5,
+        atol=1e-6,
+    )

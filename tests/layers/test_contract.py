@@ -26,6 +26,9 @@ _EXCLUDED |= {
     layers.LSTMCell,
     layers.GRUCell,
 }
+# Called on (query, value) and built from both shapes: covered by
+# tests/layers/attention/ and tests/compat/test_attention_layers.py.
+_EXCLUDED |= {layers.MultiHeadAttention, layers.GroupedQueryAttention}
 
 # class name -> (constructor kwargs, input shape)
 SAMPLES = {
@@ -93,6 +96,11 @@ SAMPLES = {
     "MaxPooling3D": ({"padding": "same"}, (1, 3, 3, 3, 2)),
     "Reshape": ({"target_shape": (-1, 2)}, (2, 3, 4)),
     "Add": ({}, [(2, 3), (2, 4, 3)]),
+    "AdditiveAttention": ({"dropout": 0.1}, [(2, 3, 4), (2, 5, 4)]),
+    "Attention": (
+        {"use_scale": True, "score_mode": "concat"},
+        [(2, 3, 4), (2, 5, 4)],
+    ),
     "Subtract": ({}, [(2, 3), (2, 3)]),
     "Multiply": ({}, [(2, 3), (2, 1), (2, 3)]),
     "Average": ({}, [(2, 3), (2, 3)]),
