@@ -28,8 +28,14 @@ _TABLES = {
         string.ascii_uppercase, string.ascii_lowercase, string.punctuation
     ),
 }
-# TensorFlow's `strings.split` splits on ASCII whitespace only.
+# TensorFlow's `strings.split` splits on ASCII whitespace only; Python's
+# `str.split` also on these, so texts holding one take the slower path.
 _TOKEN = re.compile(r"[^ \t\n\v\f\r]+")
+_OTHER_SPACE = re.compile(
+    "[\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+# Joins a batch's texts so that one `translate` call standardizes them all.
+_SEPARATOR = "\x00"
 
 
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
@@ -52,6 +58,21 @@ def _ngram_widths(ngrams: Any) -> tuple | None:
         "TextVectorization: `ngrams` must be None, an integer, or a tuple "
         f"of integers. Received: ngrams={ngrams!r}"
     )
+
+
+def _translate(texts: list[str], table: dict) -> list[str]:
+    """`text.translate(table)` for each text, in one call where possible."""
+    joined = _SEPARATOR.join(texts)
+    if not texts or joined.count(_SEPARATOR) != len(texts) - 1:
+        return [t.translate(table) for t in texts]
+    return joined.translate(table).split(_SEPARATOR)
+
+
+def _split_whitespace(texts: list[str]) -> list[list[str]]:
+    """Each text's tokens between runs of ASCII whitespace."""
+    if _OTHER_SPACE.search(_SEPARATOR.join(texts)):
+        return [_TOKEN.findall(t) for t in texts]
+    return [t.split() for t in texts]
 
 
 def _with_ngrams(tokens: list, widths: tuple) -> list:
@@ -239,55 +260,57 @@ class TextVectorization(HostLayer):
             )
         return array
 
-    def _standardized(self, texts: np.ndarray) -> np.ndarray:
-        if self._standardize is None:
+    def _custom_standardized(self, texts: np.ndarray) -> np.ndarray:
+        if not callable(self._standardize):
             return texts
-        if callable(self._standardize):
-            result = host_array(self._standardize(texts))
-            if result.dtype.kind != "U":
-                raise ValueError(
-                    f"{self._describe()}: the `standardize` callable must "
-                    f"return strings; it returned {result.dtype} values."
-                )
-            return result
-        table = _TABLES[self._standardize]
-        flat = [t.translate(table) for t in texts.reshape(-1).tolist()]
-        return np.array(flat, dtype=str).reshape(texts.shape)
+        result = host_array(self._standardize(texts))
+        if result.dtype.kind != "U":
+            raise ValueError(
+                f"{self._describe()}: the `standardize` callable must "
+                f"return strings; it returned {result.dtype} values."
+            )
+        return result
+
+    def _check_split_shape(self, shape: tuple) -> None:
+        if self._split is not None and len(shape) > 1 and shape[-1] != 1:
+            raise ValueError(
+                f"{self._describe()}: to split strings, the input must be "
+                "1D or have a last dimension of 1. Received: input shape "
+                f"{tuple(shape)}"
+            )
 
     def _rows(self, texts: np.ndarray) -> np.ndarray:
         """The strings to split, one per row (1D)."""
-        if texts.ndim == 0:
-            return texts.reshape(1)
+        self._check_split_shape(texts.shape)
         if texts.ndim > 1:
-            if texts.shape[-1] != 1:
-                raise ValueError(
-                    f"{self._describe()}: to split strings, the input must "
-                    "be 1D or have a last dimension of 1. Received: input "
-                    f"shape {texts.shape}"
-                )
             texts = texts.reshape(texts.shape[:-1])
         return texts.reshape(-1)
 
     def _tokens(self, inputs: Any, what: str = "inputs") -> list[list]:
         """Each row's tokens (n-grams included), as lists of strings."""
-        texts = self._standardized(self._texts(inputs, what))
+        texts = self._custom_standardized(self._texts(inputs, what))
         if self._split is None:
-            if texts.ndim <= 1:
-                texts = texts.reshape(-1, 1)
-            rows = [list(row) for row in texts.reshape(len(texts), -1).tolist()]
+            texts = texts.reshape(-1, 1) if texts.ndim <= 1 else texts
+            texts = texts.reshape(len(texts), -1)
         else:
-            flat = self._rows(texts)
-            if self._split == "whitespace":
-                rows = [_TOKEN.findall(t) for t in flat.tolist()]
-            elif self._split == "character":
-                rows = [list(t) for t in flat.tolist()]
-            else:
-                rows = [list(r) for r in self._split(flat)]
-                if len(rows) != len(flat):
-                    raise ValueError(
-                        f"{self._describe()}: the `split` callable returned "
-                        f"{len(rows)} token lists for {len(flat)} strings."
-                    )
+            texts = self._rows(texts)
+        flat = texts.reshape(-1).tolist()
+        if isinstance(self._standardize, str):
+            flat = _translate(flat, _TABLES[self._standardize])
+        if self._split is None:
+            width = texts.shape[1]
+            rows = [flat[i : i + width] for i in range(0, len(flat), width)]
+        elif self._split == "whitespace":
+            rows = _split_whitespace(flat)
+        elif self._split == "character":
+            rows = [list(t) for t in flat]
+        else:
+            rows = [list(r) for r in self._split(np.array(flat, dtype=str))]
+            if len(rows) != len(flat):
+                raise ValueError(
+                    f"{self._describe()}: the `split` callable returned "
+                    f"{len(rows)} token lists for {len(flat)} strings."
+                )
         if self._ngrams is not None:
             rows = [_with_ngrams(row, self._ngrams) for row in rows]
         return rows
@@ -333,8 +356,7 @@ class TextVectorization(HostLayer):
                 f"{self._describe()} expects strings, but its input has "
                 f"dtype {inputs.dtype} (shape {inputs.shape})."
             )
-        if self._split is not None and len(inputs.shape) > 1:
-            self._rows(np.empty(inputs.shape[1:], dtype=str)[None])
+        self._check_split_shape(inputs.shape)
         dtype = "int64" if self._output_mode == "int" else ember_config.floatx()
         return SymbolicTensor(self.compute_output_shape(inputs.shape), dtype)
 
