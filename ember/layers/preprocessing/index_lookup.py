@@ -43,6 +43,24 @@ def is_batch_iterable(data: Any) -> bool:
     )
 
 
+def text_array(values: Any, encoding: str = "utf-8") -> np.ndarray:
+    """`values` as numpy, bytes decoded with `encoding` (see
+    `host_array`)."""
+    array = np.asarray(values)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return host_array(array)
+    if array.dtype.kind == "S":
+        return np.char.decode(array, encoding)
+    if array.dtype.kind == "O":
+        flat = [
+            v.decode(encoding) if isinstance(v, bytes) else v
+            for v in array.ravel()
+        ]
+        if all(isinstance(v, str) for v in flat):
+            return np.array(flat, dtype=str).reshape(array.shape)
+    return host_array(array)
+
+
 def read_vocabulary_file(path: str) -> list[str]:
     """The lines of a vocabulary file, trailing empty lines dropped."""
     with open(path, encoding="utf-8") as f:
@@ -386,7 +404,7 @@ class IndexLookup(HostLayer):
     def _as_tokens(self, values: Any, what: str = "inputs") -> np.ndarray:
         """`values` as a numpy array of the vocabulary's dtype, or a
         ValueError naming the layer and the values."""
-        array = host_array(values)
+        array = text_array(values, getattr(self, "encoding", "utf-8"))
         if array.size == 0 and array.dtype.kind == "f":
             return array.astype(self._numpy_dtype())
         if self.vocabulary_dtype == "string":

@@ -15,6 +15,7 @@ from ember.layers.preprocessing.host_layer import HostLayer
 from ember.layers.preprocessing.host_layer import host_array
 from ember.layers.preprocessing.index_lookup import is_batch_iterable
 from ember.layers.preprocessing.index_lookup import output_mode_name
+from ember.layers.preprocessing.index_lookup import text_array
 from ember.layers.preprocessing.string_lookup import StringLookup
 
 _STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
@@ -247,9 +248,7 @@ class TextVectorization(HostLayer):
         return f'TextVectorization "{self.name}"'
 
     def _texts(self, inputs: Any, what: str = "inputs") -> np.ndarray:
-        array = host_array(inputs)
-        if array.dtype.kind == "S":
-            array = np.char.decode(array, self._encoding)
+        array = text_array(inputs, self._encoding)
         if array.dtype.kind != "U":
             flat = array.reshape(-1)
             shown = flat[:10].tolist()
@@ -316,15 +315,21 @@ class TextVectorization(HostLayer):
         return rows
 
     # -- call --------------------------------------------------------------
-    def call(self, inputs: Any) -> np.ndarray:
-        """Vectorizes the strings (numpy in, numpy out)."""
-        lookup = self._lookup_layer
-        if not lookup._has_vocabulary:
+    def host_call(self, inputs: Any, **kwargs) -> np.ndarray:
+        """Checks the inputs and the vocabulary, then runs the layer (the
+        checks come before the layer builds or changes in any way)."""
+        if not self._lookup_layer._has_vocabulary:
             raise ValueError(
                 f"{self._describe()} has no vocabulary yet: call `adapt()` "
                 "on some text, or pass `vocabulary=`, before calling it. "
                 f"Received inputs {_preview(inputs)}."
             )
+        self._texts(inputs)
+        return super().host_call(inputs, **kwargs)
+
+    def call(self, inputs: Any) -> np.ndarray:
+        """Vectorizes the strings (numpy in, numpy out)."""
+        lookup = self._lookup_layer
         rows = self._tokens(inputs)
         lengths = np.fromiter((len(r) for r in rows), "int64", len(rows))
         tokens = np.array(list(itertools.chain.from_iterable(rows)), dtype=str)

@@ -159,6 +159,9 @@ def test_adapt_sources_and_max_tokens():
     assert learned(np.array(texts, dtype="S")[:, None]) == expected
     assert learned(iter([np.array(texts[:2]), texts[2:]])) == expected
     assert learned(texts, max_tokens=4) == expected[:4]
+    latin = np.array(["café", "thé"], dtype=object)
+    latin = np.array([t.encode("latin-1") for t in latin])
+    assert learned(latin, encoding="latin-1")[2:] == ["thé", "café"]
 
 
 def test_vocabulary_file_and_set_vocabulary(tmp_path):
@@ -183,12 +186,14 @@ def test_errors_before_any_state_changes():
     layer = TextVectorization(name="text")
     with pytest.raises(ValueError, match=r'"text" has no vocabulary yet'):
         layer(["some text"])
+    assert not layer.built
     with pytest.raises(ValueError, match=r'"text" expects strings.*\[1, 2\]'):
         layer.adapt(np.array([1, 2]))
     assert layer.get_vocabulary() == ["", "[UNK]"]
     layer.adapt(["some text"])
     with pytest.raises(ValueError, match=r"expects strings.*\[1\.5\]"):
         layer(np.array([1.5]))
+    assert not layer.built
     with pytest.raises(ValueError, match="last dimension of 1"):
         layer(np.array([["a", "b"]]))
     with pytest.raises(ValueError, match="expects strings"):
