@@ -227,6 +227,11 @@ class IndexLookup(HostLayer):
     def _token_start_index(self) -> int:
         return self._oov_start_index() + self.num_oov_indices
 
+    def _special_tokens(self) -> list:
+        """The mask and OOV tokens, at the front of the vocabulary."""
+        mask = [self.mask_token] * self._oov_start_index()
+        return mask + [self.oov_token] * self.num_oov_indices
+
     def _describe(self) -> str:
         return f'{type(self).__name__} "{self.name}"'
 
@@ -252,9 +257,7 @@ class IndexLookup(HostLayer):
         Returns:
             A list of tokens (strings, or ints for `IntegerLookup`).
         """
-        special = [self.mask_token] * self._oov_start_index() + [
-            self.oov_token
-        ] * self.num_oov_indices
+        special = self._special_tokens()
         tokens = self._tokens.tolist()
         return special + tokens if include_special_tokens else tokens
 
@@ -323,9 +326,7 @@ class IndexLookup(HostLayer):
 
     def _strip_special_tokens(self, vocabulary: np.ndarray) -> tuple:
         start = self._token_start_index()
-        special = [self.mask_token] * self._oov_start_index() + [
-            self.oov_token
-        ] * self.num_oov_indices
+        special = self._special_tokens()
         head = vocabulary[:start].tolist()
         found = len(head) == len(special) and head == special
         return (vocabulary[start:] if found else vocabulary), found
@@ -338,9 +339,7 @@ class IndexLookup(HostLayer):
                 f"{where}: the vocabulary repeats terms "
                 f"{values[counts > 1].tolist()}; each term must appear once."
             )
-        special = [self.mask_token] * self._oov_start_index() + [
-            self.oov_token
-        ] * self.num_oov_indices
+        special = self._special_tokens()
         listed = set(tokens.tolist())
         for role, token in (("mask", self.mask_token), ("OOV", self.oov_token)):
             if token is None or token not in listed:
