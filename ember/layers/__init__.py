@@ -112,6 +112,7 @@ from ember.layers.pooling.max_pooling2d import MaxPooling2D as MaxPool2D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D as MaxPool3D
 from ember.layers.preprocessing.center_crop import CenterCrop
+from ember.layers.preprocessing.integer_lookup import IntegerLookup
 from ember.layers.preprocessing.normalization import Normalization
 from ember.layers.preprocessing.random_contrast import RandomContrast
 from ember.layers.preprocessing.random_flip import RandomFlip
@@ -120,6 +121,8 @@ from ember.layers.preprocessing.random_translation import RandomTranslation
 from ember.layers.preprocessing.random_zoom import RandomZoom
 from ember.layers.preprocessing.rescaling import Rescaling
 from ember.layers.preprocessing.resizing import Resizing
+from ember.layers.preprocessing.string_lookup import StringLookup
+from ember.layers.preprocessing.text_vectorization import TextVectorization
 from ember.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )

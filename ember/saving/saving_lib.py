@@ -1,5 +1,6 @@
-"""The `.keras` archive: a zip of `metadata.json`, `config.json` and
-`model.weights.h5`, in Keras 3's layout.
+"""The `.keras` archive: a zip of `metadata.json`, `config.json`,
+`model.weights.h5` and the layers' asset files (`assets/<layer path>/...`,
+such as a TextVectorization's `vocabulary.txt`), in Keras 3's layout.
 
 Writing is atomic (a temporary file in the same folder, then a rename).
 Reading checks the archive before trusting it: member names must be
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ember.core.atomic import atomic_write
+from ember.saving import assets as assets_lib
 from ember.saving import safe_json
 from ember.saving import serialization_lib
 from ember.saving import weights_h5
@@ -42,7 +44,9 @@ _MAX_RATIO = 100
 _MAX_EXPANSION = 1100
 
 
-def _write_zip(target: Any, config: dict, weights: bytes) -> None:
+def _write_zip(
+    target: Any, config: dict, weights: bytes, assets: dict | None
+) -> None:
     metadata = {
         "keras_version": KERAS_VERSION,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
@@ -52,24 +56,31 @@ def _write_zip(target: Any, config: dict, weights: bytes) -> None:
         zf.writestr(METADATA_NAME, json.dumps(metadata))
         zf.writestr(CONFIG_NAME, json.dumps(config))
         zf.writestr(WEIGHTS_NAME, weights)
+        for name, data in (assets or {}).items():
+            zf.writestr(name, data)
 
 
-def archive_bytes(config: dict, weights: bytes) -> bytes:
+def archive_bytes(
+    config: dict, weights: bytes, assets: dict | None = None
+) -> bytes:
     """The `.keras` archive of a serialized config and a weights file.
 
     Args:
         config: the model's serialized config (a JSON-able dict).
         weights: the bytes of its `.weights.h5` file.
+        assets: asset files by member name (`"assets/<path>/<file>"`).
 
     Returns:
         The zip archive's bytes.
     """
     buffer = io.BytesIO()
-    _write_zip(buffer, config, weights)
+    _write_zip(buffer, config, weights, assets)
     return buffer.getvalue()
 
 
-def write_archive(filepath: Any, config: dict, weights: bytes) -> None:
+def write_archive(
+    filepath: Any, config: dict, weights: bytes, assets: dict | None = None
+) -> None:
     """Writes a `.keras` archive atomically: into a temporary file in the
     same folder, renamed over `filepath` once complete.
 
@@ -77,8 +88,11 @@ def write_archive(filepath: Any, config: dict, weights: bytes) -> None:
         filepath: where to write it.
         config: the model's serialized config.
         weights: the bytes of its `.weights.h5` file.
+        assets: asset files by member name (`"assets/<path>/<file>"`).
     """
-    atomic_write(filepath, lambda path: _write_zip(path, config, weights))
+    atomic_write(
+        filepath, lambda path: _write_zip(path, config, weights, assets)
+    )
 
 
 def _check_member(info: zipfile.ZipInfo) -> None:
@@ -159,6 +173,20 @@ def read_archive(source: Any) -> tuple[dict, dict, bytes]:
         `(config, metadata, weights)`: the two JSON dicts and the bytes of
         `model.weights.h5`.
     """
+    config, metadata, weights, _ = read_archive_with_assets(source)
+    return config, metadata, weights
+
+
+def read_archive_with_assets(source: Any) -> tuple[dict, dict, bytes, dict]:
+    """Reads and checks a `.keras` archive, asset files included.
+
+    Args:
+        source: a path, bytes, or a binary file object.
+
+    Returns:
+        `(config, metadata, weights, assets)`: as `read_archive`, and the
+        asset files' bytes by member name (`"assets/<path>/<file>"`).
+    """
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     if hasattr(source, "read"):
@@ -195,7 +223,13 @@ def read_archive(source: Any) -> tuple[dict, dict, bytes]:
         metadata = _read_json(zf, METADATA_NAME, archive_size)
         config = _read_json(zf, CONFIG_NAME, archive_size)
         weights = _read_member(zf, WEIGHTS_NAME, archive_size)
-    return config, metadata, weights
+        assets = {
+            name: _read_member(zf, name, archive_size)
+            for name in names
+            if name.startswith(f"{assets_lib.ASSETS_DIR}/")
+            and not name.endswith("/")
+        }
+    return config, metadata, weights, assets
 
 
 def save_model(model: Any, filepath: Any) -> None:
@@ -214,10 +248,11 @@ def save_model(model: Any, filepath: Any) -> None:
         )
     config = serialization_lib.serialize_keras_object(model)
     weights = weights_h5.weights_bytes(model)
+    assets = assets_lib.collect_assets(model)
     if hasattr(filepath, "write"):
-        filepath.write(archive_bytes(config, weights))
+        filepath.write(archive_bytes(config, weights, assets))
         return
-    write_archive(filepath, config, weights)
+    write_archive(filepath, config, weights, assets)
 
 
 def load_model(
@@ -237,7 +272,7 @@ def load_model(
     Returns:
         The model.
     """
-    config, _, weights = read_archive(filepath)
+    config, _, weights, assets = read_archive_with_assets(filepath)
     entries, _ = weights_h5.read_weights(weights)
     if not compile:
         config["compile_config"] = None
@@ -261,6 +296,9 @@ def load_model(
             # As Keras' compile on load: the slots exist before they load.
             optimizer.build(model.trainable_variables)
         weights_h5.load_entries(model, entries)
+        # After the weights, as Keras: a tf-idf vocabulary reads its
+        # weights.
+        assets_lib.load_assets(model, assets)
     except RecursionError:
         raise ValueError(
             "Cannot load the model: rebuilding it recursed past Python's "

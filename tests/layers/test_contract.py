@@ -29,6 +29,13 @@ _EXCLUDED |= {
 # Called on (query, value) and built from both shapes: covered by
 # tests/layers/attention/ and tests/compat/test_attention_layers.py.
 _EXCLUDED |= {layers.MultiHeadAttention, layers.GroupedQueryAttention}
+# Host layers take strings or integers and compute in numpy, not under jit:
+# tests/layers/preprocessing/ covers their configs, shapes and outputs.
+_EXCLUDED |= {
+    layers.StringLookup,
+    layers.IntegerLookup,
+    layers.TextVectorization,
+}
 
 # class name -> (constructor kwargs, input shape)
 SAMPLES = {

@@ -1,1 +1,2 @@
-"""Preprocessing layers: rescaling, normalization and image augmentation."""
+"""Preprocessing layers: rescaling, normalization, image augmentation,
+and vocabularies for text and categories."""
