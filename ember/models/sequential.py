@@ -121,11 +121,15 @@ class Sequential(Model):
 
     def _build_on_call(self, args, kwargs) -> None:
         # Built from data: keep the batch dimension open for later calls.
+        # Text, or a first layer that runs on the host, keeps the data's
+        # dtype (an integer IntegerLookup input stays integer).
         shape = (None,) + tuple(args[0].shape)[1:]
-        if dtypes.dtype_of(args[0]) == "string" and not (
-            self._stack and isinstance(self._stack[0], InputLayer)
+        dtype = dtypes.dtype_of(args[0])
+        first = self._stack[0] if self._stack else None
+        if not isinstance(first, InputLayer) and (
+            dtype == "string" or getattr(first, "runs_on_host", False)
         ):
-            self._stack.insert(0, InputLayer(batch_shape=shape, dtype="string"))
+            self._stack.insert(0, InputLayer(batch_shape=shape, dtype=dtype))
         self.build(shape)
 
     def _host_layers(self) -> int:

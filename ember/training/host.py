@@ -19,14 +19,15 @@ def through_host(model, x: Any) -> Any:
     """`x` (numpy) through `model`'s host stage: a `HostBatch` for the rest
     of the model, or `x` unchanged when the model has no host layers.
 
-    An unbuilt model given text is built on its first row first (a
-    `Sequential` without an `Input` whose first layer takes strings).
+    An unbuilt model given text, or whose first layer runs on the host, is
+    built on its first row first (a `Sequential` without an `Input`).
     """
     run = getattr(model, "_run_host_stage", None)
     if run is None or x is None:
         return x
     if not model.built:
-        if not _has_text(x):
+        first = next(iter(model.layers), None)
+        if not (_has_text(x) or getattr(first, "runs_on_host", False)):
             return x
         model(jax.tree_util.tree_map(lambda a: a[:1], x))
     return run(x)

@@ -143,6 +143,20 @@ def test_sequential(with_input):
     )
 
 
+def test_sequential_without_input_on_integers_keeps_their_dtype():
+    # The first row builds the model with an integer Input, so IntegerLookup
+    # (which refuses floats) sees the integers fit was given.
+    lookup = L.IntegerLookup(vocabulary=[3, 5, 7], output_mode="one_hot")
+    model = ember.Sequential([lookup, L.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.array([[3], [5], [7], [9]] * 4, "int64")
+    model.fit(x, np.zeros(len(x)), epochs=1, batch_size=4, verbose=0)
+    assert model.inputs[0].dtype in ("int32", "int64")
+    np.testing.assert_allclose(
+        model.predict(x[:4], verbose=0), model(x[:4]), rtol=1e-6
+    )
+
+
 def test_a_host_layer_after_a_device_layer_is_named():
     inputs = ember.Input(shape=(1,), dtype="string")
     x = L.Identity()(Codes(name="codes")(inputs))
