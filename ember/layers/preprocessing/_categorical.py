@@ -41,14 +41,23 @@ def encode(
         indices = indices[None]
     axis = 1 if indices.ndim > 1 else 0
     if output_mode == "multi_hot":
-        hot = jax.nn.one_hot(indices.astype("int32"), depth, dtype=dtype)
+        hot = _one_hot(indices.astype("int32"), depth, dtype)
         return jnp.max(hot, axis=axis)
     if output_mode == "one_hot":
         if indices.ndim > 1 and indices.shape[-1] == 1:
             indices = indices[..., 0]
-        return jax.nn.one_hot(indices, depth, dtype=dtype)
+        return _one_hot(indices, depth, dtype)
     if count_weights is None:
-        return jnp.sum(jax.nn.one_hot(indices, depth, dtype=dtype), axis=axis)
+        return jnp.sum(_one_hot(indices, depth, dtype), axis=axis)
     count_weights = jnp.asarray(count_weights)
-    hot = jax.nn.one_hot(indices, depth, dtype=count_weights.dtype)
+    hot = _one_hot(indices, depth, count_weights.dtype)
     return jnp.sum(hot * count_weights[..., None], axis=axis)
+
+
+def _one_hot(indices: jax.Array, depth: int, dtype: Any) -> jax.Array:
+    """`jax.nn.one_hot`, for float indices too (which match only whole
+    numbers, as Keras' one-hot of floats)."""
+    classes = jnp.arange(depth, dtype=indices.dtype).reshape(
+        (1,) * indices.ndim + (depth,)
+    )
+    return (indices[..., None] == classes).astype(dtype)
