@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.layers.layer import Layer
-from ember.layers.preprocessing import _categorical
+from ember.layers.preprocessing import _categorical_jax
 
 
 class CategoryEncoding(Layer):
@@ -63,10 +63,10 @@ class CategoryEncoding(Layer):
         where = f'CategoryEncoding "{self.name}"'
         if output_mode == "binary":  # Keras' deprecated name
             output_mode = "multi_hot"
-        if output_mode not in _categorical.ENCODINGS:
+        if output_mode not in _categorical_jax.ENCODINGS:
             raise ValueError(
                 f"{where}: `output_mode` must be one of "
-                f"{list(_categorical.ENCODINGS)}. Received: "
+                f"{list(_categorical_jax.ENCODINGS)}. Received: "
                 f"output_mode={output_mode!r}"
             )
         if num_tokens is None:
@@ -113,7 +113,7 @@ class CategoryEncoding(Layer):
                 )
         if not isinstance(inputs, jax.core.Tracer):
             self._check_ids(inputs)
-        return _categorical.encode(
+        return _categorical_jax.encode(
             inputs,
             self.output_mode,
             self.num_tokens,

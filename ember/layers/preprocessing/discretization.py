@@ -10,10 +10,10 @@ import numpy as np
 from ember.core import config as ember_config
 from ember.core.dtypes import is_float
 from ember.layers.layer import Layer
-from ember.layers.preprocessing import _categorical
+from ember.layers.preprocessing import _categorical_jax
 from ember.layers.preprocessing import _quantiles
 
-OUTPUT_MODES = ("int", *_categorical.ENCODINGS)
+OUTPUT_MODES = ("int", *_categorical_jax.ENCODINGS)
 
 
 class Discretization(Layer):
@@ -189,7 +189,7 @@ class Discretization(Layer):
         indices = jnp.digitize(inputs, self._boundaries_array())
         if self.output_mode == "int":
             return indices.astype("int32")
-        return _categorical.encode(
+        return _categorical_jax.encode(
             indices,
             self.output_mode,
             self._depth(),

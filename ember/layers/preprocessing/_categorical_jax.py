@@ -1,6 +1,7 @@
 """Integer indices as one-hot, multi-hot or count vectors, in jax.
 
-What CategoryEncoding and Discretization output; the shapes follow
+What CategoryEncoding and Discretization output, inside compiled code
+(`_categorical.py` is the numpy twin for the host layers); the shapes follow
 Keras' eager results: a scalar is one sample; `one_hot` adds a last axis
 of size `depth` (replacing a last axis of size 1); `multi_hot` and
 `count` reduce axis 1 of a batch (axis 0 of a single sample). Indices
