@@ -2,8 +2,8 @@
 
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class Adadelta(Optimizer):
@@ -39,7 +39,7 @@ class Adadelta(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         self.rho = rho
         self.epsilon = epsilon
 

@@ -2,8 +2,8 @@
 
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class Adagrad(Optimizer):
@@ -37,7 +37,7 @@ class Adagrad(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 

@@ -2,8 +2,8 @@
 
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class Adam(Optimizer):
@@ -45,7 +45,7 @@ class Adam(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

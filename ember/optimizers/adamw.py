@@ -1,7 +1,7 @@
 """AdamW: Adam with decoupled weight decay."""
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.adam import Adam
-from ember.optimizers.optimizer import base_arguments
 
 
 class AdamW(Adam):
@@ -38,9 +38,7 @@ class AdamW(Adam):
         name=None,
         **kwargs,
     ):
-        super().__init__(
-            **base_arguments(locals(), "beta_1", "beta_2", "epsilon", "amsgrad")
-        )
+        super().__init__(**parent_arguments(Adam, locals()))
         if self.weight_decay is None:
             raise ValueError(
                 "Argument `weight_decay` must be a float. Received: "

@@ -3,8 +3,8 @@
 import jax.numpy as jnp
 
 from ember.core import config
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class Nadam(Optimizer):
@@ -42,7 +42,7 @@ class Nadam(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

@@ -20,7 +20,6 @@ Keras' sequence:
 6. apply the variables' constraints and count the iteration.
 """
 
-import inspect
 import numbers
 import re
 import warnings
@@ -662,31 +661,6 @@ class Optimizer:
         return f"<{type(self).__name__} name={self.name!r}>"
 
 
-_BASE_ARGUMENTS = tuple(
-    name
-    for name, parameter in inspect.signature(Optimizer).parameters.items()
-    if parameter.kind is parameter.POSITIONAL_OR_KEYWORD
-)
-
-
-def base_arguments(local_variables: dict, *names: str) -> dict:
-    """The `Optimizer` arguments among a subclass constructor's `locals()`.
-
-    A subclass keeps Keras' explicit signature and forwards the base
-    arguments (and `**kwargs`) with
-    `super().__init__(**base_arguments(locals()))`.
-
-    Args:
-        local_variables: the constructor's `locals()`, taken first thing.
-        *names: further arguments to forward (for a subclass of a rule).
-
-    Returns:
-        The keyword arguments for the parent constructor.
-    """
-    arguments = {k: local_variables[k] for k in (*_BASE_ARGUMENTS, *names)}
-    return arguments | local_variables["kwargs"]
-
-
 def _slot_name(reference_variable, name: str | None) -> str:
     """Keras' slot name: `{reference path with '/' -> '_'}_{name}`."""
     reference = getattr(reference_variable, "path", None)
@@ -828,4 +802,4 @@ def _cast_like(values: list, like: list) -> list:
     ]
 
 
-__all__ = ["Optimizer", "base_arguments"]
+__all__ = ["Optimizer"]

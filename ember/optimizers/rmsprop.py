@@ -2,8 +2,8 @@
 
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class RMSprop(Optimizer):
@@ -46,7 +46,7 @@ class RMSprop(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon

@@ -2,8 +2,8 @@
 
 import optax
 
+from ember.core.arguments import parent_arguments
 from ember.optimizers.optimizer import Optimizer
-from ember.optimizers.optimizer import base_arguments
 
 
 class SGD(Optimizer):
@@ -41,7 +41,7 @@ class SGD(Optimizer):
         name=None,
         **kwargs,
     ):
-        super().__init__(**base_arguments(locals()))
+        super().__init__(**parent_arguments(Optimizer, locals()))
         if not isinstance(momentum, float) or not 0 <= momentum <= 1:
             raise ValueError("`momentum` must be a float between [0, 1].")
         self.momentum = momentum

@@ -35,6 +35,8 @@ _EXCLUDED |= {
     layers.StringLookup,
     layers.IntegerLookup,
     layers.TextVectorization,
+    layers.Hashing,
+    layers.HashedCrossing,
 }
 
 # class name -> (constructor kwargs, input shape)

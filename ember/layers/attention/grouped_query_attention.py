@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from ember.core import naming
+from ember.core.arguments import parent_arguments
 from ember.layers.attention import _checks
 from ember.layers.attention._multi_head_base import MultiHeadBase
 
@@ -106,22 +107,7 @@ class GroupedQueryAttention(MultiHeadBase):
                 f"{num_query_heads}, num_key_value_heads="
                 f"{num_key_value_heads}"
             )
-        super().__init__(
-            dropout=dropout,
-            use_bias=use_bias,
-            sliding_window=sliding_window,
-            flash_attention=flash_attention,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            use_gate=use_gate,
-            seed=seed,
-            **kwargs,
-        )
+        super().__init__(**parent_arguments(MultiHeadBase, locals()))
         # As in Keras, the activity regularizer also applies to the output.
         self.activity_regularizer = self._activity_regularizer
         self.head_dim = head_dim

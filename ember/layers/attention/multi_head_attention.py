@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from ember.core import naming
+from ember.core.arguments import parent_arguments
 from ember.layers.attention import _checks
 from ember.layers.attention._equations import partial_output_shape
 from ember.layers.attention._equations import projection_equation
@@ -133,22 +134,7 @@ class MultiHeadAttention(MultiHeadBase):
                 f"{cls}: `attention_axes` must be an int, a list or a tuple. "
                 f"Received: attention_axes={attention_axes!r}"
             )
-        super().__init__(
-            dropout=dropout,
-            use_bias=use_bias,
-            sliding_window=sliding_window,
-            flash_attention=flash_attention,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            use_gate=use_gate,
-            seed=seed,
-            **kwargs,
-        )
+        super().__init__(**parent_arguments(MultiHeadBase, locals()))
         self._num_heads = num_heads
         self._key_dim = key_dim
         self._value_dim = value_dim if value_dim else key_dim

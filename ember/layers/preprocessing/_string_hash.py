@@ -1,11 +1,13 @@
-"""TensorFlow's string hashes, in Python: FarmHash Fingerprint64 and
-SipHash-2-4.
+"""TensorFlow's string hashes, in Python: FarmHash Fingerprint64,
+SipHash-2-4, and the FingerprintCat64 that combines fingerprints.
 
 Keras' lookup and hashing layers bucket strings with TensorFlow's
 `tf.strings.to_hash_bucket_fast` (FarmHash's `Fingerprint64`, the
 `farmhashna` 64-bit hash) and `to_hash_bucket_strong` (SipHash-2-4 keyed by
 a salt of two integers). ember computes the same values without
-TensorFlow, on the UTF-8 bytes of each string.
+TensorFlow, on the UTF-8 bytes of each string. `tf.sparse.cross_hashed`
+(Keras' HashedCrossing) folds features into one hash with
+`FingerprintCat64`, here vectorised in numpy.
 """
 
 from collections.abc import Iterable
@@ -252,3 +254,52 @@ def hash_buckets(
         key = (int(salt[0]), int(salt[1]))
         hashes = [siphash64(key, v.encode("utf-8")) for v in values]
     return np.array([h % num_buckets for h in hashes], dtype="int64")
+
+
+def fingerprints(texts: np.ndarray) -> np.ndarray:
+    """`fingerprint64` of each string of an array (each distinct one once).
+
+    Args:
+        texts: a numpy `str` array (hashed as UTF-8).
+
+    Returns:
+        A uint64 array of the same shape.
+    """
+    texts = np.asarray(texts)
+    unique, inverse = np.unique(texts, return_inverse=True)
+    hashes = np.array(
+        [fingerprint64(t.encode("utf-8")) for t in unique.tolist()],
+        dtype=np.uint64,
+    )
+    return hashes[inverse.reshape(-1)].reshape(texts.shape)
+
+
+_CAT_MUL = np.uint64(0xC6A4A7935BD1E995)
+_SHIFT = np.uint64(47)
+
+
+def _shift_mix_array(value: np.ndarray) -> np.ndarray:
+    return value ^ (value >> _SHIFT)
+
+
+def fingerprint_cat64(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """TensorFlow's `FingerprintCat64`: two fingerprints combined into one.
+
+    Args:
+        first: a uint64 array (or scalar), the hash so far.
+        second: a uint64 array of the same shape, the fingerprint to add.
+
+    Returns:
+        The combined uint64 array (arithmetic modulo 2**64).
+    """
+    # On 1-d views: numpy wraps uint64 arrays silently, but warns on
+    # overflow of 0-d ones.
+    first = np.asarray(first, dtype=np.uint64)
+    shape = first.shape
+    first = first.reshape(-1)
+    second = np.asarray(second, dtype=np.uint64).reshape(-1)
+    result = first ^ _CAT_MUL
+    result ^= _shift_mix_array(second * _CAT_MUL) * _CAT_MUL
+    result *= _CAT_MUL
+    result = _shift_mix_array(result) * _CAT_MUL
+    return _shift_mix_array(result).reshape(shape)

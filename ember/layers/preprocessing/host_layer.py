@@ -14,7 +14,7 @@ import numpy as np
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import Node
 from ember.core.symbolic import SymbolicTensor
-from ember.core.symbolic import is_symbolic
+from ember.core.symbolic import any_symbolic
 from ember.layers.layer import Layer
 
 
@@ -49,7 +49,8 @@ class HostLayer(Layer):
 
     A subclass implements `call(inputs)` on numpy arrays (text as numpy
     `str` arrays, see `host_array`), returning numpy arrays, and
-    `compute_output_spec(inputs)` for symbolic inputs.
+    `compute_output_spec(inputs)` for symbolic inputs. A layer called on
+    several inputs at once (a tuple of features) overrides `host_inputs`.
 
     Called on concrete values (`layer(["some text"])`), the layer returns a
     jax array, or a numpy array when its output is text. Called on symbolic
@@ -74,13 +75,14 @@ class HostLayer(Layer):
 
     def __call__(self, inputs: Any, **kwargs: Any) -> Any:
         kwargs.pop("training", None)
-        if is_symbolic(inputs):
+        if any_symbolic(inputs):
             if not self.built:
                 self._build_on_call((inputs,), kwargs)
             outputs = self.compute_output_spec(inputs, **kwargs)
             Node(self, (inputs,), kwargs, outputs)
             return outputs
-        if isinstance(inputs, jax.core.Tracer):
+        leaves = jax.tree_util.tree_leaves(inputs)
+        if any(isinstance(leaf, jax.core.Tracer) for leaf in leaves):
             raise TypeError(
                 f'Layer "{self.name}" ({type(self).__name__}) computes in '
                 "numpy on the host and cannot run inside a compiled "
@@ -97,10 +99,18 @@ class HostLayer(Layer):
         What a model's host stage calls on each batch; builds the layer on
         its first input.
         """
-        array = host_array(inputs)
+        array = self.host_inputs(inputs)
         if not self.built:
             self._build_on_call((array,), kwargs)
         return self.call(array, **kwargs)
+
+    def host_inputs(self, inputs: Any) -> Any:
+        """`inputs` as `call` takes them: one numpy array (`host_array`).
+
+        A layer called on a tuple or list of inputs overrides this to
+        convert each of them.
+        """
+        return host_array(inputs)
 
     def compute_output_spec(self, inputs: Any, **kwargs: Any) -> Any:
         """The symbolic output for a symbolic input; subclasses override."""

@@ -19,6 +19,7 @@ import numpy as np
 from ember.core import config as ember_config
 from ember.core.symbolic import SymbolicTensor
 from ember.layers.preprocessing import _string_hash
+from ember.layers.preprocessing._categorical import encode_categorical
 from ember.layers.preprocessing.host_layer import HostLayer
 from ember.layers.preprocessing.host_layer import host_array
 
@@ -500,23 +501,8 @@ class IndexLookup(HostLayer):
                 "`vocabulary` argument, `set_vocabulary` or `adapt`) before "
                 "calling the layer."
             )
-        if indices.ndim == 0:
-            indices = indices[None]
-        if self.output_mode == "one_hot":
-            if indices.ndim > 1 and indices.shape[-1] == 1:
-                indices = indices[..., 0]
-            shape = indices.shape
-            indices = indices[..., None]
-        else:
-            shape = indices.shape[:-1]
-        rows = indices.reshape(int(np.prod(shape)), indices.shape[-1])
-        keep = (rows >= 0) & (rows < depth)
-        row_ids = np.broadcast_to(np.arange(len(rows))[:, None], rows.shape)
-        flat = row_ids[keep] * depth + rows[keep]
-        counts = np.bincount(flat, minlength=len(rows) * depth)
-        counts = counts.reshape((*shape, depth)).astype(ember_config.floatx())
-        if self.output_mode in ("one_hot", "multi_hot"):
-            return np.minimum(counts, 1)
+        mode = "count" if self.output_mode == "tf_idf" else self.output_mode
+        counts = encode_categorical(indices, mode, depth, ember_config.floatx())
         if self.output_mode == "tf_idf":
             return counts * self._idf_for_call(depth)
         return counts

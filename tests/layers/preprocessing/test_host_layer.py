@@ -57,3 +57,32 @@ def test_inside_a_compiled_function_the_error_names_the_layer():
     layer = Lengths(name="lengths")
     with pytest.raises(TypeError, match='"lengths" .*cannot run inside'):
         jax.jit(layer)(np.zeros((2,), "int32"))
+
+
+class Pairs(HostLayer):
+    """A host layer of two inputs: the lengths of both strings."""
+
+    def host_inputs(self, inputs):
+        return tuple(host_array(x) for x in inputs)
+
+    def call(self, inputs):
+        first, second = inputs
+        return np.char.str_len(first) + np.char.str_len(second)
+
+    def compute_output_spec(self, inputs):
+        return SymbolicTensor(inputs[0].shape, dtype="int64")
+
+
+def test_a_tuple_of_inputs_symbolic_eager_and_under_jit():
+    layer = Pairs(name="pairs")
+    assert layer((["ab"], ["c"])).tolist() == [3]
+    a = ember.Input(shape=(), dtype="string")
+    b = ember.Input(shape=(), dtype="string")
+    outputs = layer((a, b))
+    assert outputs.shape == (None,)
+    model = ember.Model([a, b], outputs)
+    assert model.predict(
+        [np.array(["ab"]), np.array(["cde"])], verbose=0
+    ).tolist() == [5]
+    with pytest.raises(TypeError, match='"pairs" .*cannot run inside'):
+        jax.jit(lambda x: layer((np.array(["a"]), x)))(np.zeros((1,)))
