@@ -111,7 +111,9 @@ from ember.layers.pooling.max_pooling2d import MaxPooling2D
 from ember.layers.pooling.max_pooling2d import MaxPooling2D as MaxPool2D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D
 from ember.layers.pooling.max_pooling3d import MaxPooling3D as MaxPool3D
+from ember.layers.preprocessing.category_encoding import CategoryEncoding
 from ember.layers.preprocessing.center_crop import CenterCrop
+from ember.layers.preprocessing.discretization import Discretization
 from ember.layers.preprocessing.hashed_crossing import HashedCrossing
 from ember.layers.preprocessing.hashing import Hashing
 from ember.layers.preprocessing.integer_lookup import IntegerLookup

@@ -144,7 +144,12 @@ SAMPLES = {
         (2, 3, 5),
     ),
     "Masking": ({"mask_value": 0.0}, (2, 3, 4)),
+    "CategoryEncoding": ({"num_tokens": 4, "output_mode": "count"}, (2, 3)),
     "CenterCrop": ({"height": 2, "width": 3}, (2, 4, 5, 3)),
+    "Discretization": (
+        {"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": "one_hot"},
+        (2, 3),
+    ),
     "Normalization": ({"axis": (1, 2)}, (4, 2, 3)),
     "RandomContrast": ({"factor": 0.2, "seed": 1}, (2, 4, 4, 3)),
     "RandomFlip": ({"seed": 1}, (2, 4, 4, 3)),
@@ -169,6 +174,13 @@ SAMPLES = {
         lambda lib: {"layer": _built_lstm(lib), "merge_mode": "sum"},
         (2, 4, 2),
     ),
+}
+
+
+# Layers whose eager sample is not normal noise: class name -> function of
+# (rng, shape) returning the input (ids must be in range).
+SAMPLE_INPUTS = {
+    "CategoryEncoding": lambda rng, shape: rng.integers(0, 4, size=shape),
 }
 
 
@@ -214,7 +226,9 @@ def _sample(cls):
     kwargs = sample_kwargs(cls.__name__, ember)
     rng = np.random.default_rng(0)
     # A list of shapes: a layer that takes a list of inputs (merging).
-    if isinstance(shape, list):
+    if cls.__name__ in SAMPLE_INPUTS:
+        x = SAMPLE_INPUTS[cls.__name__](rng, shape)
+    elif isinstance(shape, list):
         x = [rng.normal(size=s).astype("float32") for s in shape]
     else:
         x = rng.normal(size=shape).astype("float32")
