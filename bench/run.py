@@ -10,16 +10,24 @@ needs TensorFlow; its target is absolute, under 2 s), and two text
 classifiers (`Input((100,), int32) -> Embedding(20000, 64) -> LSTM(64)` or
 `GRU(64) -> Dense(1, sigmoid)`, adam, batch 64) that also run in PyTorch
 eager mode (nn.Embedding + nn.LSTM / nn.GRU + nn.Linear, torch.optim.Adam,
-BCELoss) as a second reference. The fit workloads warm up with one fit on
-the same arrays (ember compiles for the data's shape: its in-memory data
-lives on the device and batches are gathered there), then time a second
-fit. Each workload runs in a fresh subprocess per library, interleaved
-(ember, keras, [torch,] ember, keras, ...), and the median of the repeats
-is reported with the ember / keras (and ember / torch) ratio; the text
-workloads also report the peak memory (max RSS) of each fit process.
+BCELoss) as a second reference, and a transformer encoder block
+(`Input((64,), int32) -> Embedding(20000, 128) -> MultiHeadAttention(4
+heads, key_dim 32) + Dropout(0.1) + Add + LayerNormalization(1e-6) ->
+Dense(256, relu) -> Dense(128) + Dropout(0.1) + Add + LayerNormalization
+-> GlobalAveragePooling1D -> Dense(1, sigmoid)`, adam, batch 32), also in
+PyTorch eager mode (nn.MultiheadAttention, nn.LayerNorm). The fit
+workloads warm up with one fit on the same arrays (ember compiles for the
+data's shape: its in-memory data lives on the device and batches are
+gathered there), then time a second fit. Each workload runs in a fresh
+subprocess per library, interleaved (ember, keras, [torch,] ember, keras,
+...), and the median of the repeats is reported with the ember / keras
+(and ember / torch) ratio; the text workloads also report the peak memory
+(max RSS) of each fit process.
 
 Usage: `make bench` or
-`python bench/run.py [--repeats 3] [--quick] [--only lstm_text_fit ...]`.
+`python bench/run.py [--repeats 3] [--quick] [--only lstm_text_fit ...]
+[--torch-python PATH]` (the interpreter of the PyTorch runs; this one by
+default).
 """
 
 import argparse
@@ -73,6 +81,22 @@ def text(recurrent):
                   metrics=["accuracy"])
     return model
 
+def encoder():
+    inputs = keras.Input(shape=(64,), dtype="int32")
+    x = L.Embedding(20000, 128)(inputs)
+    attended = L.MultiHeadAttention(num_heads=4, key_dim=32)(x, x)
+    x = L.Add()([x, L.Dropout(0.1)(attended)])
+    x = L.LayerNormalization(epsilon=1e-6)(x)
+    hidden = L.Dense(256, activation="relu")(x)
+    hidden = L.Dropout(0.1)(L.Dense(128)(hidden))
+    x = L.LayerNormalization(epsilon=1e-6)(L.Add()([x, hidden]))
+    x = L.GlobalAveragePooling1D()(x)
+    outputs = L.Dense(1, activation="sigmoid")(x)
+    model = keras.Model(inputs=inputs, outputs=outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
 # Median ms of `predict` on one sample, after five warm-up calls.
 def latency(model, x):
     for _ in range(5):
@@ -93,6 +117,15 @@ if workload in ("lstm_text_fit", "gru_text_fit"):
     model.fit(x, y, batch_size=64, epochs=1, verbose=0)  # compile
     t = time.perf_counter()
     model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    result["samples_per_s"] = n / (time.perf_counter() - t)
+elif workload == "encoder_text_fit":
+    n = 1024 if quick else 4096
+    x = rng.integers(0, 20000, size=(n, 64)).astype("int32")
+    y = rng.integers(0, 2, size=(n, 1)).astype("float32")
+    model = encoder()
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # compile
+    t = time.perf_counter()
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
     result["samples_per_s"] = n / (time.perf_counter() - t)
 elif workload == "mlp_fit":
     n = 8192 if quick else 32768
@@ -160,8 +193,9 @@ workload, quick = sys.argv[1], sys.argv[2] == "1"
 rng = np.random.default_rng(0)
 torch.manual_seed(0)
 n = 1024 if quick else 4096
+length, batch = (64, 32) if workload == "encoder_text_fit" else (100, 64)
 x = torch.from_numpy(
-    rng.integers(0, 20000, size=(n, 100)).astype("int64"))
+    rng.integers(0, 20000, size=(n, length)).astype("int64"))
 y = torch.from_numpy(rng.integers(0, 2, size=(n, 1)).astype("float32"))
 
 class Text(nn.Module):
@@ -176,15 +210,38 @@ class Text(nn.Module):
         h = state[0] if isinstance(state, tuple) else state
         return torch.sigmoid(self.dense(h[-1]))
 
-model = Text(nn.LSTM if workload == "lstm_text_fit" else nn.GRU)
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20000, 128)
+        self.attention = nn.MultiheadAttention(128, 4, batch_first=True)
+        self.norm1 = nn.LayerNorm(128, eps=1e-6)
+        self.hidden = nn.Linear(128, 256)
+        self.projection = nn.Linear(256, 128)
+        self.norm2 = nn.LayerNorm(128, eps=1e-6)
+        self.dropout = nn.Dropout(0.1)
+        self.dense = nn.Linear(128, 1)
+
+    def forward(self, tokens):
+        x = self.embedding(tokens)
+        attended, _ = self.attention(x, x, x, need_weights=False)
+        x = self.norm1(x + self.dropout(attended))
+        hidden = self.projection(torch.relu(self.hidden(x)))
+        x = self.norm2(x + self.dropout(hidden))
+        return torch.sigmoid(self.dense(x.mean(dim=1)))
+
+if workload == "encoder_text_fit":
+    model = Encoder()
+else:
+    model = Text(nn.LSTM if workload == "lstm_text_fit" else nn.GRU)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = nn.BCELoss()
 
 def fit():
     model.train()
     order = torch.from_numpy(rng.permutation(n))
-    for start in range(0, n, 64):
-        index = order[start:start + 64]
+    for start in range(0, n, batch):
+        index = order[start:start + batch]
         optimizer.zero_grad()
         loss = loss_fn(model(x[index]), y[index])
         loss.backward()
@@ -269,6 +326,7 @@ WORKLOADS = {
     "import": ("s", False, None),
     "lstm_text_fit": ("samples_per_s", True, 2.0),
     "gru_text_fit": ("samples_per_s", True, 2.0),
+    "encoder_text_fit": ("samples_per_s", True, 1.5),
     "text_adapt": ("s", False, None),
 }
 
@@ -277,18 +335,24 @@ WORKLOADS = {
 EMBER_ONLY = {"text_adapt": 2.0}
 
 # Workloads with PyTorch (eager) as a second reference: target ember/torch.
-TORCH_TARGETS = {"lstm_text_fit": 1.0, "gru_text_fit": 1.0}
+TORCH_TARGETS = {
+    "lstm_text_fit": 1.0,
+    "gru_text_fit": 1.0,
+    "encoder_text_fit": 1.0,
+}
 
 # Workloads also run on ember's ONNX export in onnxruntime (no target).
 ONNX_WORKLOADS = ("cnn_predict_latency", "cnn_predict_10k")
 
 
-def run_once(library: str, workload: str, quick: bool) -> dict:
+def run_once(
+    library: str, workload: str, quick: bool, torch_python: str
+) -> dict:
     """One fresh subprocess: `{measure: value, "max_rss_mib": ...}`."""
     env = dict(os.environ, PYTHONWARNINGS="ignore", KERAS_BACKEND="jax")
     flag = "1" if quick else "0"
     if library == "torch":
-        command = [sys.executable, "-c", TORCH_WORKER, workload, flag]
+        command = [torch_python, "-c", TORCH_WORKER, workload, flag]
     elif library == "onnxruntime":
         command = [sys.executable, "-c", ONNX_WORKER, workload, flag]
     elif workload == "import":
@@ -326,6 +390,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--torch-python", default=sys.executable)
     args = parser.parse_args()
     started = time.perf_counter()
     print(f"{'workload':30} {'ember':>12} {'keras':>12} {'ratio':>8}  target")
@@ -333,7 +398,9 @@ def main() -> int:
         measure, higher_is_better, target = WORKLOADS[workload]
         if workload in EMBER_ONLY:
             values = [
-                run_once("ember", workload, args.quick)[measure]
+                run_once("ember", workload, args.quick, args.torch_python)[
+                    measure
+                ]
                 for _ in range(args.repeats)
             ]
             ember = statistics.median(values)
@@ -352,7 +419,9 @@ def main() -> int:
         runs = {library: [] for library in libraries}
         for _ in range(args.repeats):
             for library in libraries:
-                runs[library].append(run_once(library, workload, args.quick))
+                runs[library].append(
+                    run_once(library, workload, args.quick, args.torch_python)
+                )
 
         def median(library, key=measure, runs=runs):
             return statistics.median(r[key] for r in runs[library])
