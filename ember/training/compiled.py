@@ -58,8 +58,12 @@ from ember.callbacks.callback import overrides_batch_hooks
 # Steps per host chunk with "auto" on the host path (generators, and arrays
 # too big for the device), whose chunks are stacked before they run.
 AUTO_STEPS = 16
-# An "auto" execution aims at this wall time.
-TARGET_SECONDS = 0.05
+# An "auto" execution aims at this wall time. Each execution pays the host
+# (dispatch, logs) and, on CPU, the page faults of XLA's freshly mapped
+# temporary buffers (an encoder block at batch 32: about 40 MB, 20% of a
+# 100 ms step), so slow steps too run several per execution; the progress
+# bar then moves twice a second.
+TARGET_SECONDS = 0.5
 # Straight-line code grows compile time with K (founding CNN: about 0.2 s
 # per step on CPU), so K stays at most this: an execution costs the host
 # about 0.3 ms, under 2% of 8 steps of a model that runs straight-line
