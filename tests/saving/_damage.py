@@ -28,6 +28,8 @@ _WRONG_VALUES = [
     0,
     -3.5,
     1.5,
+    100_000,
+    10**9,
     2**31,
     2**63,
     10**30,
@@ -54,12 +56,13 @@ _WRONG_VALUES = [
     {"class_name": 5, "config": {}},
     {"class_name": "Dense", "config": {"units": -2}},
     {"class_name": "GlorotUniform", "config": {"seed": "x"}},
-    {"module": "keras.initializers", "class_name": "RandomNormal",
-     "config": {"stddev": "big", "seed": 2**70}},
-    {"module": "keras.regularizers", "class_name": "L2",
-     "config": {"l2": [1]}},
-    {"module": "keras", "class_name": "DTypePolicy",
-     "config": {"name": 3}},
+    {
+        "module": "keras.initializers",
+        "class_name": "RandomNormal",
+        "config": {"stddev": "big", "seed": 2**70},
+    },
+    {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": [1]}},
+    {"module": "keras", "class_name": "DTypePolicy", "config": {"name": 3}},
 ]
 
 
@@ -133,10 +136,16 @@ def config_damage(data, rng, count):
     # Values under a layer's `config` are the interesting ones; also any.
     paths = [p for p in _paths(config) if p]
     inner = [p for p in paths if "config" in p[:-1]]
+    # The arguments of layers, initializers, optimizers, dtype policies.
+    arguments = [
+        p
+        for p in inner
+        if len(p) > 1 and p[-2] == "config" and isinstance(p[-1], str)
+    ]
     out = []
     for i in range(count):
         damaged = copy.deepcopy(config)
-        path = rng.choice(inner if i % 4 else paths)
+        path = rng.choice((paths, inner, arguments, arguments)[i % 4])
         parent = _parent(damaged, path)
         roll = rng.random()
         if roll < 0.15 and isinstance(parent, dict):
@@ -158,9 +167,9 @@ def config_damage(data, rng, count):
 def _datasets(h5file):
     found = []
     h5file.visititems(
-        lambda name, obj: found.append(name)
-        if isinstance(obj, h5py.Dataset)
-        else None
+        lambda name, obj: (
+            found.append(name) if isinstance(obj, h5py.Dataset) else None
+        )
     )
     return sorted(found)
 
@@ -168,9 +177,9 @@ def _datasets(h5file):
 def _groups(h5file):
     found = []
     h5file.visititems(
-        lambda name, obj: found.append(name)
-        if isinstance(obj, h5py.Group)
-        else None
+        lambda name, obj: (
+            found.append(name) if isinstance(obj, h5py.Group) else None
+        )
     )
     return sorted(found)
 
@@ -194,14 +203,20 @@ def _weights_edits(rng, name, shape):
         ("float16", lambda f: _replace(f, name, np.ones(shape, "float16"))),
         ("string", lambda f: _replace(f, name, np.array(b"abc"))),
         ("nan", lambda f: _replace(f, name, np.full(shape, np.nan, "f4"))),
-        ("bfloat16 attr", lambda f: f[name].attrs.__setitem__(
-            "dtype", "bfloat16")),
+        (
+            "bfloat16 attr",
+            lambda f: f[name].attrs.__setitem__("dtype", "bfloat16"),
+        ),
         ("remove", lambda f: f.__delitem__(name)),
         ("group", lambda f: (f.__delitem__(name), f.create_group(name))),
-        ("extra", lambda f: f[name].parent.create_dataset(
-            "99", data=np.zeros(3))),
-        ("odd key", lambda f: f[name].parent.create_dataset(
-            "x", data=np.zeros(3))),
+        (
+            "extra",
+            lambda f: f[name].parent.create_dataset("99", data=np.zeros(3)),
+        ),
+        (
+            "odd key",
+            lambda f: f[name].parent.create_dataset("x", data=np.zeros(3)),
+        ),
     ]
 
 
@@ -213,10 +228,17 @@ def _replace(h5file, name, value):
 def _group_edits(name):
     return [
         ("remove group", lambda f: f.__delitem__(name)),
-        ("group to dataset", lambda f: (
-            f.__delitem__(name), f.create_dataset(name, data=np.zeros(2)))),
-        ("name attr array", lambda f: f[name].attrs.__setitem__(
-            "name", np.zeros(3))),
+        (
+            "group to dataset",
+            lambda f: (
+                f.__delitem__(name),
+                f.create_dataset(name, data=np.zeros(2)),
+            ),
+        ),
+        (
+            "name attr array",
+            lambda f: f[name].attrs.__setitem__("name", np.zeros(3)),
+        ),
         ("name attr int", lambda f: f[name].attrs.__setitem__("name", 7)),
         ("nested group", lambda f: f[name].create_group("vars/deeper")),
     ]

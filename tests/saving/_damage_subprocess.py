@@ -103,9 +103,28 @@ def load(npz, files):
         print(json.dumps({"index": index, **result}), flush=True)
 
 
+def _limit_self():
+    """Applies the memory and CPU-time limits the test passes in
+    `EMBER_DAMAGE_LIMITS` (`"bytes,seconds"`), before anything loads. (Set
+    here rather than in a `preexec_fn`, which would fork a process that
+    runs JAX's threads.)"""
+    import os
+    import resource
+
+    limits = os.environ.get("EMBER_DAMAGE_LIMITS")
+    if limits:
+        memory, seconds = (int(v) for v in limits.split(","))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+        os.nice(19)
+
+
 if __name__ == "__main__":
+    _limit_self()
     if sys.argv[1] == "make":
         make(sys.argv[2])
     else:
-        items = [(int(a.split("=", 1)[0]), a.split("=", 1)[1]) for a in sys.argv[3:]]
+        items = [
+            (int(a.split("=", 1)[0]), a.split("=", 1)[1]) for a in sys.argv[3:]
+        ]
         load(sys.argv[2], items)
