@@ -174,9 +174,22 @@ def check_variable_shape(path: str, shape: Any, itemsize: int) -> tuple:
     return shape
 
 
-def _numbers_only(value: Any, depth: int = 0) -> bool:
+def _array_kind(value: Any) -> str:
+    """The dtype kind of a numpy or jax array or scalar, else ''."""
+    dtype = getattr(value, "dtype", None)
+    return getattr(dtype, "kind", "") if hasattr(value, "shape") else ""
+
+
+def _numbers_only(value: Any, lists: bool, depth: int = 0) -> bool:
     if isinstance(value, list | tuple):
-        return depth < 4 and all(_numbers_only(v, depth + 1) for v in value)
+        return (
+            lists
+            and depth < 4
+            and len(value) > 0
+            and all(_numbers_only(v, lists, depth + 1) for v in value)
+        )
+    if _array_kind(value) in ("b", "i", "u", "f"):
+        return _array_kind(value) != "b"
     return (
         isinstance(value, numbers.Real)
         and not isinstance(value, bool)
@@ -195,11 +208,19 @@ def check_config_arguments(owner: str, cls: type, config: dict) -> None:
     that are object entries (a learning rate schedule given for
     `learning_rate=0.001`), are left to the class's own checks.
 
+    Only ember's own classes are checked: a user's class may give its
+    arguments any meaning. A class with `_scalar_arguments = True` (the
+    optimizers) takes no lists for its numbers.
+
     Args:
         owner: the entry, for the message (`Dense "dense"`).
         cls: the class the config builds.
         config: its arguments.
     """
+    if not cls.__module__.startswith("ember."):
+        return
+    lists = not getattr(cls, "_scalar_arguments", False)
+    expected = "a finite number" + (" (or a list of them)" if lists else "")
     for name, default in _typed_defaults(cls):
         if name not in config:
             continue
@@ -207,10 +228,10 @@ def check_config_arguments(owner: str, cls: type, config: dict) -> None:
         if isinstance(value, dict) and "class_name" in value:
             continue
         if isinstance(default, bool):
-            if not isinstance(value, bool):
+            if not isinstance(value, bool) and _array_kind(value) != "b":
                 _fail(owner, name, "a bool", value)
-        elif not _numbers_only(value):
-            _fail(owner, name, "a finite number (or a list of them)", value)
+        elif not _numbers_only(value, lists):
+            _fail(owner, name, expected, value)
 
 
 @functools.cache
@@ -224,3 +245,29 @@ def _typed_defaults(cls: type) -> tuple:
         for p in parameters
         if type(p.default) in (bool, int, float)
     )
+
+
+def check_constructor_arguments(cls: type, args: tuple, kwargs: dict) -> None:
+    """Checks the arguments given to an ember class's constructor in code
+    as `check_config_arguments` checks a file's (called from `__new__`).
+
+    Args:
+        cls: the class being built.
+        args: its positional arguments.
+        kwargs: its keyword arguments.
+    """
+    if not cls.__module__.startswith("ember."):
+        return
+    try:
+        bound = inspect.signature(cls.__init__).bind_partial(
+            None, *args, **kwargs
+        )
+    except TypeError:
+        return  # Python's own error follows from `__init__`.
+    name = kwargs.get("name")
+    owner = (
+        cls.__name__
+        if not isinstance(name, str)
+        else f"{cls.__name__} {name!r}"
+    )
+    check_config_arguments(owner, cls, bound.arguments)

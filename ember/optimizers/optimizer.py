@@ -31,6 +31,7 @@ import optax
 
 from ember.core import config
 from ember.core import naming
+from ember.core.checks import check_constructor_arguments
 from ember.core.checks import check_real
 from ember.core.checks import is_integer
 from ember.core.variable import Variable
@@ -78,6 +79,14 @@ class Optimizer:
             corrections read `iterations`.
         name: the name, used as the scope of the optimizer's variables.
     """
+
+    # Loading checks each number of a config against Keras' defaults;
+    # an optimizer's numbers are scalars (`core.checks`).
+    _scalar_arguments = True
+
+    def __new__(cls, *args, **kwargs):
+        check_constructor_arguments(cls, args, kwargs)
+        return super().__new__(cls)
 
     def __init__(
         self,

@@ -257,7 +257,13 @@ def weights_damage(data, rng, count):
     for name in groups:
         for label, edit in _group_edits(name):
             candidates.append((f"{label} {name}", edit))
-    picked = rng.sample(candidates, min(count, len(candidates)))
+    # A third of them damage the optimizer's group and variables.
+    optimizer = [
+        c for c in candidates if c[0].split(" ")[-1].startswith("optimizer")
+    ]
+    others = [c for c in candidates if c not in optimizer]
+    picked = rng.sample(optimizer, min(count // 3, len(optimizer)))
+    picked += rng.sample(others, min(count - len(picked), len(others)))
     out = []
     for label, edit in picked:
         damaged = _edit_weights(weights, edit)
