@@ -200,9 +200,10 @@ def _numbers_only(value: Any, lists: bool, depth: int = 0) -> bool:
 def check_config_arguments(owner: str, cls: type, config: dict) -> None:
     """Checks a config's values against the kinds of `cls.__init__`'s
     defaults, before `from_config` passes them on: an argument whose
-    default is a bool takes a bool, one whose default is a number takes
-    a finite number or a list of them (Keras' int defaults, such as
-    `label_smoothing=0`, also take floats).
+    default is a bool takes a bool, one whose default is a float takes a
+    finite number or a list of them. Int defaults are left alone: Keras
+    gives them other meanings too (`axis=-1` also takes None or a list,
+    `label_smoothing=0` a float).
 
     Arguments without such a default (None, strings, objects), and values
     that are object entries (a learning rate schedule given for
@@ -243,7 +244,7 @@ def _typed_defaults(cls: type) -> tuple:
     return tuple(
         (p.name, p.default)
         for p in parameters
-        if type(p.default) in (bool, int, float)
+        if type(p.default) in (bool, float)
     )
 
 
