@@ -18,6 +18,8 @@ import numbers
 from collections.abc import Iterator
 from typing import Any
 
+# The kinds of value a JSON config holds (or a user may pass by mistake).
+_PLAIN = (str, bytes, bool, int, float, dict, list, tuple, type(None))
 _VARIABLE_BYTES: contextvars.ContextVar = contextvars.ContextVar(
     "ember_variable_bytes_limit", default=None
 )
@@ -206,7 +208,7 @@ def check_config_arguments(owner: str, cls: type, config: dict) -> None:
     `label_smoothing=0` a float).
 
     Arguments without such a default (None, strings, objects), and values
-    that are object entries (a learning rate schedule given for
+    that are objects or object entries (a learning rate schedule given for
     `learning_rate=0.001`), are left to the class's own checks.
 
     Only ember's own classes are checked: a user's class may give its
@@ -226,7 +228,11 @@ def check_config_arguments(owner: str, cls: type, config: dict) -> None:
         if name not in config:
             continue
         value = config[name]
-        if isinstance(value, dict) and "class_name" in value:
+        if (isinstance(value, dict) and "class_name" in value) or not (
+            isinstance(value, _PLAIN) or _array_kind(value)
+        ):
+            # An object (a learning rate schedule for `learning_rate=0.001`,
+            # or its config entry): the class checks it.
             continue
         if isinstance(default, bool):
             if not isinstance(value, bool) and _array_kind(value) != "b":

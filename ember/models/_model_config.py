@@ -240,7 +240,7 @@ def _check_functional_config(config: Any) -> None:
                 problem = (
                     f"expected layer {i} to be a dict. Received: {entry!r}"
                 )
-            elif not isinstance(entry.get("name", ""), str):
+            elif not isinstance(entry.get("name"), str | None):
                 problem = f"expected layer {i}'s `name` to be a string"
             elif not isinstance(entry.get("inbound_nodes", []), list):
                 problem = f"expected layer {i}'s `inbound_nodes` to be a list"

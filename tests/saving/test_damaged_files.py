@@ -16,6 +16,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 
 import pytest
@@ -46,15 +47,14 @@ def _env():
     return env
 
 
-def _python(*args, **kwargs):
+def _python(*args, stderr=subprocess.PIPE):
     return subprocess.Popen(
         [sys.executable, "-m", "tests.saving._damage_subprocess", *args],
         cwd=_ROOT,
         env=_env(),
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
-        **kwargs,
     )
 
 
@@ -90,7 +90,9 @@ def _run_worker(npz, items):
     pending = list(items)
     while pending:
         args = [f"{i}={p}" for i, p in pending]
-        process = _python("load", str(npz), *args)
+        # A file, not a pipe, so a chatty worker never blocks on stderr.
+        errors = tempfile.TemporaryFile("w+")
+        process = _python("load", str(npz), *args, stderr=errors)
         lines: queue.Queue = queue.Queue()
         threading.Thread(
             target=_reader, args=(process.stdout, lines), daemon=True
@@ -109,7 +111,8 @@ def _run_worker(npz, items):
                 break
             if line is None:
                 process.wait()
-                stderr = process.stderr.read()[-1500:]
+                errors.seek(0)
+                stderr = errors.read()[-1500:]
                 results[pending.pop(0)[0]] = _crash(process, stderr)
                 break
             result = json.loads(line)
@@ -117,7 +120,7 @@ def _run_worker(npz, items):
             pending = [(i, p) for i, p in pending if i not in results]
         process.wait()
         process.stdout.close()
-        process.stderr.close()
+        errors.close()
     return results
 
 
