@@ -7,12 +7,20 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import naming
+from ember.core.checks import check_variable_shape
 from ember.core.dtypes import standardize_dtype
 from ember.core.ranks import promote_ranks
 from ember.core.state_scope import current_scope
 
 # The concrete type of a jax array on a device (tracers are other types).
 _ARRAY_TYPE = type(jnp.zeros(()))
+
+
+def _itemsize(dtype: str) -> int:
+    try:
+        return jnp.dtype(dtype).itemsize
+    except TypeError:
+        return 1
 
 
 class Variable:
@@ -71,7 +79,8 @@ class Variable:
                         "`initializer` is a callable."
                     )
                 dtype = standardize_dtype(dtype)
-                value = initializer(tuple(shape), dtype=dtype)
+                shape = check_variable_shape(self.path, shape, _itemsize(dtype))
+                value = initializer(shape, dtype=dtype)
             else:
                 value = initializer
                 if dtype is None and not hasattr(value, "dtype"):

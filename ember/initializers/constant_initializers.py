@@ -5,7 +5,9 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from ember.core.checks import check_real
 from ember.core.dtypes import standardize_dtype
 from ember.core.ranks import lift
 from ember.initializers import _config
@@ -75,6 +77,15 @@ class Constant(Initializer):
     """
 
     def __init__(self, value: Any = 0.0):
+        try:
+            kind = np.asarray(value).dtype.kind
+        except (TypeError, ValueError):
+            kind = "O"
+        if kind not in "biuf":
+            raise ValueError(
+                "Constant: expected `value` to be a number or an array of "
+                f"numbers. Received: value={value!r}"[:300]
+            )
         self.value = value
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:
@@ -126,7 +137,7 @@ class Identity(Initializer):
     """
 
     def __init__(self, gain: float = 1.0):
-        self.gain = gain
+        self.gain = check_real(type(self).__name__, "gain", gain)
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:
         """Returns `gain` times the identity matrix.

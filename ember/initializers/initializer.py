@@ -53,6 +53,11 @@ class Initializer:
         Returns:
             A new initializer.
         """
+        if not isinstance(config, dict):
+            raise ValueError(
+                f"{cls.__name__}: expected its config to be a dict of "
+                f"arguments. Received: config={config!r}"[:300]
+            )
         return cls(**config)
 
     def clone(self) -> "Initializer":

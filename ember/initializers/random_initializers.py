@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember import random
+from ember.core.checks import check_real
 from ember.core.dtypes import standardize_dtype
 from ember.core.seed import SeedGenerator
 from ember.core.seed import draw_key
@@ -111,8 +112,9 @@ class RandomNormal(RandomInitializer):
         stddev: float = 0.05,
         seed: int | SeedGenerator | None = None,
     ):
-        self.mean = mean
-        self.stddev = stddev
+        owner = type(self).__name__
+        self.mean = check_real(owner, "mean", mean)
+        self.stddev = check_real(owner, "stddev", stddev, minimum=0.0)
         super().__init__(seed=seed)
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:
@@ -162,8 +164,9 @@ class TruncatedNormal(RandomInitializer):
         stddev: float = 0.05,
         seed: int | SeedGenerator | None = None,
     ):
-        self.mean = mean
-        self.stddev = stddev
+        owner = type(self).__name__
+        self.mean = check_real(owner, "mean", mean)
+        self.stddev = check_real(owner, "stddev", stddev, minimum=0.0)
         super().__init__(seed=seed)
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:
@@ -215,8 +218,9 @@ class RandomUniform(RandomInitializer):
         maxval: float = 0.05,
         seed: int | SeedGenerator | None = None,
     ):
-        self.minval = minval
-        self.maxval = maxval
+        owner = type(self).__name__
+        self.minval = check_real(owner, "minval", minval)
+        self.maxval = check_real(owner, "maxval", maxval)
         super().__init__(seed=seed)
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:
@@ -270,7 +274,7 @@ class Orthogonal(RandomInitializer):
     def __init__(
         self, gain: float = 1.0, seed: int | SeedGenerator | None = None
     ):
-        self.gain = gain
+        self.gain = check_real(type(self).__name__, "gain", gain)
         super().__init__(seed=seed)
 
     def __call__(self, shape: Sequence[int], dtype: Any = None) -> jax.Array:

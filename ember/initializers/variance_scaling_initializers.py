@@ -6,6 +6,8 @@ from typing import Any
 
 import jax
 
+from ember.core.checks import check_real
+from ember.core.checks import is_integer
 from ember.core.seed import SeedGenerator
 from ember.initializers import _config
 from ember.initializers.random_initializers import RandomInitializer
@@ -83,17 +85,30 @@ class VarianceScaling(RandomInitializer):
         input_axes: Sequence[int] | None = None,
         output_axes: Sequence[int] | None = None,
     ):
-        if scale <= 0.0:
-            raise ValueError(
-                f"{type(self).__name__}: `scale` must be a positive float. "
-                f"Received: scale={scale}"
-            )
-        if mode not in _MODES:
+        owner = type(self).__name__
+        scale = check_real(owner, "scale", scale, strictly_positive=True)
+        for argument, axes in (
+            ("input_axes", input_axes),
+            ("output_axes", output_axes),
+        ):
+            if axes is not None and not (
+                isinstance(axes, list | tuple) and all(map(is_integer, axes))
+            ):
+                raise ValueError(
+                    f"{owner}: expected `{argument}` to be a list of "
+                    f"integers or None. Received: {argument}={axes!r}"
+                )
+        if not isinstance(mode, str) or mode not in _MODES:
             raise ValueError(
                 f"{type(self).__name__}: `mode` must be one of {_MODES}. "
                 f"Received: mode={mode!r}"
             )
-        distribution = str(distribution).lower()
+        if not isinstance(distribution, str):
+            raise ValueError(
+                f"{owner}: `distribution` must be one of {_DISTRIBUTIONS}. "
+                f"Received: distribution={distribution!r}"
+            )
+        distribution = distribution.lower()
         if distribution == "normal":
             distribution = "truncated_normal"
         if distribution not in _DISTRIBUTIONS:

@@ -31,7 +31,18 @@ def dtype_policy(dtype: Any) -> tuple[str, str, str]:
     its config dict.
     """
     if isinstance(dtype, dict):
-        dtype = dtype.get("config", {}).get("name")
+        # A policy's config as Keras writes it: {"class_name":
+        # "DTypePolicy", "config": {"name": "float32"}, ...}.
+        inner = dtype.get("config")
+        if not isinstance(inner, dict) or not isinstance(
+            inner.get("name"), str
+        ):
+            raise ValueError(
+                "Invalid `dtype`: expected a dtype name, a DTypePolicy or "
+                "its config {'class_name': 'DTypePolicy', 'config': "
+                f"{{'name': ...}}}}. Received: dtype={dtype!r}"
+            )
+        dtype = inner["name"]
     dtype = getattr(dtype, "name", dtype)
     if isinstance(dtype, str) and dtype in _MIXED_POLICIES:
         return dtype, "float32", _MIXED_POLICIES[dtype]

@@ -24,6 +24,7 @@ from ember import constraints
 from ember import initializers
 from ember import regularizers
 from ember.core import naming
+from ember.core.checks import check_constructor_arguments
 from ember.core.dtypes import is_float
 from ember.core.dtypes import standardize_dtype
 from ember.core.seed import SeedGenerator
@@ -133,6 +134,10 @@ class Layer(Operation):
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
+        # The checks every config value passes when loading also serve
+        # arguments given in code: `BatchNormalization(momentum="x")`
+        # fails here, with the message a file would get.
+        check_constructor_arguments(cls, args, kwargs)
         instance._auto_config = capture_config(cls, args, kwargs)
         return instance
 

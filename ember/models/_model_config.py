@@ -15,11 +15,16 @@ among the layers too, written and read by `_op_config.py`.
 import json
 from typing import Any
 
+import jax
+
+from ember.core.checks import is_integer
 from ember.core.symbolic import FunctionOperation
 from ember.core.symbolic import SymbolicTensor
+from ember.core.symbolic import any_symbolic
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
 from ember.layers.core.input_layer import InputLayer
+from ember.layers.layer import Layer
 from ember.models._op_config import is_op_entry
 from ember.models._op_config import load_op
 from ember.models._op_config import op_layer_config
@@ -113,7 +118,18 @@ class _NotReady(Exception):
     """A call's inputs come from a call that has not been replayed yet."""
 
 
-def _output_of(created: dict, name: str, node_index: int, tensor_index: int):
+def _output_of(created: dict, *history: Any):
+    if not (
+        len(history) == 3
+        and isinstance(history[0], str)
+        and all(is_integer(i) and 0 <= i < 2**31 for i in history[1:])
+    ):
+        raise ValueError(
+            "Invalid functional config: expected a tensor reference "
+            "[layer name, node index, tensor index]. Received: "
+            f"{list(history)!r}"
+        )
+    name, node_index, tensor_index = history
     if name not in created:
         raise ValueError(
             f"Invalid functional config: no layer named {name!r} among "
@@ -122,15 +138,44 @@ def _output_of(created: dict, name: str, node_index: int, tensor_index: int):
     layer = created[name]
     if len(layer._inbound_nodes) <= node_index:
         raise _NotReady
-    return layer._inbound_nodes[node_index].output_tensors[tensor_index]
+    outputs = layer._inbound_nodes[node_index].output_tensors
+    if tensor_index >= len(outputs):
+        raise ValueError(
+            f"Invalid functional config: call {node_index} of layer "
+            f"{name!r} has {len(outputs)} outputs; the config asks for "
+            f"output {tensor_index}."
+        )
+    return outputs[tensor_index]
 
 
 def _node_arguments(node_data: Any, created: dict) -> tuple[list, dict]:
     if isinstance(node_data, list):
         # Keras 2 files: a list of [name, node_index, tensor_index, kwargs].
+        if not node_data or not all(
+            isinstance(e, list) and len(e) in (3, 4) for e in node_data
+        ):
+            raise ValueError(
+                "Invalid functional config: expected a Keras 2 node, a list "
+                "of [layer name, node index, tensor index, kwargs]. "
+                f"Received: {node_data!r}"[:400]
+            )
         tensors = [_output_of(created, *entry[:3]) for entry in node_data]
-        kwargs = node_data[0][3] if node_data and len(node_data[0]) > 3 else {}
+        kwargs = node_data[0][3] if len(node_data[0]) > 3 else {}
+        if not isinstance(kwargs, dict):
+            raise ValueError(
+                "Invalid functional config: expected a node's kwargs to be a "
+                f"dict. Received: {kwargs!r}"[:400]
+            )
         return [tensors[0] if len(tensors) == 1 else tensors], dict(kwargs)
+    if not (
+        isinstance(node_data, dict)
+        and isinstance(node_data.get("args", []), list)
+        and isinstance(node_data.get("kwargs", {}), dict)
+    ):
+        raise ValueError(
+            "Invalid functional config: expected a node {'args': [...], "
+            f"'kwargs': {{...}}}}. Received: {node_data!r}"[:400]
+        )
     args = deserialize_keras_object(node_data.get("args", []))
     kwargs = deserialize_keras_object(node_data.get("kwargs", {}))
 
@@ -140,7 +185,28 @@ def _node_arguments(node_data: Any, created: dict) -> tuple[list, dict]:
             return _output_of(created, *history)
         return x
 
-    return map_structure(revive, list(args)), map_structure(revive, kwargs)
+    args = map_structure(revive, list(args))
+    kwargs = map_structure(revive, kwargs)
+    mask = kwargs.get("mask")
+    if mask is not None and not all(
+        m is None or isinstance(m, SymbolicTensor)
+        for m in jax.tree_util.tree_leaves(mask, is_leaf=is_symbolic)
+    ):
+        raise ValueError(
+            "Invalid functional config: expected a node's `mask` to be "
+            f"tensors of the graph or None. Received: mask={mask!r}"[:400]
+        )
+    if kwargs.get("training") not in (None, True, False):
+        raise ValueError(
+            "Invalid functional config: expected a node's `training` to be "
+            f"a bool or None. Received: training={kwargs['training']!r}"
+        )
+    if not any_symbolic([args, kwargs]):
+        raise ValueError(
+            "Invalid functional config: a node's arguments hold no tensor "
+            f"of the graph. Received: {node_data!r}"[:400]
+        )
+    return args, kwargs
 
 
 def _layer_applier(layer):
@@ -159,6 +225,31 @@ def _is_endpoint(value: Any) -> bool:
     )
 
 
+def _check_functional_config(config: Any) -> None:
+    """Refuses a functional config whose structure is not Keras'."""
+    problem = None
+    if not isinstance(config, dict):
+        problem = f"expected a dict. Received: {type(config).__name__}"
+    elif not isinstance(config.get("layers"), list):
+        problem = "expected `layers` to be a list"
+    elif "input_layers" not in config or "output_layers" not in config:
+        problem = "expected `input_layers` and `output_layers`"
+    else:
+        for i, entry in enumerate(config["layers"]):
+            if not isinstance(entry, dict):
+                problem = (
+                    f"expected layer {i} to be a dict. Received: {entry!r}"
+                )
+            elif not isinstance(entry.get("name"), str | None):
+                problem = f"expected layer {i}'s `name` to be a string"
+            elif not isinstance(entry.get("inbound_nodes", []), list):
+                problem = f"expected layer {i}'s `inbound_nodes` to be a list"
+            if problem:
+                break
+    if problem:
+        raise ValueError(f"Invalid functional config: {problem}."[:500])
+
+
 def functional_from_config(
     cls, config: dict, custom_objects: dict | None = None
 ):
@@ -166,6 +257,7 @@ def functional_from_config(
     created: dict[str, Any] = {}
     appliers: dict[str, Any] = {}
     pending: dict[str, list] = {}
+    _check_functional_config(config)
     for layer_data in config["layers"]:
         if is_op_entry(layer_data):
             layer, apply = load_op(layer_data)
@@ -174,6 +266,12 @@ def functional_from_config(
                 layer_data, custom_objects=custom_objects
             )
             apply = _layer_applier(layer)
+            if not isinstance(layer, Layer):
+                raise ValueError(
+                    "Invalid functional config: expected each entry of "
+                    "`layers` to describe a layer. Received: "
+                    f"{layer_data!r}"[:400]
+                )
         name = layer_data.get("name", layer.name)
         created[name] = layer
         appliers[name] = apply
@@ -216,7 +314,12 @@ def functional_from_config(
                 ) from None
         if isinstance(value, dict):
             return {k: endpoint(v) for k, v in value.items()}
-        return [endpoint(v) for v in value]
+        if isinstance(value, list | tuple) and value:
+            return [endpoint(v) for v in value]
+        raise ValueError(
+            "Invalid functional config: expected input and output layers as "
+            f"[layer name, node index, tensor index]. Received: {value!r}"
+        )
 
     return cls(
         inputs=endpoint(config["input_layers"]),

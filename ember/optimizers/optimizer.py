@@ -31,6 +31,9 @@ import optax
 
 from ember.core import config
 from ember.core import naming
+from ember.core.checks import check_constructor_arguments
+from ember.core.checks import check_real
+from ember.core.checks import is_integer
 from ember.core.variable import Variable
 from ember.optimizers import schedules as lr_schedules
 from ember.optimizers import transforms
@@ -77,6 +80,14 @@ class Optimizer:
         name: the name, used as the scope of the optimizer's variables.
     """
 
+    # Loading checks each number of a config against Keras' defaults;
+    # an optimizer's numbers are scalars (`core.checks`).
+    _scalar_arguments = True
+
+    def __new__(cls, *args, **kwargs):
+        check_constructor_arguments(cls, args, kwargs)
+        return super().__new__(cls)
+
     def __init__(
         self,
         learning_rate: Any,
@@ -95,6 +106,21 @@ class Optimizer:
         _check_kwargs(kwargs)
         if name is None:
             name = naming.uniquify(naming.to_snake_case(type(self).__name__))
+        if not isinstance(name, str):
+            raise ValueError(
+                f"{type(self).__name__}: expected `name` to be a string. "
+                f"Received: name={name!r}"
+            )
+        owner = type(self).__name__
+        for argument, value in (
+            ("weight_decay", weight_decay),
+            ("clipnorm", clipnorm),
+            ("clipvalue", clipvalue),
+            ("global_clipnorm", global_clipnorm),
+            ("loss_scale_factor", loss_scale_factor),
+        ):
+            if value is not None:
+                check_real(owner, argument, value)
         self.name = name
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
@@ -712,24 +738,27 @@ def _check_options(
     """Raises on a bad accumulation or EMA option, or on more than one
     clipping option."""
     if gradient_accumulation_steps is not None and not (
-        gradient_accumulation_steps >= 2
+        is_integer(gradient_accumulation_steps)
+        and gradient_accumulation_steps >= 2
     ):
         raise ValueError(
             "`gradient_accumulation_steps` must be an integer >= 2. "
             "Received: gradient_accumulation_steps="
-            f"{gradient_accumulation_steps}"
+            f"{gradient_accumulation_steps!r}"
         )
     if use_ema:
-        if not 0 <= ema_momentum <= 1:
+        if (
+            not isinstance(ema_momentum, numbers.Real)
+            or isinstance(ema_momentum, bool)
+            or not 0 <= ema_momentum <= 1
+        ):
             raise ValueError(
                 "`ema_momentum` must be in the range [0, 1]. "
                 f"Received: ema_momentum={ema_momentum}"
             )
         frequency = ema_overwrite_frequency
         if frequency is not None and (
-            isinstance(frequency, bool)
-            or not isinstance(frequency, numbers.Integral)
-            or frequency < 1
+            not is_integer(frequency) or frequency < 1
         ):
             raise ValueError(
                 "`ema_overwrite_frequency` must be an integer >= 1 or "

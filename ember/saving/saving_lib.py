@@ -24,10 +24,12 @@ from typing import Any
 import numpy as np
 
 from ember.core.atomic import atomic_write
+from ember.core.checks import variable_bytes_limit
 from ember.saving import assets as assets_lib
 from ember.saving import safe_json
 from ember.saving import serialization_lib
 from ember.saving import weights_h5
+from ember.saving.weights_reading import largest_dataset_bytes
 
 METADATA_NAME = "metadata.json"
 CONFIG_NAME = "config.json"
@@ -283,18 +285,30 @@ def load_model(
     # `set_random_seed` draws the same numbers whether it loads or not.
     python_state, numpy_state = random.getstate(), np.random.get_state()
     try:
-        model = serialization_lib.deserialize_keras_object(
-            config, custom_objects=custom_objects, safe_mode=safe_mode
-        )
-        optimizer = getattr(model, "optimizer", None)
-        if (
-            optimizer is not None
-            and not optimizer.built
-            and getattr(model, "built", False)
-            and entries.get("optimizer")
+        # Every variable takes its value from the weights file, so none may
+        # be larger than that file can hold: a damaged size in config.json
+        # is refused before it reaches XLA.
+        with variable_bytes_limit(
+            largest_dataset_bytes(len(weights)),
+            f"the archive's {WEIGHTS_NAME} ({len(weights)} bytes) can hold",
         ):
-            # As Keras' compile on load: the slots exist before they load.
-            optimizer.build(model.trainable_variables)
+            try:
+                model = serialization_lib.deserialize_keras_object(
+                    config, custom_objects=custom_objects, safe_mode=safe_mode
+                )
+            except ValueError as error:
+                # Name the member: the checks name the object and argument.
+                raise ValueError(f"{CONFIG_NAME}: {error}") from error
+            optimizer = getattr(model, "optimizer", None)
+            if (
+                optimizer is not None
+                and not optimizer.built
+                and getattr(model, "built", False)
+                and entries.get("optimizer")
+            ):
+                # As Keras' compile on load: the slots exist before they
+                # load.
+                optimizer.build(model.trainable_variables)
         weights_h5.load_entries(model, entries)
         # After the weights, as Keras: a tf-idf vocabulary reads its
         # weights.

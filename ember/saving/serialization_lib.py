@@ -18,6 +18,9 @@ import numpy as np
 from ember.core import registry
 from ember.core.bytecode import dump_function
 from ember.core.bytecode import load_function
+from ember.core.checks import check_config_arguments
+from ember.core.checks import check_shape
+from ember.core.checks import is_integer
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import SymbolicTensor
 from ember.saving import object_registration as registration
@@ -260,11 +263,18 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
         return config  # Already an object (e.g. rebuilt by the caller).
     if "class_name" not in config or "config" not in config:
         return {k: _deserialize(v, custom_objects) for k, v in config.items()}
+    _check_entry(config)
     class_name = config["class_name"]
     inner = config["config"]
     special = _deserialize_special(class_name, inner, custom_objects)
     if special is not _NOT_SPECIAL:
         return special
+    if class_name in ("function", "__class__") and not isinstance(inner, str):
+        raise ValueError(
+            f"Invalid config entry {class_name!r}: expected `config` to be "
+            f"the name of a {class_name.strip('_')}. Received: config="
+            f"{_short(inner)}"
+        )
     if class_name == "function":
         return registration.find_function(config, custom_objects)
     if class_name == "__class__":
@@ -278,7 +288,16 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
             f"Class {cls.__name__} has no `from_config()` method; it cannot "
             "be built from a config."
         )
+    if not isinstance(inner, dict):
+        raise ValueError(
+            f"Invalid config entry {class_name!r}: expected `config` to be a "
+            f"dict of {class_name}'s arguments. Received: config="
+            f"{_short(inner)}"
+        )
     if isinstance(inner, dict):
+        name = inner.get("name")
+        owner = class_name if name is None else f"{class_name} {_short(name)}"
+        check_config_arguments(owner, cls, inner)
         inner = _with_custom_values(inner, custom_objects)
     params = inspect.signature(cls.from_config).parameters
     extra = {}
@@ -295,6 +314,23 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
         # As in Keras, the model deserializes its compile config itself.
         obj.compile_from_config(compile_config)
     return obj
+
+
+def _check_entry(config: dict) -> None:
+    """Refuses an object entry whose keys have the wrong types."""
+    for key, kinds, expected in (
+        ("class_name", str, "a string"),
+        ("module", (str, type(None)), "a string or None"),
+        ("registered_name", (str, type(None)), "a string or None"),
+        ("build_config", (dict, type(None)), "a dict or None"),
+        ("compile_config", (dict, type(None)), "a dict or None"),
+    ):
+        if key in config and not isinstance(config[key], kinds):
+            raise ValueError(
+                f"Invalid config entry {_short(config.get('class_name'))}: "
+                f"expected `{key}` to be {expected}. Received: "
+                f"{key}={_short(config[key])}"
+            )
 
 
 def _with_custom_values(inner: dict, custom_objects: dict) -> dict:
@@ -324,24 +360,106 @@ def _with_custom_values(inner: dict, custom_objects: dict) -> dict:
 _NOT_SPECIAL = object()
 
 
+def _field(class_name: str, inner: Any, key: str, kinds, expected: str):
+    """`inner[key]` of a special entry, checked to be of `kinds`."""
+    if not isinstance(inner, dict) or key not in inner:
+        raise ValueError(
+            f"Invalid special entry {class_name!r}: expected its `config` "
+            f"to be a dict with the key {key!r}. Received: config="
+            f"{_short(inner)}"
+        )
+    value = inner[key]
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    if not isinstance(value, kinds) or (
+        isinstance(value, bool) and bool not in kinds
+    ):
+        raise ValueError(
+            f"Invalid special entry {class_name!r}: expected `{key}` to be "
+            f"{expected}. Received: {key}={_short(value)}"
+        )
+    return value
+
+
+def _short(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 200 else shown[:200] + "..."
+
+
+def _array_entry(class_name: str, inner: Any) -> np.ndarray:
+    """The host array of a `__numpy__` / `__tensor__` entry, checked."""
+    value = _field(
+        class_name, inner, "value", (list, int, float, str), "a nested list"
+    )
+    dtype = _field(class_name, inner, "dtype", str, "a dtype name")
+    try:
+        dtype = standardize_dtype(dtype)
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"Invalid special entry {class_name!r}: {error}. Received: "
+            f"{_short(inner)}"
+        ) from None
+    allowed = "biuf" + ("U" if class_name == "__numpy__" else "")
+    if raw.dtype.kind not in allowed or (
+        dtype == "string" and raw.dtype.kind != "U"
+    ):
+        raise ValueError(
+            f"Invalid special entry {class_name!r}: expected `value` to be "
+            f"a (nested) list of numbers of dtype {dtype}. Received: "
+            f"{_short(inner)}"
+        )
+    try:
+        return raw.astype(raw.dtype if dtype == "string" else dtype)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(
+            f"Invalid special entry {class_name!r}: its values do not fit "
+            f"dtype {dtype} ({error})."
+        ) from None
+
+
 def _deserialize_special(class_name: str, inner: Any, custom: dict) -> Any:
+    if not isinstance(class_name, str):
+        raise ValueError(
+            "Invalid config entry: expected `class_name` to be a string. "
+            f"Received: class_name={_short(class_name)}"
+        )
     if class_name == "__tensor__":
-        return jax.numpy.asarray(inner["value"], dtype=inner["dtype"])
+        return jax.numpy.asarray(_array_entry(class_name, inner))
     if class_name == "__numpy__":
-        return np.asarray(inner["value"], dtype=inner["dtype"])
+        return _array_entry(class_name, inner)
     if class_name == "__bytes__":
-        return inner["value"].encode()
+        return _field(class_name, inner, "value", str, "a string").encode()
     if class_name == "__ellipsis__":
         return Ellipsis
     if class_name == "__slice__":
-        return slice(
-            _deserialize(inner["start"], custom),
-            _deserialize(inner["stop"], custom),
-            _deserialize(inner["step"], custom),
-        )
+        parts = []
+        for key in ("start", "stop", "step"):
+            value = _field(
+                class_name, inner, key, (int, type(None)), "an int or None"
+            )
+            parts.append(value)
+        return slice(*parts)
     if class_name == "__keras_tensor__":
-        tensor = SymbolicTensor(tuple(inner["shape"]), dtype=inner["dtype"])
-        tensor._pre_serialization_keras_history = inner.get("keras_history")
+        shape = check_shape(
+            "Special entry '__keras_tensor__'",
+            "shape",
+            _field(class_name, inner, "shape", (list, tuple), "a shape"),
+        )
+        dtype = _field(class_name, inner, "dtype", str, "a dtype name")
+        history = inner.get("keras_history")
+        if history is not None and not (
+            isinstance(history, list | tuple)
+            and len(history) == 3
+            and isinstance(history[0], str)
+            and all(is_integer(i) and 0 <= i < 2**31 for i in history[1:])
+        ):
+            raise ValueError(
+                "Invalid special entry '__keras_tensor__': expected "
+                "`keras_history` to be [layer name, node index, tensor "
+                f"index]. Received: keras_history={_short(history)}"
+            )
+        tensor = SymbolicTensor(shape, dtype=standardize_dtype(dtype))
+        tensor._pre_serialization_keras_history = history
         return tensor
     if class_name == "__lambda__":
         if registration.in_safe_mode() is not False:
@@ -361,7 +479,41 @@ def _deserialize_special(class_name: str, inner: Any, custom: dict) -> Any:
     return _NOT_SPECIAL
 
 
+def _valid_shape(shape: Any, depth: int = 0) -> bool:
+    """Whether `shape` is a shape, or a list / dict of shapes."""
+    if shape is None:
+        return True
+    if depth > 8:
+        return False
+    if isinstance(shape, dict):
+        return all(_valid_shape(s, depth + 1) for s in shape.values())
+    if not isinstance(shape, list | tuple):
+        return False
+    if all(d is None or is_integer(d) for d in shape):
+        return all(d is None or d >= 0 for d in shape)
+    return all(
+        isinstance(s, list | tuple | dict) and _valid_shape(s, depth + 1)
+        for s in shape
+    )
+
+
+def _check_build_config(obj: Any, build_config: dict) -> None:
+    shapes = build_config
+    if set(build_config) == {"shapes_dict"}:
+        shapes = build_config["shapes_dict"]
+    if isinstance(shapes, dict) and all(
+        _valid_shape(v) for v in shapes.values()
+    ):
+        return
+    raise ValueError(
+        f'{type(obj).__name__} "{getattr(obj, "name", "?")}": invalid '
+        "`build_config`: expected input shapes (lists of non-negative "
+        f"integers or None). Received: build_config={_short(build_config)}"
+    )
+
+
 def _build_from_config(obj: Any, build_config: dict) -> None:
+    _check_build_config(obj, build_config)
     builder = getattr(obj, "build_from_config", None)
     if callable(builder):
         builder(build_config)

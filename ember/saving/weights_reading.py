@@ -67,6 +67,11 @@ def check_readable(value: Any, expected_shape: tuple | None = None) -> None:
     )
 
 
+def largest_dataset_bytes(file_bytes: int) -> int:
+    """The most bytes a dataset may declare in a file of `file_bytes`."""
+    return max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * file_bytes)
+
+
 def join_path(path: str, name: str) -> str:
     """`path/name`, or `name` at the root."""
     return f"{path}/{name}" if path else name
@@ -168,7 +173,7 @@ def read_weights(source: Any) -> tuple[dict, dict]:
     else:
         source = os.fspath(source)
         size = os.path.getsize(source)
-    limit = max(_DECLARED_FLOOR_BYTES, _MAX_EXPANSION * size)
+    limit = largest_dataset_bytes(size)
     entries: dict = {}
     names: dict = {}
     try:
