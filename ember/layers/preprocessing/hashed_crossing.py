@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ember.core import checks
 from ember.core.dtypes import standardize_dtype
 from ember.core.symbolic import SymbolicTensor
 from ember.layers.preprocessing import _string_hash
@@ -157,20 +158,10 @@ class HashedCrossing(HostLayer):
 
 
 def _check_arguments(num_bins: Any, output_mode: Any, sparse: Any) -> None:
-    if (
-        not isinstance(num_bins, int | np.integer)
-        or isinstance(num_bins, bool)
-        or num_bins <= 0
-    ):
-        raise ValueError(
-            "HashedCrossing: `num_bins` must be a positive integer. "
-            f"Received: num_bins={num_bins!r}"
-        )
-    if output_mode not in OUTPUT_MODES:
-        raise ValueError(
-            f"HashedCrossing: `output_mode` must be one of {OUTPUT_MODES}. "
-            f"Received: output_mode={output_mode!r}"
-        )
+    checks.check_int("HashedCrossing", "num_bins", num_bins, minimum=1)
+    checks.check_choice(
+        "HashedCrossing", "output_mode", output_mode, OUTPUT_MODES
+    )
     if sparse:
         raise ValueError(
             "HashedCrossing: sparse=True needs TensorFlow's sparse tensors; "

@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ember.core import checks
 from ember.core import config as ember_config
 from ember.core.symbolic import SymbolicTensor
 from ember.layers.preprocessing import _string_hash
@@ -176,20 +177,8 @@ _NUMERIC = ("int", "float", "bool")
 
 
 def _check_arguments(num_bins: Any, output_mode: Any, sparse: Any) -> None:
-    if (
-        not isinstance(num_bins, int | np.integer)
-        or isinstance(num_bins, bool)
-        or num_bins <= 0
-    ):
-        raise ValueError(
-            "Hashing: `num_bins` must be a positive integer. Received: "
-            f"num_bins={num_bins!r}"
-        )
-    if output_mode not in OUTPUT_MODES:
-        raise ValueError(
-            f"Hashing: `output_mode` must be one of {OUTPUT_MODES}. "
-            f"Received: output_mode={output_mode!r}"
-        )
+    checks.check_int("Hashing", "num_bins", num_bins, minimum=1)
+    checks.check_choice("Hashing", "output_mode", output_mode, OUTPUT_MODES)
     if sparse:
         raise ValueError(
             "Hashing: sparse=True needs TensorFlow's sparse tensors; "
