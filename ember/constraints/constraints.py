@@ -5,6 +5,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember.core import checks
 from ember.core import config
 
 
@@ -71,6 +72,7 @@ class MaxNorm(Constraint):
     """
 
     def __init__(self, max_value: float = 2, axis: Any = 0):
+        checks.check_real("MaxNorm", "max_value", max_value)
         self.max_value = max_value
         self.axis = axis
 
@@ -112,6 +114,12 @@ class MinMaxNorm(Constraint):
         rate: float = 1.0,
         axis: Any = 0,
     ):
+        for argument, value in (
+            ("min_value", min_value),
+            ("max_value", max_value),
+            ("rate", rate),
+        ):
+            checks.check_real("MinMaxNorm", argument, value)
         self.min_value = min_value
         self.max_value = max_value
         self.rate = rate

@@ -167,3 +167,21 @@ def test_layer_config_round_trip():
     assert isinstance(restored.kernel_constraint, constraints.NonNeg)
     assert isinstance(restored.bias_constraint, constraints.MaxNorm)
     assert restored.get_config() == dense.get_config()
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda: constraints.MaxNorm(max_value="x"),
+            "MaxNorm: .*max_value='x'",
+        ),
+        (
+            lambda: constraints.MinMaxNorm(rate=float("nan")),
+            "MinMaxNorm: .*finite number.*rate=nan",
+        ),
+    ],
+)
+def test_bad_numbers_are_refused_at_construction(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

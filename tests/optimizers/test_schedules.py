@@ -86,3 +86,30 @@ def test_decay_steps_must_be_positive():
 def test_deserialize_unknown():
     with pytest.raises(ValueError, match="Did you mean 'CosineDecay'"):
         schedules.deserialize({"class_name": "CosineDecy", "config": {}})
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (
+            lambda: schedules.ExponentialDecay("0.1", 10, 0.5),
+            "ExponentialDecay: .*initial_learning_rate='0.1'",
+        ),
+        (
+            lambda: schedules.CosineDecay(0.1, 10, warmup_target=[1]),
+            r"CosineDecay: .*warmup_target=\[1\]",
+        ),
+        (
+            lambda: schedules.CosineDecayRestarts(0.1, 10, t_mul=None),
+            "CosineDecayRestarts: .*t_mul=None",
+        ),
+    ],
+)
+def test_bad_numbers_are_refused_at_construction(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_a_zero_dimensional_array_is_a_number():
+    schedule = schedules.ExponentialDecay(np.float32(0.1), 10, np.array(0.5))
+    assert float(schedule(10)) == pytest.approx(0.05)

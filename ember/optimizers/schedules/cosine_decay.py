@@ -8,6 +8,7 @@ import jax.numpy as jnp
 from ember.optimizers.schedules.learning_rate_schedule import (
     LearningRateSchedule,
 )
+from ember.optimizers.schedules.learning_rate_schedule import _check_numbers
 from ember.optimizers.schedules.learning_rate_schedule import _check_steps
 from ember.optimizers.schedules.learning_rate_schedule import _float
 
@@ -33,6 +34,15 @@ class CosineDecay(LearningRateSchedule):
         warmup_target=None,
         warmup_steps=0,
     ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            decay_steps=decay_steps,
+            alpha=alpha,
+            warmup_steps=warmup_steps,
+        )
+        if warmup_target is not None:
+            _check_numbers(self, warmup_target=warmup_target)
         _check_steps(decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -98,6 +108,14 @@ class CosineDecayRestarts(LearningRateSchedule):
         alpha=0.0,
         name="SGDRDecay",
     ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            first_decay_steps=first_decay_steps,
+            t_mul=t_mul,
+            m_mul=m_mul,
+            alpha=alpha,
+        )
         if first_decay_steps <= 0:
             raise ValueError(
                 "Argument `first_decay_steps` must be > 0. "

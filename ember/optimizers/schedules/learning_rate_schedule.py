@@ -3,6 +3,8 @@ formula of the step (exponential, piecewise, polynomial, inverse time)."""
 
 import jax.numpy as jnp
 
+from ember.core import checks
+
 
 class LearningRateSchedule:
     """Base class: maps the optimizer's step (an int array) to a rate.
@@ -45,6 +47,14 @@ def _float(value, step):
     return rate, rate.dtype, jnp.asarray(step).astype(rate.dtype)
 
 
+def _check_numbers(schedule, **values) -> None:
+    """Each of `values` (a schedule's numeric arguments) is a finite real
+    number or a 0-d array, before anything computes with it."""
+    for argument, value in values.items():
+        if getattr(value, "shape", None) != ():
+            checks.check_real(type(schedule).__name__, argument, value)
+
+
 def _check_steps(decay_steps) -> None:
     if decay_steps <= 0:
         raise ValueError(
@@ -74,6 +84,12 @@ class ExponentialDecay(LearningRateSchedule):
         staircase=False,
         name="ExponentialDecay",
     ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            decay_steps=decay_steps,
+            decay_rate=decay_rate,
+        )
         _check_steps(decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -163,6 +179,13 @@ class PolynomialDecay(LearningRateSchedule):
         cycle=False,
         name="PolynomialDecay",
     ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            decay_steps=decay_steps,
+            end_learning_rate=end_learning_rate,
+            power=power,
+        )
         _check_steps(decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -215,6 +238,12 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase=False,
         name="InverseTimeDecay",
     ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            decay_steps=decay_steps,
+            decay_rate=decay_rate,
+        )
         _check_steps(decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
