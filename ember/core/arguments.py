@@ -16,22 +16,29 @@ def _parameter_names(parent: type) -> tuple[str, ...]:
     )
 
 
-def parent_arguments(parent: type, local_variables: dict) -> dict:
+def parent_arguments(
+    parent: type, local_variables: dict, **fixed: object
+) -> dict:
     """The arguments of `parent`'s constructor among a subclass' `locals()`.
 
     A subclass keeps Keras' explicit signature and forwards what its parent
     takes (and its `**kwargs`) with
-    `super().__init__(**parent_arguments(Parent, locals()))`.
+    `super().__init__(**parent_arguments(Parent, locals()))`; a parameter
+    the subclass fixes rather than takes is given by name, as in
+    `parent_arguments(BaseConv, locals(), rank=2)`.
 
     Args:
         parent: the class whose `__init__` is called.
         local_variables: the subclass constructor's `locals()`; each of the
-            parent's parameters must be one of them.
+            parent's parameters must be one of them or of `fixed`.
+        **fixed: parent parameters the subclass sets itself.
 
     Returns:
         The keyword arguments for the parent's constructor.
     """
     arguments = {
-        name: local_variables[name] for name in _parameter_names(parent)
+        name: local_variables[name]
+        for name in _parameter_names(parent)
+        if name not in fixed
     }
-    return arguments | local_variables.get("kwargs", {})
+    return arguments | fixed | local_variables.get("kwargs", {})
