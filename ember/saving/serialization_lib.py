@@ -294,26 +294,54 @@ def _deserialize(config: Any, custom_objects: dict) -> Any:
             f"dict of {class_name}'s arguments. Received: config="
             f"{_short(inner)}"
         )
-    if isinstance(inner, dict):
-        name = inner.get("name")
-        owner = class_name if name is None else f"{class_name} {_short(name)}"
-        check_config_arguments(owner, cls, inner)
-        inner = _with_custom_values(inner, custom_objects)
+    check_config_arguments(_owner(class_name, inner), cls, inner)
+    inner = _with_custom_values(inner, custom_objects)
     params = inspect.signature(cls.from_config).parameters
     extra = {}
     if "custom_objects" in params:
         extra["custom_objects"] = custom_objects
     if "safe_mode" in params:
         extra["safe_mode"] = registration.in_safe_mode()
-    obj = cls.from_config(inner, **extra)
-    build_config = config.get("build_config")
-    if build_config and not getattr(obj, "built", True):
-        _build_from_config(obj, build_config)
+    try:
+        obj = cls.from_config(inner, **extra)
+        build_config = config.get("build_config")
+        if build_config and not getattr(obj, "built", True):
+            _build_from_config(obj, build_config)
+    except (ValueError, TypeError) as error:
+        located = _located(error, class_name, inner)
+        if located is error:
+            raise
+        raise located from error
     compile_config = config.get("compile_config")
     if compile_config and hasattr(obj, "compile_from_config"):
         # As in Keras, the model deserializes its compile config itself.
         obj.compile_from_config(compile_config)
     return obj
+
+
+def _owner(class_name: str, inner: dict) -> str:
+    """How messages name the object an entry builds: `Dense 'dense_1'`."""
+    name = inner.get("name")
+    return class_name if name is None else f"{class_name} {_short(name)}"
+
+
+def _located(error: Exception, class_name: str, inner: dict) -> Exception:
+    """`error`, raised while building an entry, prefixed with the entry's
+    class and name unless its message names them already. Nested entries
+    prefix in turn, so a message from a layer deep in a model reads as a
+    path: `Functional 'outer': Dense 'dense_1': ...`."""
+    if type(error) not in (ValueError, TypeError):
+        return error
+    name = inner.get("name")
+    message = str(error)
+    if isinstance(name, str) and (
+        f"'{name}'" in message or f'"{name}"' in message
+    ):
+        return error
+    # A message that names only the class (`Adam: expected ...`) gains
+    # the name in place.
+    message = message.removeprefix(f"{class_name}: ")
+    return type(error)(f"{_owner(class_name, inner)}: {message}")
 
 
 def _check_entry(config: dict) -> None:

@@ -81,32 +81,38 @@ def _archive(model, edit):
     [
         (
             lambda c: c["config"]["layers"][1]["config"].update(momentum="x"),
-            "config.json: BatchNormalization 'batch_normalization': "
-            "expected `momentum` to be a finite number",
+            "config.json: Sequential 'sequential': BatchNormalization "
+            "'batch_normalization': expected `momentum` to be a finite number",
         ),
         (
             lambda c: c["config"]["layers"][2]["config"].update(units=10**9),
-            "config.json: Variable 'dense/kernel' of shape (4, 1000000000)",
+            "config.json: Sequential 'sequential': Dense 'dense': Variable "
+            "'dense/kernel' of shape (4, 1000000000)",
         ),
         (
             lambda c: c["config"]["layers"][2]["config"].update(dtype=3),
-            "config.json: Invalid dtype: 3",
+            "config.json: Sequential 'sequential': Dense 'dense': Invalid "
+            "dtype: 3",
         ),
         (
             lambda c: c["config"]["layers"][2]["config"].update(
                 dtype={"class_name": "DTypePolicy", "config": 3}
             ),
-            "config.json: Invalid `dtype`: expected a dtype name",
+            "config.json: Sequential 'sequential': Dense 'dense': Invalid "
+            "`dtype`: expected a dtype name",
         ),
         (
             lambda c: c["config"]["layers"][2]["config"][
                 "kernel_initializer"
             ].update(config=1.5),
-            'config.json: Dense "dense": invalid `kernel_initializer`',
+            "config.json: Sequential 'sequential': Dense \"dense\": invalid "
+            "`kernel_initializer`",
         ),
     ],
 )
-def test_damaged_config_values_raise_naming_member_and_argument(edit, message):
+def test_damaged_config_values_raise_naming_member_path_and_argument(
+    edit, message
+):
     model = ember.Sequential(
         [
             ember.Input((4,)),
@@ -116,3 +122,25 @@ def test_damaged_config_values_raise_naming_member_and_argument(edit, message):
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         ember.saving.load_model(_archive(model, edit))
+
+
+def test_damaged_nested_layer_message_reads_as_a_path():
+    inputs = ember.Input((4,))
+    inner = ember.Model(inputs, ember.layers.Dense(2, name="d")(inputs))
+    inner.name = "inner"
+    outer_inputs = ember.Input((4,))
+    outer = ember.Model(outer_inputs, inner(outer_inputs), name="outer")
+
+    def edit(config):
+        inner_config = config["config"]["layers"][1]["config"]
+        inner_config["layers"][1]["config"]["units"] = -2
+
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "config.json: Functional 'outer': Functional 'inner': Dense 'd': "
+            "Received an invalid value for `units`, expected a positive "
+            "integer. Received: units=-2"
+        ),
+    ):
+        ember.saving.load_model(_archive(outer, edit))
