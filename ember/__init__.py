@@ -7,6 +7,7 @@ from ember import activations
 from ember import config
 from ember import constraints
 from ember import datasets
+from ember import distribution
 from ember import export
 from ember import initializers
 from ember import layers

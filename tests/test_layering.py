@@ -11,6 +11,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[1] / "ember"
 RANK = {
     "core": 0,
+    "distribution": 0.5,  # core only; training places data by it
     "ops": 1,
     "random": 2,
     "activations": 3,
