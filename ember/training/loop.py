@@ -27,6 +27,7 @@ from ember.callbacks.callback import TEST_BATCH_HOOKS
 from ember.core.state_scope import StateScope
 from ember.training import compiled as chunk_lib
 from ember.training import prepare
+from ember.training import sharding
 from ember.training import state as state_lib
 from ember.training import steps
 from ember.training.data import check_batch_size
@@ -55,15 +56,14 @@ def step_function(model, kind: str):
     own = steps.uses_ember_steps(model)
 
     def run(method, default, state, batch):
+        batch = sharding.constrain_batch(batch)
         if own:
             return default(model, state, batch.data, batch.mask)
         with StateScope():
             return method(state, batch.data)
 
-    if kind == "train":
-        return lambda state, batch: run(
-            model.train_step, steps.train_step, state, batch
-        )
+    def train(state, batch):
+        return run(model.train_step, steps.train_step, state, batch)
 
     def test(state, batch):
         trainable, non_trainable, optimizer_values, metric_values = state
@@ -75,11 +75,26 @@ def step_function(model, kind: str):
         )
         return logs, (trainable, non_trainable, optimizer_values, metric_values)
 
-    return test
+    def laid_out(step):
+        if sharding.current_key() is None:
+            return step
+
+        def step_keeping_layouts(state, batch):
+            logs, state = step(state, batch)
+            groups = state_lib.variable_groups(model)
+            return logs, tuple(
+                sharding.constrain_values(variables, values)
+                for variables, values in zip(groups, state, strict=True)
+            )
+
+        return step_keeping_layouts
+
+    return laid_out(train if kind == "train" else test)
 
 
 def chunk_function(model, kind: str):
-    """The model's compiled chunk function of `kind`, made once per compile.
+    """The model's compiled chunk function of `kind`, made once per compile
+    (and distribution).
 
     `"train"` and `"test"` run the model's steps; `"train_keeping"` is the
     train function without buffer donation, so that the state from before
@@ -87,7 +102,9 @@ def chunk_function(model, kind: str):
     `jax.jit` makes the inner one's donation a no-op.
     """
     compiled = model._compiled
-    if kind not in compiled.functions:
+    placed = sharding.current_key()
+    key = kind if placed is None else (kind, placed)
+    if key not in compiled.functions:
         eager = compiled.run_eagerly
         step = step_function(model, "test" if kind == "test" else "train")
         if kind == "train_keeping":
@@ -99,8 +116,8 @@ def chunk_function(model, kind: str):
             )
         else:
             function = chunk_lib.make_chunk_function(step, not eager)
-        compiled.functions[kind] = function
-    return compiled.functions[kind]
+        compiled.functions[key] = function
+    return compiled.functions[key]
 
 
 def _rollback(function, previous, chunk, good_steps: int, unroll: int):

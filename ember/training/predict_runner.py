@@ -26,6 +26,8 @@ from typing import Any
 
 import jax
 
+from ember.training import sharding
+
 
 def _fingerprint(layers: list, variables: list) -> list:
     """What the variable lists were found from (see the module docstring)."""
@@ -69,6 +71,7 @@ class PredictRunner:
         self._non_trainable: list = []
         self._bytes_per_sample: dict = {}
         self.function = None
+        self._distribution = None  # What the function was traced under.
 
     @property
     def eager(self) -> bool:
@@ -78,11 +81,14 @@ class PredictRunner:
     def state(self) -> tuple[list, list]:
         """The current values `(trainable, non_trainable)`."""
         variables = self._trainable + self._non_trainable
-        if _fingerprint(self._layers, variables) != self._fingerprint:
+        if (
+            _fingerprint(self._layers, variables) != self._fingerprint
+            or sharding.current_key() != self._distribution
+        ):
             self._refresh()
-        return (
-            [v.value for v in self._trainable],
-            [v.value for v in self._non_trainable],
+        return tuple(
+            sharding.place_values(group, [v.value for v in group])
+            for group in (self._trainable, self._non_trainable)
         )
 
     def run(self, state: tuple, x: Any) -> tuple:
@@ -131,8 +137,13 @@ class PredictRunner:
         same = _same(trainable, self._trainable) and _same(
             non_trainable, self._non_trainable
         )
-        if self.function is None or not same:
+        if (
+            self.function is None
+            or not same
+            or sharding.current_key() != self._distribution
+        ):
             self.function = self._make_function()
+            self._distribution = sharding.current_key()
             self._bytes_per_sample = {}
         self._trainable, self._non_trainable = trainable, non_trainable
         self._layers = [model, *model._flatten_layers()]
@@ -147,10 +158,14 @@ class PredictRunner:
         model = self._model
 
         def step(trainable, non_trainable, x):
+            x = sharding.constrain_batch(x)
             outputs, new_state = model.predict_step(
                 (trainable, non_trainable), (x,)
             )
-            return outputs, _new_non_trainable(new_state, non_trainable)
+            new_state = _new_non_trainable(new_state, non_trainable)
+            return outputs, sharding.constrain_values(
+                self._non_trainable, new_state
+            )
 
         if not self._eager:
             return jax.jit(step)

@@ -6,6 +6,8 @@ once per epoch (`fresh_state`), fed through the compiled executions and
 written back after each one (`assign_state`).
 """
 
+from ember.training import sharding
+
 
 def variable_groups(model) -> tuple:
     """The four variable lists of the state, in Keras' order."""
@@ -18,9 +20,16 @@ def variable_groups(model) -> tuple:
 
 
 def fresh_state(groups: tuple, model) -> tuple:
-    """The current values of the four groups, metrics freshly reset."""
-    values = tuple([v.value for v in group] for group in groups[:3])
-    return (*values, model._compiled.reset_values())
+    """The current values of the four groups, metrics freshly reset, laid
+    out as the current distribution says (`ember.training.sharding`)."""
+    values = (
+        *([v.value for v in group] for group in groups[:3]),
+        model._compiled.reset_values(),
+    )
+    return tuple(
+        sharding.place_values(group, group_values)
+        for group, group_values in zip(groups, values, strict=True)
+    )
 
 
 def assign_state(state, groups: tuple) -> None:

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ember.training import sharding
 from ember.training.data.adapters import ArrayData
 from ember.training.data.iterator import ArrayIterator
 from ember.training.data.iterator import Batch
@@ -101,7 +102,7 @@ class DeviceFeed:
             data, batch_size, shuffle, seed, steps_per_epoch
         )
         self.data = data
-        self.arrays = jax.device_put((data.x, data.y, data.sample_weight))
+        self.arrays = sharding.replicate((data.x, data.y, data.sample_weight))
         self._fixed_plan = None
 
     # The source interface (see `ember.training.data.source`).
