@@ -5,7 +5,6 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from ember import activations
 from ember import constraints
@@ -14,6 +13,8 @@ from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.core.ranks import lift
 from ember.layers._config import resolve
+from ember.layers._windows import is_positive_int
+from ember.layers._windows import spatial_of
 from ember.layers._windows import spatial_output_size
 from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
@@ -53,8 +54,7 @@ def window_args(
 
 def check_positive(name: str, value: Any) -> None:
     """Raises unless `value` is an int (not a bool) above zero."""
-    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    if not is_int or value <= 0:
+    if not is_positive_int(value):
         raise ValueError(
             f"Invalid value for argument `{name}`, expected a positive "
             f"integer. Received: {name}={value!r}"
@@ -95,6 +95,13 @@ def store_weight_args(
         for kind, args in kinds.items():
             name = f"{kind}_{suffix}"
             setattr(layer, name, resolve(getter, args[i], layer, name))
+
+
+def arguments_config(layer: Any, names: tuple, kinds: tuple) -> dict:
+    """The config entries of a convolution: the attributes `names` as they
+    are, then those of `weight_args_config(layer, kinds)`."""
+    config = {name: getattr(layer, name) for name in names}
+    return config | weight_args_config(layer, kinds)
 
 
 def weight_args_config(layer: Any, kinds: tuple) -> dict:
@@ -163,6 +170,27 @@ def match_dtypes(inputs: jax.Array, *kernels: jax.Array) -> tuple:
     return (inputs, *(k.astype(dtype) for k in kernels))
 
 
+def window_options(layer: Any) -> dict:
+    """The window keywords of the `ops` convolutions, from `layer`."""
+    return {
+        "strides": layer.strides,
+        "padding": layer.padding,
+        "data_format": layer.data_format,
+        "dilation_rate": layer.dilation_rate,
+    }
+
+
+def convolve(
+    layer: Any, op: Any, inputs: jax.Array, *kernels: Any, **options: Any
+) -> jax.Array:
+    """`activation(op(inputs, *kernels) + bias)` with the layer's window
+    options and `options`, in the dtype `match_dtypes` picks."""
+    inputs, *values = match_dtypes(inputs, *(k.value for k in kernels))
+    outputs = op(inputs, *values, **window_options(layer), **options)
+    outputs = add_bias(outputs, layer.bias, layer.data_format)
+    return layer.activation(outputs)
+
+
 def add_bias(outputs: jax.Array, bias: Any, data_format: str) -> jax.Array:
     """Adds `bias` (a variable or None) along the channel axis."""
     if bias is None:
@@ -185,14 +213,6 @@ def channels_of(layer: Any, input_shape: tuple) -> int:
     return channels
 
 
-def spatial_of(input_shape: tuple, data_format: str) -> tuple:
-    """The spatial dimensions of a `(batch, ..., channels)`-style shape."""
-    input_shape = tuple(input_shape)
-    if data_format == "channels_last":
-        return input_shape[1:-1]
-    return input_shape[2:]
-
-
 def window_output_sizes(layer: Any, input_shape: tuple) -> tuple:
     """The spatial output sizes of a (non-transposed) windowed convolution."""
     return tuple(
@@ -205,6 +225,13 @@ def window_output_sizes(layer: Any, input_shape: tuple) -> tuple:
             strict=True,
         )
     )
+
+
+def window_output_shape(layer: Any, input_shape: tuple, channels: int) -> tuple:
+    """The output shape of a (non-transposed) windowed convolution with
+    `channels` outputs; raises if a spatial size would be below 1."""
+    sizes = window_output_sizes(layer, input_shape)
+    return output_shape(layer, input_shape, sizes, channels)
 
 
 def output_shape(
