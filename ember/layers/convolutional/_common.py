@@ -7,12 +7,11 @@ import jax
 import jax.numpy as jnp
 
 from ember import activations
-from ember import constraints
-from ember import initializers
-from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.core.ranks import lift
+from ember.layers import _weights
 from ember.layers._config import resolve
+from ember.layers._weights import add_weight
 from ember.layers._windows import is_positive_int
 from ember.layers._windows import spatial_of
 from ember.layers._windows import spatial_output_size
@@ -76,25 +75,11 @@ def store_window(
 def store_weight_args(
     layer: Any, activation: Any, use_bias: bool, **kinds: tuple
 ) -> None:
-    """Resolves and stores `activation`, `use_bias` and, for each weight kind
-    given as `kind=(initializer, regularizer, constraint)`, the attributes
-    `<kind>_initializer`, `<kind>_regularizer` and `<kind>_constraint`.
-
-    All initializers are resolved first, then regularizers, then
-    constraints, so the first invalid argument is the one reported.
-    """
+    """Resolves and stores `activation`, `use_bias` and the weight arguments
+    of each kind (see `_weights.store_weight_args`)."""
     layer.activation = resolve(activations.get, activation, layer, "activation")
     layer.use_bias = use_bias
-    for i, (suffix, getter) in enumerate(
-        (
-            ("initializer", initializers.get),
-            ("regularizer", regularizers.get),
-            ("constraint", constraints.get),
-        )
-    ):
-        for kind, args in kinds.items():
-            name = f"{kind}_{suffix}"
-            setattr(layer, name, resolve(getter, args[i], layer, name))
+    _weights.store_weight_args(layer, **kinds)
 
 
 def arguments_config(layer: Any, names: tuple, kinds: tuple) -> dict:
@@ -111,31 +96,7 @@ def weight_args_config(layer: Any, kinds: tuple) -> dict:
         "activation": activations.serialize(layer.activation),
         "use_bias": layer.use_bias,
     }
-    for kind in kinds:
-        name = f"{kind}_initializer"
-        config[name] = initializers.serialize(getattr(layer, name))
-    for kind in kinds:
-        name = f"{kind}_regularizer"
-        config[name] = regularizers.serialize(getattr(layer, name))
-    config["activity_regularizer"] = regularizers.serialize(
-        layer.activity_regularizer
-    )
-    for kind in kinds:
-        name = f"{kind}_constraint"
-        config[name] = constraints.serialize(getattr(layer, name))
-    return config
-
-
-def add_weight(layer: Any, name: str, kind: str, shape: tuple) -> Any:
-    """Adds the weight `name` with the layer's `<kind>_initializer`,
-    `<kind>_regularizer` and `<kind>_constraint`."""
-    return layer.add_weight(
-        name=name,
-        shape=shape,
-        initializer=getattr(layer, f"{kind}_initializer"),
-        regularizer=getattr(layer, f"{kind}_regularizer"),
-        constraint=getattr(layer, f"{kind}_constraint"),
-    )
+    return config | _weights.weight_args_config(layer, kinds, True)
 
 
 def add_depthwise_kernel(layer: Any, name: str, channels: int) -> Any:
@@ -143,13 +104,6 @@ def add_depthwise_kernel(layer: Any, name: str, channels: int) -> Any:
     made with the layer's `depthwise_*` arguments."""
     shape = layer.kernel_size + (channels, layer.depth_multiplier)
     return add_weight(layer, name, "depthwise", shape)
-
-
-def add_bias_weight(layer: Any, units: int) -> Any:
-    """The `(units,)` bias weight, or None without `use_bias`."""
-    if not layer.use_bias:
-        return None
-    return add_weight(layer, "bias", "bias", (units,))
 
 
 def finish_build(layer: Any, channels: int) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
 
@@ -122,13 +123,13 @@ class BaseConv(Layer):
                 f"{self.groups}. Full input shape: {tuple(input_shape)}"
             )
         self.compute_output_shape(input_shape)
-        self.kernel = _common.add_weight(
+        self.kernel = _weights.add_weight(
             self,
             "kernel",
             "kernel",
             self.kernel_size + (channels // self.groups, self.filters),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def convolution_op(self, inputs, kernel):

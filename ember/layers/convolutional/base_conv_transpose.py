@@ -5,6 +5,7 @@ from typing import Any
 import numpy as np
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
 
@@ -152,13 +153,13 @@ class BaseConvTranspose(Layer):
         """Creates `kernel` `(*kernel_size, filters, channels)` and `bias`
         `(filters,)`."""
         channels = _common.channels_of(self, input_shape)
-        self.kernel = _common.add_weight(
+        self.kernel = _weights.add_weight(
             self,
             "kernel",
             "kernel",
             self.kernel_size + (self.filters, channels),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def call(self, inputs):

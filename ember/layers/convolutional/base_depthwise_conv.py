@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
 
@@ -92,7 +93,7 @@ class BaseDepthwiseConv(Layer):
         channels = _common.channels_of(self, input_shape)
         self.compute_output_shape(input_shape)
         self.kernel = _common.add_depthwise_kernel(self, "kernel", channels)
-        self.bias = _common.add_bias_weight(
+        self.bias = _weights.add_bias_weight(
             self, channels * self.depth_multiplier
         )
         _common.finish_build(self, channels)

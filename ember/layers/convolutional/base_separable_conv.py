@@ -3,6 +3,7 @@
 from typing import Any
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
 
@@ -109,13 +110,13 @@ class BaseSeparableConv(Layer):
         self.depthwise_kernel = _common.add_depthwise_kernel(
             self, "depthwise_kernel", channels
         )
-        self.pointwise_kernel = _common.add_weight(
+        self.pointwise_kernel = _weights.add_weight(
             self,
             "pointwise_kernel",
             "pointwise",
             (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def call(self, inputs):
