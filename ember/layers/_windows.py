@@ -1,4 +1,5 @@
-"""Window arithmetic shared by convolution and pooling layers."""
+"""Window arithmetic and spatial axes shared by the convolution, pooling
+and reshaping layers."""
 
 from typing import Any
 
@@ -50,3 +51,16 @@ def spatial_output_size(
     if padding == "valid":
         return (size - dilation * (kernel - 1) - 1) // stride + 1
     return (size - 1) // stride + 1
+
+
+def spatial_axes(ndim: int, data_format: str) -> tuple[int, ...]:
+    """The spatial axes of a `(batch, ..., channels)` layout of `ndim`."""
+    if data_format == "channels_last":
+        return tuple(range(1, ndim - 1))
+    return tuple(range(2, ndim))
+
+
+def spatial_of(input_shape: tuple, data_format: str) -> tuple:
+    """The spatial dimensions of a `(batch, ..., channels)`-style shape."""
+    axes = spatial_axes(len(input_shape), data_format)
+    return tuple(input_shape[axis] for axis in axes)

@@ -5,15 +5,15 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from ember import activations
-from ember import constraints
-from ember import initializers
-from ember import regularizers
 from ember.core.config import standardize_data_format
 from ember.core.ranks import lift
+from ember.layers import _weights
 from ember.layers._config import resolve
+from ember.layers._weights import add_weight
+from ember.layers._windows import is_positive_int
+from ember.layers._windows import spatial_of
 from ember.layers._windows import spatial_output_size
 from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
@@ -53,8 +53,7 @@ def window_args(
 
 def check_positive(name: str, value: Any) -> None:
     """Raises unless `value` is an int (not a bool) above zero."""
-    is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
-    if not is_int or value <= 0:
+    if not is_positive_int(value):
         raise ValueError(
             f"Invalid value for argument `{name}`, expected a positive "
             f"integer. Received: {name}={value!r}"
@@ -76,25 +75,18 @@ def store_window(
 def store_weight_args(
     layer: Any, activation: Any, use_bias: bool, **kinds: tuple
 ) -> None:
-    """Resolves and stores `activation`, `use_bias` and, for each weight kind
-    given as `kind=(initializer, regularizer, constraint)`, the attributes
-    `<kind>_initializer`, `<kind>_regularizer` and `<kind>_constraint`.
-
-    All initializers are resolved first, then regularizers, then
-    constraints, so the first invalid argument is the one reported.
-    """
+    """Resolves and stores `activation`, `use_bias` and the weight arguments
+    of each kind (see `_weights.store_weight_args`)."""
     layer.activation = resolve(activations.get, activation, layer, "activation")
     layer.use_bias = use_bias
-    for i, (suffix, getter) in enumerate(
-        (
-            ("initializer", initializers.get),
-            ("regularizer", regularizers.get),
-            ("constraint", constraints.get),
-        )
-    ):
-        for kind, args in kinds.items():
-            name = f"{kind}_{suffix}"
-            setattr(layer, name, resolve(getter, args[i], layer, name))
+    _weights.store_weight_args(layer, **kinds)
+
+
+def arguments_config(layer: Any, names: tuple, kinds: tuple) -> dict:
+    """The config entries of a convolution: the attributes `names` as they
+    are, then those of `weight_args_config(layer, kinds)`."""
+    config = {name: getattr(layer, name) for name in names}
+    return config | weight_args_config(layer, kinds)
 
 
 def weight_args_config(layer: Any, kinds: tuple) -> dict:
@@ -104,31 +96,7 @@ def weight_args_config(layer: Any, kinds: tuple) -> dict:
         "activation": activations.serialize(layer.activation),
         "use_bias": layer.use_bias,
     }
-    for kind in kinds:
-        name = f"{kind}_initializer"
-        config[name] = initializers.serialize(getattr(layer, name))
-    for kind in kinds:
-        name = f"{kind}_regularizer"
-        config[name] = regularizers.serialize(getattr(layer, name))
-    config["activity_regularizer"] = regularizers.serialize(
-        layer.activity_regularizer
-    )
-    for kind in kinds:
-        name = f"{kind}_constraint"
-        config[name] = constraints.serialize(getattr(layer, name))
-    return config
-
-
-def add_weight(layer: Any, name: str, kind: str, shape: tuple) -> Any:
-    """Adds the weight `name` with the layer's `<kind>_initializer`,
-    `<kind>_regularizer` and `<kind>_constraint`."""
-    return layer.add_weight(
-        name=name,
-        shape=shape,
-        initializer=getattr(layer, f"{kind}_initializer"),
-        regularizer=getattr(layer, f"{kind}_regularizer"),
-        constraint=getattr(layer, f"{kind}_constraint"),
-    )
+    return config | _weights.weight_args_config(layer, kinds, True)
 
 
 def add_depthwise_kernel(layer: Any, name: str, channels: int) -> Any:
@@ -136,13 +104,6 @@ def add_depthwise_kernel(layer: Any, name: str, channels: int) -> Any:
     made with the layer's `depthwise_*` arguments."""
     shape = layer.kernel_size + (channels, layer.depth_multiplier)
     return add_weight(layer, name, "depthwise", shape)
-
-
-def add_bias_weight(layer: Any, units: int) -> Any:
-    """The `(units,)` bias weight, or None without `use_bias`."""
-    if not layer.use_bias:
-        return None
-    return add_weight(layer, "bias", "bias", (units,))
 
 
 def finish_build(layer: Any, channels: int) -> None:
@@ -161,6 +122,27 @@ def match_dtypes(inputs: jax.Array, *kernels: jax.Array) -> tuple:
         dtype = kernels[0].dtype
         inputs = inputs.astype(dtype)
     return (inputs, *(k.astype(dtype) for k in kernels))
+
+
+def window_options(layer: Any) -> dict:
+    """The window keywords of the `ops` convolutions, from `layer`."""
+    return {
+        "strides": layer.strides,
+        "padding": layer.padding,
+        "data_format": layer.data_format,
+        "dilation_rate": layer.dilation_rate,
+    }
+
+
+def convolve(
+    layer: Any, op: Any, inputs: jax.Array, *kernels: Any, **options: Any
+) -> jax.Array:
+    """`activation(op(inputs, *kernels) + bias)` with the layer's window
+    options and `options`, in the dtype `match_dtypes` picks."""
+    inputs, *values = match_dtypes(inputs, *(k.value for k in kernels))
+    outputs = op(inputs, *values, **window_options(layer), **options)
+    outputs = add_bias(outputs, layer.bias, layer.data_format)
+    return layer.activation(outputs)
 
 
 def add_bias(outputs: jax.Array, bias: Any, data_format: str) -> jax.Array:
@@ -185,14 +167,6 @@ def channels_of(layer: Any, input_shape: tuple) -> int:
     return channels
 
 
-def spatial_of(input_shape: tuple, data_format: str) -> tuple:
-    """The spatial dimensions of a `(batch, ..., channels)`-style shape."""
-    input_shape = tuple(input_shape)
-    if data_format == "channels_last":
-        return input_shape[1:-1]
-    return input_shape[2:]
-
-
 def window_output_sizes(layer: Any, input_shape: tuple) -> tuple:
     """The spatial output sizes of a (non-transposed) windowed convolution."""
     return tuple(
@@ -205,6 +179,13 @@ def window_output_sizes(layer: Any, input_shape: tuple) -> tuple:
             strict=True,
         )
     )
+
+
+def window_output_shape(layer: Any, input_shape: tuple, channels: int) -> tuple:
+    """The output shape of a (non-transposed) windowed convolution with
+    `channels` outputs; raises if a spatial size would be below 1."""
+    sizes = window_output_sizes(layer, input_shape)
+    return output_shape(layer, input_shape, sizes, channels)
 
 
 def output_shape(

@@ -5,8 +5,23 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
+
+# The config entries besides the weight arguments, in Keras' order.
+_ARGUMENTS = (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "groups",
+)
+
+# The weight kinds, each with its own initializer, regularizer, constraint.
+_KINDS = ("kernel", "bias")
 
 
 class BaseConv(Layer):
@@ -108,13 +123,13 @@ class BaseConv(Layer):
                 f"{self.groups}. Full input shape: {tuple(input_shape)}"
             )
         self.compute_output_shape(input_shape)
-        self.kernel = _common.add_weight(
+        self.kernel = _weights.add_weight(
             self,
             "kernel",
             "kernel",
             self.kernel_size + (channels // self.groups, self.filters),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def convolution_op(self, inputs, kernel):
@@ -122,22 +137,15 @@ class BaseConv(Layer):
         # Compute in the inputs' float dtype (mixed precision keeps float32
         # variables); integer inputs are promoted to the kernel's dtype.
         inputs, kernel = _common.match_dtypes(inputs, kernel)
-        padding = self.padding
-        if padding == "causal":
+        options = _common.window_options(self)
+        if self.padding == "causal":
             left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
             time_axis = 1 if self.data_format == "channels_last" else 2
             pads = [(0, 0)] * 3
             pads[time_axis] = (left, 0)
             inputs = jnp.pad(inputs, pads)
-            padding = "valid"
-        return ops.conv(
-            inputs,
-            kernel,
-            strides=self.strides,
-            padding=padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
+            options["padding"] = "valid"
+        return ops.conv(inputs, kernel, **options)
 
     def call(self, inputs):
         outputs = self.convolution_op(inputs, self.kernel.value)
@@ -146,22 +154,10 @@ class BaseConv(Layer):
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
-        sizes = _common.window_output_sizes(self, input_shape)
-        return _common.output_shape(self, input_shape, sizes, self.filters)
+        return _common.window_output_shape(self, input_shape, self.filters)
 
     def get_config(self) -> dict:
         """Returns the constructor arguments (except `rank`), serialized."""
         config = super().get_config()
-        config.update(
-            {
-                "filters": self.filters,
-                "kernel_size": self.kernel_size,
-                "strides": self.strides,
-                "padding": self.padding,
-                "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate,
-                "groups": self.groups,
-            }
-        )
-        config.update(_common.weight_args_config(self, ("kernel", "bias")))
+        config.update(_common.arguments_config(self, _ARGUMENTS, _KINDS))
         return config

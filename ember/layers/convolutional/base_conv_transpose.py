@@ -5,6 +5,7 @@ from typing import Any
 import numpy as np
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
 
@@ -64,6 +65,21 @@ def _standardize_output_padding(value: Any, rank: int, strides: tuple):
                 f"strides={strides}"
             )
     return values
+
+
+# The config entries besides the weight arguments, in Keras' order.
+_ARGUMENTS = (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "output_padding",
+    "data_format",
+    "dilation_rate",
+)
+
+# The weight kinds, each with its own initializer, regularizer, constraint.
+_KINDS = ("kernel", "bias")
 
 
 class BaseConvTranspose(Layer):
@@ -137,28 +153,23 @@ class BaseConvTranspose(Layer):
         """Creates `kernel` `(*kernel_size, filters, channels)` and `bias`
         `(filters,)`."""
         channels = _common.channels_of(self, input_shape)
-        self.kernel = _common.add_weight(
+        self.kernel = _weights.add_weight(
             self,
             "kernel",
             "kernel",
             self.kernel_size + (self.filters, channels),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def call(self, inputs):
-        inputs, kernel = _common.match_dtypes(inputs, self.kernel.value)
-        outputs = ops.conv_transpose(
+        return _common.convolve(
+            self,
+            ops.conv_transpose,
             inputs,
-            kernel,
-            strides=self.strides,
-            padding=self.padding,
+            self.kernel,
             output_padding=self.output_padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
         )
-        outputs = _common.add_bias(outputs, self.bias, self.data_format)
-        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The upsampled shape (see `transpose_output_size`)."""
@@ -180,16 +191,5 @@ class BaseConvTranspose(Layer):
     def get_config(self) -> dict:
         """Returns the constructor arguments (except `rank`), serialized."""
         config = super().get_config()
-        config.update(
-            {
-                "filters": self.filters,
-                "kernel_size": self.kernel_size,
-                "strides": self.strides,
-                "padding": self.padding,
-                "output_padding": self.output_padding,
-                "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate,
-            }
-        )
-        config.update(_common.weight_args_config(self, ("kernel", "bias")))
+        config.update(_common.arguments_config(self, _ARGUMENTS, _KINDS))
         return config

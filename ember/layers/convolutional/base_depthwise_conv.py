@@ -3,8 +3,22 @@
 from typing import Any
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
+
+# The config entries besides the weight arguments, in Keras' order.
+_ARGUMENTS = (
+    "depth_multiplier",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+)
+
+# The weight kinds, each with its own initializer, regularizer, constraint.
+_KINDS = ("depthwise", "bias")
 
 
 class BaseDepthwiseConv(Layer):
@@ -79,44 +93,23 @@ class BaseDepthwiseConv(Layer):
         channels = _common.channels_of(self, input_shape)
         self.compute_output_shape(input_shape)
         self.kernel = _common.add_depthwise_kernel(self, "kernel", channels)
-        self.bias = _common.add_bias_weight(
+        self.bias = _weights.add_bias_weight(
             self, channels * self.depth_multiplier
         )
         _common.finish_build(self, channels)
 
     def call(self, inputs):
-        inputs, kernel = _common.match_dtypes(inputs, self.kernel.value)
-        outputs = ops.depthwise_conv(
-            inputs,
-            kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
-        outputs = _common.add_bias(outputs, self.bias, self.data_format)
-        return self.activation(outputs)
+        return _common.convolve(self, ops.depthwise_conv, inputs, self.kernel)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
         channels = _common.channels_of(self, input_shape)
-        sizes = _common.window_output_sizes(self, input_shape)
-        return _common.output_shape(
-            self, input_shape, sizes, channels * self.depth_multiplier
+        return _common.window_output_shape(
+            self, input_shape, channels * self.depth_multiplier
         )
 
     def get_config(self) -> dict:
         """Returns the constructor arguments (except `rank`), serialized."""
         config = super().get_config()
-        config.update(
-            {
-                "depth_multiplier": self.depth_multiplier,
-                "kernel_size": self.kernel_size,
-                "strides": self.strides,
-                "padding": self.padding,
-                "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate,
-            }
-        )
-        config.update(_common.weight_args_config(self, ("depthwise", "bias")))
+        config.update(_common.arguments_config(self, _ARGUMENTS, _KINDS))
         return config

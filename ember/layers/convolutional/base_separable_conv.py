@@ -3,8 +3,20 @@
 from typing import Any
 
 from ember import ops
+from ember.layers import _weights
 from ember.layers.convolutional import _common
 from ember.layers.layer import Layer
+
+# The config entries besides the weight arguments, in Keras' order.
+_ARGUMENTS = (
+    "depth_multiplier",
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+)
 
 # The weight kinds, each with its own initializer, regularizer, constraint.
 _KINDS = ("depthwise", "pointwise", "bias")
@@ -98,49 +110,30 @@ class BaseSeparableConv(Layer):
         self.depthwise_kernel = _common.add_depthwise_kernel(
             self, "depthwise_kernel", channels
         )
-        self.pointwise_kernel = _common.add_weight(
+        self.pointwise_kernel = _weights.add_weight(
             self,
             "pointwise_kernel",
             "pointwise",
             (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
         )
-        self.bias = _common.add_bias_weight(self, self.filters)
+        self.bias = _weights.add_bias_weight(self, self.filters)
         _common.finish_build(self, channels)
 
     def call(self, inputs):
-        inputs, depthwise, pointwise = _common.match_dtypes(
-            inputs, self.depthwise_kernel.value, self.pointwise_kernel.value
-        )
-        outputs = ops.separable_conv(
+        return _common.convolve(
+            self,
+            ops.separable_conv,
             inputs,
-            depthwise,
-            pointwise,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
+            self.depthwise_kernel,
+            self.pointwise_kernel,
         )
-        outputs = _common.add_bias(outputs, self.bias, self.data_format)
-        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
-        sizes = _common.window_output_sizes(self, input_shape)
-        return _common.output_shape(self, input_shape, sizes, self.filters)
+        return _common.window_output_shape(self, input_shape, self.filters)
 
     def get_config(self) -> dict:
         """Returns the constructor arguments (except `rank`), serialized."""
         config = super().get_config()
-        config.update(
-            {
-                "depth_multiplier": self.depth_multiplier,
-                "filters": self.filters,
-                "kernel_size": self.kernel_size,
-                "strides": self.strides,
-                "padding": self.padding,
-                "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate,
-            }
-        )
-        config.update(_common.weight_args_config(self, _KINDS))
+        config.update(_common.arguments_config(self, _ARGUMENTS, _KINDS))
         return config

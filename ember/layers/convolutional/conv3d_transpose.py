@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.convolutional.base_conv_transpose import BaseConvTranspose
 
 
@@ -72,22 +73,5 @@ class Conv3DTranspose(BaseConvTranspose):
         **kwargs,
     ):
         super().__init__(
-            rank=3,
-            filters=filters,
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            output_padding=output_padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            kernel_initializer=kernel_initializer,
-            bias_initializer=bias_initializer,
-            kernel_regularizer=kernel_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            kernel_constraint=kernel_constraint,
-            bias_constraint=bias_constraint,
-            **kwargs,
+            **parent_arguments(BaseConvTranspose, locals(), rank=3)
         )

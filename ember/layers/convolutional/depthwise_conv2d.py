@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.convolutional.base_depthwise_conv import BaseDepthwiseConv
 
 
@@ -68,21 +69,5 @@ class DepthwiseConv2D(BaseDepthwiseConv):
         **kwargs,
     ):
         super().__init__(
-            rank=2,
-            depth_multiplier=depth_multiplier,
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            depthwise_initializer=depthwise_initializer,
-            bias_initializer=bias_initializer,
-            depthwise_regularizer=depthwise_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            depthwise_constraint=depthwise_constraint,
-            bias_constraint=bias_constraint,
-            **kwargs,
+            **parent_arguments(BaseDepthwiseConv, locals(), rank=2)
         )

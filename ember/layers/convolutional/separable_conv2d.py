@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.convolutional.base_separable_conv import BaseSeparableConv
 
 
@@ -74,25 +75,5 @@ class SeparableConv2D(BaseSeparableConv):
         **kwargs,
     ):
         super().__init__(
-            rank=2,
-            depth_multiplier=depth_multiplier,
-            filters=filters,
-            kernel_size=kernel_size,
-            strides=strides,
-            padding=padding,
-            data_format=data_format,
-            dilation_rate=dilation_rate,
-            activation=activation,
-            use_bias=use_bias,
-            depthwise_initializer=depthwise_initializer,
-            pointwise_initializer=pointwise_initializer,
-            bias_initializer=bias_initializer,
-            depthwise_regularizer=depthwise_regularizer,
-            pointwise_regularizer=pointwise_regularizer,
-            bias_regularizer=bias_regularizer,
-            activity_regularizer=activity_regularizer,
-            depthwise_constraint=depthwise_constraint,
-            pointwise_constraint=pointwise_constraint,
-            bias_constraint=bias_constraint,
-            **kwargs,
+            **parent_arguments(BaseSeparableConv, locals(), rank=2)
         )

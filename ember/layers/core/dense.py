@@ -5,11 +5,10 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import activations
-from ember import constraints
-from ember import initializers
-from ember import regularizers
 from ember.core.ranks import lift
+from ember.layers import _weights
 from ember.layers._config import resolve
+from ember.layers.core._unsupported import reject_unsupported
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -64,15 +63,11 @@ class Dense(Layer):
         quantization_config: Any = None,
         **kwargs,
     ):
-        for arg, value in (
-            ("lora_rank", lora_rank),
-            ("quantization_config", quantization_config),
-        ):
-            if value is not None:
-                raise ValueError(
-                    f"Dense: `{arg}` (LoRA / quantization) is not supported "
-                    f"by ember yet. Received: {arg}={value!r}"
-                )
+        reject_unsupported(
+            "Dense",
+            lora_rank=lora_rank,
+            quantization_config=quantization_config,
+        )
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 "Received an invalid value for `units`, expected a positive "
@@ -84,23 +79,10 @@ class Dense(Layer):
             activations.get, activation, self, "activation"
         )
         self.use_bias = use_bias
-        self.kernel_initializer = resolve(
-            initializers.get, kernel_initializer, self, "kernel_initializer"
-        )
-        self.bias_initializer = resolve(
-            initializers.get, bias_initializer, self, "bias_initializer"
-        )
-        self.kernel_regularizer = resolve(
-            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
-        )
-        self.bias_regularizer = resolve(
-            regularizers.get, bias_regularizer, self, "bias_regularizer"
-        )
-        self.kernel_constraint = resolve(
-            constraints.get, kernel_constraint, self, "kernel_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
+        _weights.store_weight_args(
+            self,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
@@ -113,23 +95,10 @@ class Dense(Layer):
                 f'Dense "{self.name}" needs a known last dimension, got '
                 f"{tuple(input_shape)}"
             )
-        self.kernel = self.add_weight(
-            name="kernel",
-            shape=(input_dim, self.units),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+        self.kernel = _weights.add_weight(
+            self, "kernel", "kernel", (input_dim, self.units)
         )
-        if self.use_bias:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=(self.units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-        else:
-            self.bias = None
+        self.bias = _weights.add_bias_weight(self, self.units)
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self.built = True
 
@@ -151,22 +120,7 @@ class Dense(Layer):
                 "units": self.units,
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self.bias_initializer
-                ),
-                "kernel_regularizer": regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self.bias_regularizer
-                ),
-                "kernel_constraint": constraints.serialize(
-                    self.kernel_constraint
-                ),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **_weights.weight_args_config(self, ("kernel", "bias")),
                 "quantization_config": None,
             }
         )

@@ -6,14 +6,13 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember import activations
-from ember import constraints
-from ember import initializers
-from ember import regularizers
 from ember.core.ranks import lift
 from ember.initializers.variance_scaling_initializers import VarianceScaling
+from ember.layers import _weights
 from ember.layers._config import resolve
 from ember.layers.core._einsum_shapes import analyze
 from ember.layers.core._einsum_shapes import split_equation
+from ember.layers.core._unsupported import reject_unsupported
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -78,16 +77,12 @@ class EinsumDense(Layer):
         quantization_config: Any = None,
         **kwargs,
     ):
-        for arg, value in (
-            ("lora_rank", lora_rank),
-            ("gptq_unpacked_column_size", gptq_unpacked_column_size),
-            ("quantization_config", quantization_config),
-        ):
-            if value is not None:
-                raise ValueError(
-                    f"EinsumDense: `{arg}` (LoRA / quantization) is not "
-                    f"supported by ember yet. Received: {arg}={value!r}"
-                )
+        reject_unsupported(
+            "EinsumDense",
+            lora_rank=lora_rank,
+            gptq_unpacked_column_size=gptq_unpacked_column_size,
+            quantization_config=quantization_config,
+        )
         split_equation(equation)
         super().__init__(**kwargs)
         self.equation = equation
@@ -99,23 +94,10 @@ class EinsumDense(Layer):
         self.activation = resolve(
             activations.get, activation, self, "activation"
         )
-        self.kernel_initializer = resolve(
-            initializers.get, kernel_initializer, self, "kernel_initializer"
-        )
-        self.bias_initializer = resolve(
-            initializers.get, bias_initializer, self, "bias_initializer"
-        )
-        self.kernel_regularizer = resolve(
-            regularizers.get, kernel_regularizer, self, "kernel_regularizer"
-        )
-        self.bias_regularizer = resolve(
-            regularizers.get, bias_regularizer, self, "bias_regularizer"
-        )
-        self.kernel_constraint = resolve(
-            constraints.get, kernel_constraint, self, "kernel_constraint"
-        )
-        self.bias_constraint = resolve(
-            constraints.get, bias_constraint, self, "bias_constraint"
+        _weights.store_weight_args(
+            self,
+            kernel=(kernel_initializer, kernel_regularizer, kernel_constraint),
+            bias=(bias_initializer, bias_regularizer, bias_constraint),
         )
 
     def _where(self) -> str:
@@ -150,16 +132,11 @@ class EinsumDense(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
+        self.bias = None
         if shapes.bias_shape is not None:
-            self.bias = self.add_weight(
-                name="bias",
-                shape=shapes.bias_shape,
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
+            self.bias = _weights.add_weight(
+                self, "bias", "bias", shapes.bias_shape
             )
-        else:
-            self.bias = None
         self.built = True
 
     def call(self, inputs):
@@ -181,25 +158,7 @@ class EinsumDense(Layer):
                 "equation": self.equation,
                 "activation": activations.serialize(self.activation),
                 "bias_axes": self.bias_axes,
-                "kernel_initializer": initializers.serialize(
-                    self.kernel_initializer
-                ),
-                "bias_initializer": initializers.serialize(
-                    self.bias_initializer
-                ),
-                "kernel_regularizer": regularizers.serialize(
-                    self.kernel_regularizer
-                ),
-                "bias_regularizer": regularizers.serialize(
-                    self.bias_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self.activity_regularizer
-                ),
-                "kernel_constraint": constraints.serialize(
-                    self.kernel_constraint
-                ),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **_weights.weight_args_config(self, ("kernel", "bias"), True),
                 "quantization_config": None,
             }
         )

@@ -5,10 +5,8 @@ from typing import Any
 
 import jax.numpy as jnp
 
-from ember import constraints
-from ember import initializers
-from ember import regularizers
-from ember.layers._config import resolve
+from ember.layers import _weights
+from ember.layers.core._unsupported import reject_unsupported
 from ember.layers.layer import Layer
 
 
@@ -69,15 +67,11 @@ class Embedding(Layer):
         quantization_config: Any = None,
         **kwargs,
     ):
-        for arg, value in (
-            ("lora_rank", lora_rank),
-            ("quantization_config", quantization_config),
-        ):
-            if value is not None:
-                raise ValueError(
-                    f"Embedding: `{arg}` (LoRA / quantization) is not "
-                    f"supported by ember yet. Received: {arg}={value!r}"
-                )
+        reject_unsupported(
+            "Embedding",
+            lora_rank=lora_rank,
+            quantization_config=quantization_config,
+        )
         _check_positive(input_dim, "input_dim")
         _check_positive(output_dim, "output_dim")
         if kwargs.pop("input_length", None) is not None:
@@ -88,23 +82,13 @@ class Embedding(Layer):
         super().__init__(**kwargs)
         self.input_dim = input_dim
         self.output_dim = output_dim
-        self.embeddings_initializer = resolve(
-            initializers.get,
-            embeddings_initializer,
+        _weights.store_weight_args(
             self,
-            "embeddings_initializer",
-        )
-        self.embeddings_regularizer = resolve(
-            regularizers.get,
-            embeddings_regularizer,
-            self,
-            "embeddings_regularizer",
-        )
-        self.embeddings_constraint = resolve(
-            constraints.get,
-            embeddings_constraint,
-            self,
-            "embeddings_constraint",
+            embeddings=(
+                embeddings_initializer,
+                embeddings_regularizer,
+                embeddings_constraint,
+            ),
         )
         self.mask_zero = mask_zero
         self.supports_masking = mask_zero
@@ -120,12 +104,8 @@ class Embedding(Layer):
         """Creates `embeddings` of shape `(input_dim, output_dim)`."""
         if self.built:
             return
-        self.embeddings = self.add_weight(
-            name="embeddings",
-            shape=(self.input_dim, self.output_dim),
-            initializer=self.embeddings_initializer,
-            regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint,
+        self.embeddings = _weights.add_weight(
+            self, "embeddings", "embeddings", (self.input_dim, self.output_dim)
         )
         self.built = True
 
@@ -152,18 +132,7 @@ class Embedding(Layer):
             {
                 "input_dim": self.input_dim,
                 "output_dim": self.output_dim,
-                "embeddings_initializer": initializers.serialize(
-                    self.embeddings_initializer
-                ),
-                "embeddings_regularizer": regularizers.serialize(
-                    self.embeddings_regularizer
-                ),
-                "activity_regularizer": regularizers.serialize(
-                    self.activity_regularizer
-                ),
-                "embeddings_constraint": constraints.serialize(
-                    self.embeddings_constraint
-                ),
+                **_weights.weight_args_config(self, ("embeddings",), True),
                 "mask_zero": self.mask_zero,
                 "quantization_config": None,
             }

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_pooling import BasePooling
 
 
@@ -45,12 +46,7 @@ class AveragePooling2D(BasePooling):
         **kwargs,
     ):
         super().__init__(
-            pool_size,
-            strides,
-            pool_dimensions=2,
-            pool_mode="average",
-            padding=padding,
-            data_format=data_format,
-            name=name,
-            **kwargs,
+            **parent_arguments(
+                BasePooling, locals(), pool_dimensions=2, pool_mode="average"
+            )
         )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_pooling import BasePooling
 
 
@@ -47,12 +48,7 @@ class AveragePooling3D(BasePooling):
         **kwargs,
     ):
         super().__init__(
-            pool_size,
-            strides,
-            pool_dimensions=3,
-            pool_mode="average",
-            padding=padding,
-            data_format=data_format,
-            name=name,
-            **kwargs,
+            **parent_arguments(
+                BasePooling, locals(), pool_dimensions=3, pool_mode="average"
+            )
         )

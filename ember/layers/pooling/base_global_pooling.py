@@ -3,6 +3,7 @@
 import jax.numpy as jnp
 
 from ember.core.config import standardize_data_format
+from ember.layers._windows import spatial_axes
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 
@@ -36,17 +37,14 @@ class BaseGlobalPooling(Layer):
         self.input_spec = InputSpec(ndim=pool_dimensions + 2)
         self.built = True
 
-    def _spatial_axes(self) -> tuple[int, ...]:
-        start = 1 if self.data_format == "channels_last" else 2
-        return tuple(range(start, start + self.pool_dimensions))
-
     def call(self, inputs):
         reduce = jnp.max if self.pool_mode == "max" else jnp.mean
-        return reduce(inputs, axis=self._spatial_axes(), keepdims=self.keepdims)
+        axes = spatial_axes(self.pool_dimensions + 2, self.data_format)
+        return reduce(inputs, axis=axes, keepdims=self.keepdims)
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """`(batch, channels)`, or size-1 spatial axes with `keepdims`."""
-        axes = self._spatial_axes()
+        axes = spatial_axes(self.pool_dimensions + 2, self.data_format)
         return tuple(
             1 if i in axes else d
             for i, d in enumerate(input_shape)

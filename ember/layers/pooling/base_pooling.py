@@ -4,6 +4,7 @@ from typing import Any
 
 from ember import ops
 from ember.core.config import standardize_data_format
+from ember.layers._windows import spatial_of
 from ember.layers._windows import spatial_output_size
 from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
@@ -89,10 +90,7 @@ class BasePooling(Layer):
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """The output shape; raises if a spatial size would be below 1."""
         input_shape = tuple(input_shape)
-        if self.data_format == "channels_last":
-            spatial = input_shape[1:-1]
-        else:
-            spatial = input_shape[2:]
+        spatial = spatial_of(input_shape, self.data_format)
         padding = self.padding.lower()
         sizes = tuple(
             spatial_output_size(size, k, s, 1, padding)

@@ -2,6 +2,7 @@
 
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -38,11 +39,12 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            1,
-            "average",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling,
+                locals(),
+                pool_dimensions=1,
+                pool_mode="average",
+            )
         )
         self.supports_masking = True
 

@@ -1,5 +1,6 @@
 """GlobalAveragePooling2D: the mean over height and width."""
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -33,9 +34,10 @@ class GlobalAveragePooling2D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            2,
-            "average",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling,
+                locals(),
+                pool_dimensions=2,
+                pool_mode="average",
+            )
         )

@@ -1,5 +1,6 @@
 """GlobalAveragePooling3D: the mean over the three spatial axes."""
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -34,9 +35,10 @@ class GlobalAveragePooling3D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            3,
-            "average",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling,
+                locals(),
+                pool_dimensions=3,
+                pool_mode="average",
+            )
         )

@@ -1,5 +1,6 @@
 """GlobalMaxPooling1D: the maximum over the time axis."""
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -33,9 +34,7 @@ class GlobalMaxPooling1D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            1,
-            "max",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling, locals(), pool_dimensions=1, pool_mode="max"
+            )
         )

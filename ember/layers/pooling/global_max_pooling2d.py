@@ -1,5 +1,6 @@
 """GlobalMaxPooling2D: the maximum over height and width."""
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -33,9 +34,7 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            2,
-            "max",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling, locals(), pool_dimensions=2, pool_mode="max"
+            )
         )

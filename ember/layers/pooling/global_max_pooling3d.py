@@ -1,5 +1,6 @@
 """GlobalMaxPooling3D: the maximum over the three spatial axes."""
 
+from ember.core.arguments import parent_arguments
 from ember.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
@@ -34,9 +35,7 @@ class GlobalMaxPooling3D(BaseGlobalPooling):
         **kwargs,
     ):
         super().__init__(
-            3,
-            "max",
-            data_format=data_format,
-            keepdims=keepdims,
-            **kwargs,
+            **parent_arguments(
+                BaseGlobalPooling, locals(), pool_dimensions=3, pool_mode="max"
+            )
         )

@@ -50,10 +50,14 @@ class BaseSpatialDropout(Dropout):
         return tuple(shape)
 
     def get_config(self) -> dict:
-        """Keras' keys: `rate`, `seed`, `name` and `dtype` (a string)."""
-        return {
+        """Keras' keys: `rate`, `seed`, `name`, `dtype` (a string) and, past
+        rank 1, `data_format`."""
+        config = {
             "rate": self.rate,
             "seed": self.seed,
             "name": self.name,
             "dtype": self.dtype,
         }
+        if self.rank > 1:
+            config["data_format"] = self.data_format
+        return config

@@ -1,6 +1,5 @@
 """Dropout: zeroes a random fraction of its input in training."""
 
-import numbers
 from typing import Any
 
 import jax.numpy as jnp
@@ -8,6 +7,7 @@ import jax.numpy as jnp
 from ember import random
 from ember.core.seed import SeedGenerator
 from ember.layers.layer import Layer
+from ember.layers.regularization._checks import check_fraction
 
 
 class Dropout(Layer):
@@ -46,15 +46,7 @@ class Dropout(Layer):
         seed: int | None = None,
         **kwargs,
     ):
-        if (
-            not isinstance(rate, numbers.Real)
-            or isinstance(rate, bool)
-            or not 0 <= rate <= 1
-        ):
-            raise ValueError(
-                "Invalid value received for argument `rate`, expected a "
-                f"float between 0 and 1. Received: rate={rate!r}"
-            )
+        check_fraction(rate, "rate")
         super().__init__(**kwargs)
         self.rate = rate
         self.seed = seed

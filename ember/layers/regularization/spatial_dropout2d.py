@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.regularization.base_spatial_dropout import BaseSpatialDropout
 
 
@@ -44,16 +45,5 @@ class SpatialDropout2D(BaseSpatialDropout):
         dtype: Any = None,
     ):
         super().__init__(
-            rate,
-            rank=2,
-            data_format=data_format,
-            seed=seed,
-            name=name,
-            dtype=dtype,
+            **parent_arguments(BaseSpatialDropout, locals(), rank=2)
         )
-
-    def get_config(self) -> dict:
-        """Keras' keys: `rate`, `seed`, `name`, `dtype`, `data_format`."""
-        config = super().get_config()
-        config["data_format"] = self.data_format
-        return config

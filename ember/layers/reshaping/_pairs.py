@@ -48,10 +48,3 @@ def standardize_pairs(value: Any, n: int, name: str) -> tuple:
             raise error
         pairs.append((int(pair[0]), int(pair[1])))
     return tuple(pairs)
-
-
-def spatial_axes(rank: int, data_format: str) -> tuple[int, ...]:
-    """The spatial axes of a `(batch, ..., channels)` layout of `rank`."""
-    if data_format == "channels_last":
-        return tuple(range(1, rank - 1))
-    return tuple(range(2, rank))

@@ -3,9 +3,9 @@
 from typing import Any
 
 from ember.core.config import standardize_data_format
+from ember.layers._windows import spatial_axes
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
-from ember.layers.reshaping._pairs import spatial_axes
 from ember.layers.reshaping._pairs import standardize_pairs
 
 

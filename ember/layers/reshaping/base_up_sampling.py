@@ -5,10 +5,10 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember.core.config import standardize_data_format
+from ember.layers._windows import spatial_axes
 from ember.layers._windows import standardize_tuple
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
-from ember.layers.reshaping._pairs import spatial_axes
 
 
 def repeat_axes(inputs, axes: tuple[int, ...], sizes: tuple[int, ...]):
