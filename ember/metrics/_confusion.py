@@ -46,6 +46,15 @@ def to_list(value: Any) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def add_zero_variables(metric: Any, names: Sequence[str], shape) -> None:
+    """Adds a variable of zeros per name, kept as the metric's attribute."""
+    for name in names:
+        variable = metric.add_variable(
+            shape=shape, initializer="zeros", dtype=metric.dtype, name=name
+        )
+        setattr(metric, name, variable)
+
+
 def parse_thresholds(thresholds: Any, default: float, what: str) -> list:
     """The list of thresholds, checked to lie in `[0, 1]`.
 

@@ -5,7 +5,7 @@ from typing import Any
 import jax.numpy as jnp
 
 from ember.core import config
-from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import _FunctionMean
 from ember.metrics.reduction_metrics import match_ranks
 
 
@@ -106,7 +106,7 @@ def sparse_top_k_categorical_accuracy(
     return jnp.reshape(_as_float(matches), original_shape)
 
 
-class Accuracy(MeanMetricWrapper):
+class Accuracy(_FunctionMean):
     """How often predictions equal labels exactly.
 
     Args:
@@ -121,16 +121,13 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "accuracy", dtype: Any = None):
-        super().__init__(fn=accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(accuracy, name, dtype)
 
 
-class BinaryAccuracy(MeanMetricWrapper):
+class BinaryAccuracy(_FunctionMean):
     """How often thresholded predictions match binary labels.
 
     Args:
@@ -146,28 +143,18 @@ class BinaryAccuracy(MeanMetricWrapper):
     0.75
     """
 
+    _direction = "up"
+
     def __init__(
         self,
         name: str = "binary_accuracy",
         dtype: Any = None,
         threshold: float = 0.5,
     ):
-        super().__init__(
-            fn=binary_accuracy, name=name, dtype=dtype, threshold=threshold
-        )
-        self.threshold = threshold
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        """Returns name, dtype and threshold."""
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "threshold": self.threshold,
-        }
+        super().__init__(binary_accuracy, name, dtype, threshold=threshold)
 
 
-class CategoricalAccuracy(MeanMetricWrapper):
+class CategoricalAccuracy(_FunctionMean):
     """How often the argmax of predictions matches that of one-hot labels.
 
     Args:
@@ -183,16 +170,13 @@ class CategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "categorical_accuracy", dtype: Any = None):
-        super().__init__(fn=categorical_accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(categorical_accuracy, name, dtype)
 
 
-class SparseCategoricalAccuracy(MeanMetricWrapper):
+class SparseCategoricalAccuracy(_FunctionMean):
     """How often the argmax of predictions matches integer labels.
 
     Args:
@@ -207,18 +191,15 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(
         self, name: str = "sparse_categorical_accuracy", dtype: Any = None
     ):
-        super().__init__(fn=sparse_categorical_accuracy, name=name, dtype=dtype)
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(sparse_categorical_accuracy, name, dtype)
 
 
-class TopKCategoricalAccuracy(MeanMetricWrapper):
+class TopKCategoricalAccuracy(_FunctionMean):
     """How often the one-hot target is among the top `k` predictions.
 
     Args:
@@ -235,24 +216,18 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(
         self,
         k: int = 5,
         name: str = "top_k_categorical_accuracy",
         dtype: Any = None,
     ):
-        super().__init__(
-            fn=top_k_categorical_accuracy, name=name, dtype=dtype, k=k
-        )
-        self.k = k
-        self._direction = "up"
-
-    def get_config(self) -> dict:
-        """Returns name, dtype and k."""
-        return {"name": self.name, "dtype": self.dtype, "k": self.k}
+        super().__init__(top_k_categorical_accuracy, name, dtype, k=k)
 
 
-class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+class SparseTopKCategoricalAccuracy(_FunctionMean):
     """How often the integer target is among the top `k` predictions.
 
     Args:
@@ -270,6 +245,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(
         self,
         k: int = 5,
@@ -278,19 +255,16 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
         from_sorted_ids: bool = False,
     ):
         super().__init__(
-            fn=sparse_top_k_categorical_accuracy,
-            name=name,
-            dtype=dtype,
+            sparse_top_k_categorical_accuracy,
+            name,
+            dtype,
             k=k,
             from_sorted_ids=from_sorted_ids,
         )
-        self.k = k
-        self.from_sorted_ids = from_sorted_ids
-        self._direction = "up"
 
     def get_config(self) -> dict:
         """Returns name, dtype, k (and from_sorted_ids when set)."""
-        config = {"name": self.name, "dtype": self.dtype, "k": self.k}
-        if self.from_sorted_ids:
-            config["from_sorted_ids"] = True
+        config = super().get_config()
+        if not self.from_sorted_ids:
+            del config["from_sorted_ids"]
         return config

@@ -153,19 +153,16 @@ class AUC(Metric):
         else:
             variable_shape = (self.num_thresholds,)
         self._build_input_shape = shape
-        for variable_name in (
-            "true_positives",
-            "false_positives",
-            "true_negatives",
-            "false_negatives",
-        ):
-            variable = self.add_variable(
-                shape=variable_shape,
-                initializer="zeros",
-                dtype=self.dtype,
-                name=variable_name,
-            )
-            setattr(self, variable_name, variable)
+        _confusion.add_zero_variables(
+            self,
+            (
+                "true_positives",
+                "false_positives",
+                "true_negatives",
+                "false_negatives",
+            ),
+            variable_shape,
+        )
         self._built = True
 
     def _build_from_shapes(self, y_true_shape, y_pred_shape) -> None:

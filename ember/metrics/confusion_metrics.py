@@ -24,14 +24,8 @@ class _ThresholdMetric(Metric):
         self.class_id = class_id
         self.thresholds = parsed
         self._thresholds_distributed_evenly = _confusion.evenly_spaced(parsed)
-        for _, variable_name in self._COUNTS:
-            variable = self.add_variable(
-                shape=(len(parsed),),
-                initializer="zeros",
-                dtype=self.dtype,
-                name=variable_name,
-            )
-            setattr(self, variable_name, variable)
+        names = [variable_name for _, variable_name in self._COUNTS]
+        _confusion.add_zero_variables(self, names, (len(parsed),))
 
     def update_state(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None

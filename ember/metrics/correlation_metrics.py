@@ -10,6 +10,7 @@ import jax.numpy as jnp
 
 from ember.core import config
 from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import _FunctionMean
 from ember.metrics.reduction_metrics import match_ranks
 
 
@@ -79,13 +80,13 @@ def _drop_unweighted(values: Any, sample_weight: Any) -> Any:
     return jnp.where(jnp.broadcast_to(weight, values.shape) == 0, 0.0, values)
 
 
-class _CorrelationMetric(MeanMetricWrapper):
+class _CorrelationMetric(_FunctionMean):
     # The mean of a per-sample coefficient; its config is name, dtype, axis.
 
+    _direction = "up"
+
     def __init__(self, fn, name: str, dtype: Any, axis: int):
-        super().__init__(fn=fn, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
-        self._direction = "up"
+        super().__init__(fn, name, dtype, axis=axis)
 
     def update_state(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
@@ -101,10 +102,6 @@ class _CorrelationMetric(MeanMetricWrapper):
         super(MeanMetricWrapper, self).update_state(
             values, sample_weight=sample_weight
         )
-
-    def get_config(self) -> dict:
-        """Returns name, dtype and axis."""
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
 
 
 class PearsonCorrelation(_CorrelationMetric):

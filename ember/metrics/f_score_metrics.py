@@ -107,19 +107,16 @@ class FBetaScore(Metric):
                 f"and y_true.shape={tuple(y_true_shape)}."
             )
         shape = () if self.average == "micro" else (y_pred_shape[-1],)
-        for variable_name in (
-            "true_positives",
-            "false_positives",
-            "false_negatives",
-            "intermediate_weights",
-        ):
-            variable = self.add_variable(
-                shape=shape,
-                initializer="zeros",
-                dtype=self.dtype,
-                name=variable_name,
-            )
-            setattr(self, variable_name, variable)
+        _confusion.add_zero_variables(
+            self,
+            (
+                "true_positives",
+                "false_positives",
+                "false_negatives",
+                "intermediate_weights",
+            ),
+            shape,
+        )
         self._built = True
 
     def _build_from_shapes(self, y_true_shape, y_pred_shape) -> None:

@@ -3,19 +3,11 @@
 from typing import Any
 
 from ember import losses
-from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import _FunctionMean
 
 
-class _HingeMetric(MeanMetricWrapper):
-    # The mean of one fixed hinge function; its config is name and dtype.
-
-    def __init__(self, fn, name: str, dtype: Any):
-        super().__init__(fn=fn, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+class _HingeMetric(_FunctionMean):
+    _direction = "down"
 
 
 class Hinge(_HingeMetric):

@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from ember.core import config
+from ember.core.arguments import parent_arguments
 from ember.metrics.metric import Metric
 
 
@@ -266,17 +267,11 @@ class MeanIoU(IoU):
         sparse_y_pred: bool = True,
         axis: int = -1,
     ):
+        every_class = (
+            list(range(num_classes)) if isinstance(num_classes, int) else []
+        )
         super().__init__(
-            num_classes=num_classes,
-            target_class_ids=(
-                list(range(num_classes)) if isinstance(num_classes, int) else []
-            ),
-            name=name,
-            dtype=dtype,
-            ignore_class=ignore_class,
-            sparse_y_true=sparse_y_true,
-            sparse_y_pred=sparse_y_pred,
-            axis=axis,
+            **parent_arguments(IoU, locals(), target_class_ids=every_class)
         )
 
     def get_config(self) -> dict:
@@ -293,7 +288,17 @@ class MeanIoU(IoU):
         }
 
 
-class OneHotIoU(IoU):
+class _OneHotTargets:
+    # Targets are always one-hot: `sparse_y_true` is fixed, not configured.
+
+    def get_config(self) -> dict:
+        """Returns the constructor arguments (no sparse_y_true)."""
+        config = super().get_config()
+        del config["sparse_y_true"]
+        return config
+
+
+class OneHotIoU(_OneHotTargets, IoU):
     """IoU of the classes `target_class_ids`, from one-hot targets.
 
     Targets are one-hot along `axis`; predictions are scores along `axis`
@@ -326,25 +331,10 @@ class OneHotIoU(IoU):
         sparse_y_pred: bool = False,
         axis: int = -1,
     ):
-        super().__init__(
-            num_classes=num_classes,
-            target_class_ids=target_class_ids,
-            name=name,
-            dtype=dtype,
-            ignore_class=ignore_class,
-            sparse_y_true=False,
-            sparse_y_pred=sparse_y_pred,
-            axis=axis,
-        )
-
-    def get_config(self) -> dict:
-        """Returns the constructor arguments (no sparse_y_true)."""
-        config = super().get_config()
-        del config["sparse_y_true"]
-        return config
+        super().__init__(**parent_arguments(IoU, locals(), sparse_y_true=False))
 
 
-class OneHotMeanIoU(MeanIoU):
+class OneHotMeanIoU(_OneHotTargets, MeanIoU):
     """The mean IoU over all classes, from one-hot targets.
 
     Args:
@@ -373,17 +363,5 @@ class OneHotMeanIoU(MeanIoU):
         axis: int = -1,
     ):
         super().__init__(
-            num_classes=num_classes,
-            name=name,
-            dtype=dtype,
-            ignore_class=ignore_class,
-            sparse_y_true=False,
-            sparse_y_pred=sparse_y_pred,
-            axis=axis,
+            **parent_arguments(MeanIoU, locals(), sparse_y_true=False)
         )
-
-    def get_config(self) -> dict:
-        """Returns the constructor arguments (no sparse_y_true)."""
-        config = super().get_config()
-        del config["sparse_y_true"]
-        return config

@@ -11,9 +11,10 @@ import jax.numpy as jnp
 from ember import losses
 from ember.losses.loss import match_ranks
 from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import _FunctionMean
 
 
-class KLDivergence(MeanMetricWrapper):
+class KLDivergence(_FunctionMean):
     """The mean Kullback-Leibler divergence of `y_pred` from `y_true`.
 
     Per sample, `sum(y_true * log(y_true / y_pred))` over the last axis,
@@ -32,14 +33,10 @@ class KLDivergence(MeanMetricWrapper):
     """
 
     def __init__(self, name: str = "kl_divergence", dtype: Any = None):
-        super().__init__(fn=losses.kl_divergence, name=name, dtype=dtype)
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(losses.kl_divergence, name, dtype)
 
 
-class Poisson(MeanMetricWrapper):
+class Poisson(_FunctionMean):
     """The mean Poisson loss, `mean(y_pred - y_true * log(y_pred))`.
 
     Args:
@@ -55,14 +52,10 @@ class Poisson(MeanMetricWrapper):
     """
 
     def __init__(self, name: str = "poisson", dtype: Any = None):
-        super().__init__(fn=losses.poisson, name=name, dtype=dtype)
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(losses.poisson, name, dtype)
 
 
-class BinaryCrossentropy(MeanMetricWrapper):
+class BinaryCrossentropy(_FunctionMean):
     """The mean binary cross-entropy of labels and predictions.
 
     Args:
@@ -79,6 +72,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
     0.69315
     """
 
+    _direction = "down"
+
     def __init__(
         self,
         name: str = "binary_crossentropy",
@@ -88,26 +83,14 @@ class BinaryCrossentropy(MeanMetricWrapper):
     ):
         super().__init__(
             losses.binary_crossentropy,
-            name=name,
-            dtype=dtype,
+            name,
+            dtype,
             from_logits=from_logits,
             label_smoothing=label_smoothing,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        """Returns name, dtype, from_logits and label_smoothing."""
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-        }
 
 
-class CategoricalCrossentropy(MeanMetricWrapper):
+class CategoricalCrossentropy(_FunctionMean):
     """The mean cross-entropy of one-hot labels and predictions.
 
     Args:
@@ -125,6 +108,8 @@ class CategoricalCrossentropy(MeanMetricWrapper):
     0.69315
     """
 
+    _direction = "down"
+
     def __init__(
         self,
         name: str = "categorical_crossentropy",
@@ -135,29 +120,15 @@ class CategoricalCrossentropy(MeanMetricWrapper):
     ):
         super().__init__(
             losses.categorical_crossentropy,
-            name=name,
-            dtype=dtype,
+            name,
+            dtype,
             from_logits=from_logits,
             label_smoothing=label_smoothing,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.label_smoothing = label_smoothing
-        self.axis = axis
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        """Returns name, dtype, from_logits, label_smoothing and axis."""
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "label_smoothing": self.label_smoothing,
-            "axis": self.axis,
-        }
 
 
-class SparseCategoricalCrossentropy(MeanMetricWrapper):
+class SparseCategoricalCrossentropy(_FunctionMean):
     """The mean cross-entropy of integer labels and predictions.
 
     Args:
@@ -176,6 +147,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     0.69315
     """
 
+    _direction = "down"
+
     def __init__(
         self,
         name: str = "sparse_categorical_crossentropy",
@@ -186,16 +159,12 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     ):
         super().__init__(
             losses.sparse_categorical_crossentropy,
-            name=name,
-            dtype=dtype,
+            name,
+            dtype,
             from_logits=from_logits,
             ignore_class=ignore_class,
             axis=axis,
         )
-        self.from_logits = from_logits
-        self.ignore_class = ignore_class
-        self.axis = axis
-        self._direction = "down"
 
     def update_state(
         self, y_true: Any, y_pred: Any, sample_weight: Any = None
@@ -224,13 +193,3 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         super(MeanMetricWrapper, self).update_state(
             values, sample_weight=weight
         )
-
-    def get_config(self) -> dict:
-        """Returns name, dtype, from_logits, ignore_class and axis."""
-        return {
-            "name": self.name,
-            "dtype": self.dtype,
-            "from_logits": self.from_logits,
-            "ignore_class": self.ignore_class,
-            "axis": self.axis,
-        }

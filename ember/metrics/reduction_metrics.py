@@ -206,3 +206,21 @@ class MeanMetricWrapper(Mean):
 
             config["fn"] = metrics.get_function(fn)
         return cls(**config)
+
+
+class _FunctionMean(MeanMetricWrapper):
+    """The mean of one fixed function, configured by its keyword arguments.
+
+    Each keyword argument is also an attribute of the same name; the config
+    is name, dtype and those arguments (the function is implied by the
+    class).
+    """
+
+    def __init__(self, fn: Callable, name: str, dtype: Any, **kwargs):
+        super().__init__(fn, name=name, dtype=dtype, **kwargs)
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def get_config(self) -> dict:
+        """Returns name, dtype and the function's keyword arguments."""
+        return {"name": self.name, "dtype": self.dtype, **self._fn_kwargs}

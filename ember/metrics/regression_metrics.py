@@ -12,6 +12,7 @@ from ember import losses
 from ember import ops
 from ember.metrics.reduction_metrics import Mean
 from ember.metrics.reduction_metrics import MeanMetricWrapper
+from ember.metrics.reduction_metrics import _FunctionMean
 from ember.metrics.reduction_metrics import match_ranks
 
 
@@ -35,7 +36,7 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Any:
     return jnp.mean(jnp.abs(y_true - y_pred), axis=-1)
 
 
-class MeanSquaredError(MeanMetricWrapper):
+class MeanSquaredError(_FunctionMean):
     """The mean of the squared differences between labels and predictions.
 
     Args:
@@ -50,16 +51,13 @@ class MeanSquaredError(MeanMetricWrapper):
     0.25
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "mean_squared_error", dtype: Any = None):
-        super().__init__(fn=mean_squared_error, name=name, dtype=dtype)
-        self._direction = "down"
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+        super().__init__(mean_squared_error, name, dtype)
 
 
-class MeanAbsoluteError(MeanMetricWrapper):
+class MeanAbsoluteError(_FunctionMean):
     """The mean of the absolute differences between labels and predictions.
 
     Args:
@@ -74,13 +72,10 @@ class MeanAbsoluteError(MeanMetricWrapper):
     0.25
     """
 
-    def __init__(self, name: str = "mean_absolute_error", dtype: Any = None):
-        super().__init__(fn=mean_absolute_error, name=name, dtype=dtype)
-        self._direction = "down"
+    _direction = "down"
 
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
+    def __init__(self, name: str = "mean_absolute_error", dtype: Any = None):
+        super().__init__(mean_absolute_error, name, dtype)
 
 
 class RootMeanSquaredError(Mean):
@@ -131,15 +126,7 @@ def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Any:
     return jnp.sum(y_true * y_pred, axis=axis)
 
 
-class _NamedWrapper(MeanMetricWrapper):
-    # A wrapper around one fixed function whose config is name and dtype.
-
-    def get_config(self) -> dict:
-        """Returns name and dtype."""
-        return {"name": self.name, "dtype": self.dtype}
-
-
-class MeanAbsolutePercentageError(_NamedWrapper):
+class MeanAbsolutePercentageError(_FunctionMean):
     """The mean absolute percentage error between labels and predictions.
 
     Per sample, `100 * mean(abs((y_true - y_pred) / y_true))` over the last
@@ -157,16 +144,15 @@ class MeanAbsolutePercentageError(_NamedWrapper):
     50.0
     """
 
+    _direction = "down"
+
     def __init__(
         self, name: str = "mean_absolute_percentage_error", dtype: Any = None
     ):
-        super().__init__(
-            fn=losses.mean_absolute_percentage_error, name=name, dtype=dtype
-        )
-        self._direction = "down"
+        super().__init__(losses.mean_absolute_percentage_error, name, dtype)
 
 
-class MeanSquaredLogarithmicError(_NamedWrapper):
+class MeanSquaredLogarithmicError(_FunctionMean):
     """The mean squared logarithmic error between labels and predictions.
 
     Per sample, `mean(square(log(1 + y_pred) - log(1 + y_true)))` over the
@@ -184,13 +170,12 @@ class MeanSquaredLogarithmicError(_NamedWrapper):
     0.24023
     """
 
+    _direction = "down"
+
     def __init__(
         self, name: str = "mean_squared_logarithmic_error", dtype: Any = None
     ):
-        super().__init__(
-            fn=losses.mean_squared_logarithmic_error, name=name, dtype=dtype
-        )
-        self._direction = "down"
+        super().__init__(losses.mean_squared_logarithmic_error, name, dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
@@ -224,7 +209,7 @@ class CosineSimilarity(MeanMetricWrapper):
         return {"name": self.name, "dtype": self.dtype}
 
 
-class LogCoshError(_NamedWrapper):
+class LogCoshError(_FunctionMean):
     """The mean of `log(cosh(y_pred - y_true))` over all samples.
 
     Close to half the squared error for small errors and to the absolute
@@ -242,6 +227,7 @@ class LogCoshError(_NamedWrapper):
     0.43378
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "logcosh", dtype: Any = None):
-        super().__init__(fn=losses.log_cosh, name=name, dtype=dtype)
-        self._direction = "down"
+        super().__init__(losses.log_cosh, name, dtype)

@@ -22,6 +22,8 @@ class Adadelta(Optimizer):
     >>> opt = Adadelta(learning_rate=1.0)
     """
 
+    _config_keys = ("rho", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -62,13 +64,3 @@ class Adadelta(Optimizer):
         delta_acc = rho * delta_acc + (1 - rho) * jnp.square(delta)
         new = {"accumulated_grad": grad_acc, "accumulated_delta_var": delta_acc}
         return lr * delta, new
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "rho": self.rho,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

@@ -20,6 +20,8 @@ class Adagrad(Optimizer):
     >>> opt = Adagrad(learning_rate=0.01)
     """
 
+    _config_keys = ("initial_accumulator_value", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -48,13 +50,3 @@ class Adagrad(Optimizer):
         accumulator = slots["accumulator"] + jnp.square(grad)
         update = (lr * grad) / jnp.sqrt(accumulator + self.epsilon)
         return -update, {"accumulator": accumulator}
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

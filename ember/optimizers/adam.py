@@ -26,6 +26,8 @@ class Adam(Optimizer):
     >>> opt = Adam(learning_rate=1e-3)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -72,15 +74,3 @@ class Adam(Optimizer):
             v = jnp.maximum(slots["velocity_hat"], v)
             new["velocity_hat"] = v
         return -((m * alpha) / (jnp.sqrt(v) + self.epsilon)), new
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad,
-            }
-        )
-        return config

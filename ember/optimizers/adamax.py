@@ -22,6 +22,8 @@ class Adamax(Optimizer):
     >>> opt = Adamax(learning_rate=0.002)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -57,14 +59,3 @@ class Adamax(Optimizer):
         u = jnp.maximum(self.beta_2 * slots["norm"], jnp.abs(grad))
         update = (lr * m) / ((1 - beta_1_power) * (u + self.epsilon))
         return -update, {"momentum": m, "norm": u}
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-            }
-        )
-        return config

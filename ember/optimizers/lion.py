@@ -21,6 +21,8 @@ class Lion(Optimizer):
     >>> opt = Lion(learning_rate=1e-4)
     """
 
+    _config_keys = ("beta_1", "beta_2")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -61,13 +63,3 @@ class Lion(Optimizer):
         update = lr * jnp.sign(m * beta_1 + grad * (1.0 - beta_1))
         m = m * beta_2 + grad * (1.0 - beta_2)
         return -update, {"momentum": m}
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-            }
-        )
-        return config

@@ -24,6 +24,8 @@ class Nadam(Optimizer):
     >>> opt = Nadam(learning_rate=1e-3)
     """
 
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -82,14 +84,3 @@ class Nadam(Optimizer):
         v_hat = v / (1 - beta_2_power)
         update = (m_hat * lr) / (jnp.sqrt(v_hat) + self.epsilon)
         return -update, {"momentum": m, "velocity": v}
-
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg.update(
-            {
-                "beta_1": self.beta_1,
-                "beta_2": self.beta_2,
-                "epsilon": self.epsilon,
-            }
-        )
-        return cfg

@@ -83,6 +83,8 @@ class Optimizer:
     # Loading checks each number of a config against Keras' defaults;
     # an optimizer's numbers are scalars (`core.checks`).
     _scalar_arguments = True
+    # A subclass' own hyperparameters, written after the base config.
+    _config_keys: tuple[str, ...] = ()
 
     def __new__(cls, *args, **kwargs):
         check_constructor_arguments(cls, args, kwargs)
@@ -671,6 +673,7 @@ class Optimizer:
             "ema_overwrite_frequency": self.ema_overwrite_frequency,
             "loss_scale_factor": self.loss_scale_factor,
             "gradient_accumulation_steps": self.gradient_accumulation_steps,
+            **{key: getattr(self, key) for key in self._config_keys},
         }
 
     @classmethod

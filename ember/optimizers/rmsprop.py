@@ -27,6 +27,8 @@ class RMSprop(Optimizer):
     >>> opt = RMSprop(learning_rate=1e-3, momentum=0.9)
     """
 
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
+
     def __init__(
         self,
         learning_rate=0.001,
@@ -77,15 +79,3 @@ class RMSprop(Optimizer):
             new["momentum"] = momentum
             return -momentum, new
         return -increment, new
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update(
-            {
-                "rho": self.rho,
-                "momentum": self.momentum,
-                "epsilon": self.epsilon,
-                "centered": self.centered,
-            }
-        )
-        return config

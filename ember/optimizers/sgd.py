@@ -24,6 +24,8 @@ class SGD(Optimizer):
     >>> opt = SGD(learning_rate=0.1, momentum=0.9)
     """
 
+    _config_keys = ("momentum", "nesterov")
+
     def __init__(
         self,
         learning_rate=0.01,
@@ -62,8 +64,3 @@ class SGD(Optimizer):
         m = slots["momentum"] * mu - grad * lr
         update = m * mu - grad * lr if self.nesterov else m
         return update, {"momentum": m}
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
-        return config

@@ -107,15 +107,7 @@ class MultiHeadBase(Layer):
         self._sliding_window = sliding_window
         self._flash_attention = flash_attention
         self.seed = seed
-        options = {
-            "kernel_initializer": kernel_initializer,
-            "bias_initializer": bias_initializer,
-            "kernel_regularizer": kernel_regularizer,
-            "bias_regularizer": bias_regularizer,
-            "activity_regularizer": activity_regularizer,
-            "kernel_constraint": kernel_constraint,
-            "bias_constraint": bias_constraint,
-        }
+        options = locals()
         for name, module in _WEIGHT_OPTIONS:
             value = resolve(module.get, options[name], self, name)
             setattr(self, f"_{name}", value)

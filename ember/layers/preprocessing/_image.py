@@ -7,6 +7,8 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from ember.layers._windows import is_positive_int
+
 RESIZE_INTERPOLATIONS = (
     "bilinear",
     "nearest",
@@ -158,3 +160,13 @@ def check_choice(layer, argument: str, value, allowed) -> None:
             f"{type(layer).__name__}: unknown `{argument}` {value!r}. "
             f"Expected one of {tuple(allowed)}."
         )
+
+
+def check_size(owner: str, height: int, width: int) -> None:
+    """Raises naming `owner` unless `height` and `width` are positive ints."""
+    for name, value in (("height", height), ("width", width)):
+        if not is_positive_int(value):
+            raise ValueError(
+                f"{owner}: `{name}` must be a positive int. "
+                f"Received: {name}={value!r}"
+            )

@@ -93,7 +93,8 @@ class BaseRandomAffine(BaseRandomImage):
     map (rotation, zoom, translation).
 
     Subclasses implement `transforms(batch, height, width, key)`, returning
-    `(batch, 8)` projective rows as `_image.affine_transform` reads them.
+    `(batch, 8)` projective rows as `_image.affine_transform` reads them,
+    and name in `_FACTORS` the factor arguments they keep and configure.
 
     Args:
         fill_mode: how points outside the input are filled: `"reflect"`,
@@ -103,6 +104,8 @@ class BaseRandomAffine(BaseRandomImage):
         seed: an int for reproducible draws, or None.
         data_format: `"channels_last"` or `"channels_first"`.
     """
+
+    _FACTORS: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -143,7 +146,8 @@ class BaseRandomAffine(BaseRandomImage):
         )
 
     def get_config(self) -> dict:
-        """Returns the base config plus the resampling arguments."""
+        """Returns the base config plus the resampling arguments and the
+        factors."""
         config = super().get_config()
         config.update(
             {
@@ -152,4 +156,5 @@ class BaseRandomAffine(BaseRandomImage):
                 "fill_value": self.fill_value,
             }
         )
+        config.update({name: getattr(self, name) for name in self._FACTORS})
         return config

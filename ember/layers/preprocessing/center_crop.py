@@ -3,7 +3,6 @@
 import jax
 
 from ember.core.config import standardize_data_format
-from ember.layers._windows import is_positive_int
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.layers.preprocessing import _image
@@ -38,12 +37,7 @@ class CenterCrop(Layer):
     def __init__(
         self, height: int, width: int, data_format: str | None = None, **kwargs
     ):
-        for name, value in (("height", height), ("width", width)):
-            if not is_positive_int(value):
-                raise ValueError(
-                    f"CenterCrop: `{name}` must be a positive int. "
-                    f"Received: {name}={value!r}"
-                )
+        _image.check_size("CenterCrop", height, width)
         super().__init__(**kwargs)
         self.height = height
         self.width = width

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.preprocessing.index_lookup import IndexLookup
 
 
@@ -75,19 +76,10 @@ class IntegerLookup(IndexLookup):
                 f"Received: vocabulary_dtype={vocabulary_dtype!r}"
             )
         super().__init__(
-            max_tokens=max_tokens,
-            num_oov_indices=num_oov_indices,
-            mask_token=None if mask_token is None else int(mask_token),
-            oov_token=None if oov_token is None else int(oov_token),
-            vocabulary_dtype=vocabulary_dtype,
-            vocabulary=vocabulary,
-            idf_weights=idf_weights,
-            invert=invert,
-            output_mode=output_mode,
-            sparse=sparse,
-            pad_to_max_tokens=pad_to_max_tokens,
-            oov_method=oov_method,
-            salt=salt,
-            name=name,
-            **kwargs,
+            **parent_arguments(
+                IndexLookup,
+                locals(),
+                mask_token=None if mask_token is None else int(mask_token),
+                oov_token=None if oov_token is None else int(oov_token),
+            )
         )

@@ -5,6 +5,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.layers.preprocessing.base_random_image import BaseRandomAffine
 from ember.layers.preprocessing.base_random_image import factor_range
 
@@ -33,6 +34,8 @@ class RandomRotation(BaseRandomAffine):
     (2, 8, 8, 3)
     """
 
+    _FACTORS = ("factor",)
+
     def __init__(
         self,
         factor: Any,
@@ -44,14 +47,7 @@ class RandomRotation(BaseRandomAffine):
         **kwargs,
     ):
         factor = factor_range(factor, "factor", -1, 1)
-        super().__init__(
-            fill_mode=fill_mode,
-            interpolation=interpolation,
-            fill_value=fill_value,
-            seed=seed,
-            data_format=data_format,
-            **kwargs,
-        )
+        super().__init__(**parent_arguments(BaseRandomAffine, locals()))
         self.factor = factor
 
     def transforms(self, batch: int, height: int, width: int, key):
@@ -77,9 +73,3 @@ class RandomRotation(BaseRandomAffine):
             ],
             axis=1,
         )
-
-    def get_config(self) -> dict:
-        """Returns the base config plus `factor`."""
-        config = super().get_config()
-        config["factor"] = self.factor
-        return config

@@ -5,6 +5,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember.core.arguments import parent_arguments
 from ember.layers.preprocessing.base_random_image import BaseRandomAffine
 from ember.layers.preprocessing.base_random_image import factor_range
 
@@ -35,6 +36,8 @@ class RandomZoom(BaseRandomAffine):
     (2, 8, 8, 3)
     """
 
+    _FACTORS = ("height_factor", "width_factor")
+
     def __init__(
         self,
         height_factor: Any,
@@ -54,14 +57,7 @@ class RandomZoom(BaseRandomAffine):
             self._width_range = factor_range(
                 width_factor, "width_factor", -1, 1, open_low=True
             )
-        super().__init__(
-            fill_mode=fill_mode,
-            interpolation=interpolation,
-            fill_value=fill_value,
-            seed=seed,
-            data_format=data_format,
-            **kwargs,
-        )
+        super().__init__(**parent_arguments(BaseRandomAffine, locals()))
         self.height_factor = height_factor
         self.width_factor = width_factor
 
@@ -92,14 +88,3 @@ class RandomZoom(BaseRandomAffine):
             ],
             axis=1,
         )
-
-    def get_config(self) -> dict:
-        """Returns the base config plus the two factors."""
-        config = super().get_config()
-        config.update(
-            {
-                "height_factor": self.height_factor,
-                "width_factor": self.width_factor,
-            }
-        )
-        return config

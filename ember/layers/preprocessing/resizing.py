@@ -1,7 +1,6 @@
 """Resizing: resizes images to a fixed size."""
 
 from ember.core.config import standardize_data_format
-from ember.layers._windows import is_positive_int
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer
 from ember.layers.preprocessing import _image
@@ -52,12 +51,7 @@ class Resizing(Layer):
         data_format: str | None = None,
         **kwargs,
     ):
-        for name, value in (("height", height), ("width", width)):
-            if not is_positive_int(value):
-                raise ValueError(
-                    f"Resizing: `{name}` must be a positive int. "
-                    f"Received: {name}={value!r}"
-                )
+        _image.check_size("Resizing", height, width)
         _image.check_choice(
             self, "interpolation", interpolation, _image.RESIZE_INTERPOLATIONS
         )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ember.core.arguments import parent_arguments
 from ember.layers.preprocessing.index_lookup import IndexLookup
 
 
@@ -71,20 +72,12 @@ class StringLookup(IndexLookup):
         kwargs.pop("vocabulary_dtype", None)
         self.encoding = encoding
         super().__init__(
-            max_tokens=max_tokens,
-            num_oov_indices=num_oov_indices,
-            mask_token=mask_token,
-            oov_token=oov_token,
-            vocabulary_dtype="string",
-            vocabulary=vocabulary,
-            idf_weights=idf_weights,
-            invert=invert,
-            output_mode=output_mode,
-            sparse=sparse,
-            pad_to_max_tokens=pad_to_max_tokens,
-            salt=salt,
-            name=name,
-            **kwargs,
+            **parent_arguments(
+                IndexLookup,
+                locals(),
+                vocabulary_dtype="string",
+                oov_method="floormod",
+            )
         )
 
     def get_config(self) -> dict:

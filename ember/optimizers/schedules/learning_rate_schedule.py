@@ -4,6 +4,7 @@ formula of the step (exponential, piecewise, polynomial, inverse time)."""
 import jax.numpy as jnp
 
 from ember.core import checks
+from ember.core.arguments import parent_arguments
 
 
 class LearningRateSchedule:
@@ -63,7 +64,36 @@ def _check_steps(decay_steps) -> None:
         )
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    # A decay of `initial_learning_rate` by `decay_rate` per `decay_steps`.
+
+    def __init__(
+        self, initial_learning_rate, decay_steps, decay_rate, staircase, name
+    ):
+        _check_numbers(
+            self,
+            initial_learning_rate=initial_learning_rate,
+            decay_steps=decay_steps,
+            decay_rate=decay_rate,
+        )
+        _check_steps(decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def get_config(self) -> dict:
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class ExponentialDecay(_RateDecay):
     """`initial_learning_rate * decay_rate ** (step / decay_steps)`.
 
     With `staircase=True` the exponent is floored, so the rate drops in
@@ -84,18 +114,7 @@ class ExponentialDecay(LearningRateSchedule):
         staircase=False,
         name="ExponentialDecay",
     ):
-        _check_numbers(
-            self,
-            initial_learning_rate=initial_learning_rate,
-            decay_steps=decay_steps,
-            decay_rate=decay_rate,
-        )
-        _check_steps(decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(**parent_arguments(_RateDecay, locals()))
 
     def __call__(self, step):
         rate, dtype, step = _float(self.initial_learning_rate, step)
@@ -103,15 +122,6 @@ class ExponentialDecay(LearningRateSchedule):
         if self.staircase:
             exponent = jnp.floor(exponent)
         return rate * jnp.power(jnp.asarray(self.decay_rate, dtype), exponent)
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -220,7 +230,7 @@ class PolynomialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
 
     Example:
@@ -238,18 +248,7 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase=False,
         name="InverseTimeDecay",
     ):
-        _check_numbers(
-            self,
-            initial_learning_rate=initial_learning_rate,
-            decay_steps=decay_steps,
-            decay_rate=decay_rate,
-        )
-        _check_steps(decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(**parent_arguments(_RateDecay, locals()))
 
     def __call__(self, step):
         rate, dtype, step = _float(self.initial_learning_rate, step)
@@ -258,12 +257,3 @@ class InverseTimeDecay(LearningRateSchedule):
             fraction = jnp.floor(fraction)
         decay_rate = jnp.asarray(self.decay_rate, dtype)
         return rate / (jnp.asarray(1, dtype) + decay_rate * fraction)
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
