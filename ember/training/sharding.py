@@ -17,13 +17,23 @@ from ember.distribution import distribute_tensor
 from ember.distribution import distribution
 
 
+def layout_of(current: Any, variable: Any) -> Any:
+    """`variable`'s layout under the distribution `current`. An optimizer
+    slot takes the layout of the variable it follows (its `_reference`), as
+    Keras lays slots out: a split kernel's moments are split alike."""
+    reference = getattr(variable, "_reference", None)
+    if reference is not None and reference.shape == variable.shape:
+        variable = reference
+    return current.get_variable_layout(variable)
+
+
 def place_values(variables: list, values: list) -> list:
     """`values` (of `variables`, in order) laid out by their layouts."""
     current = distribution()
     if current is None:
         return values
     return [
-        distribute_tensor(value, current.get_variable_layout(variable))
+        distribute_tensor(value, layout_of(current, variable))
         for variable, value in zip(variables, values, strict=True)
     ]
 
@@ -37,7 +47,7 @@ def constrain_values(variables: list, values: list) -> list:
         return values
     return [
         jax.lax.with_sharding_constraint(
-            value, current.get_variable_layout(variable).backend_layout
+            value, layout_of(current, variable).backend_layout
         )
         for variable, value in zip(variables, values, strict=True)
     ]
