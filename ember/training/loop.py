@@ -125,7 +125,7 @@ def _rollback(function, previous, chunk, good_steps: int, unroll: int):
     the state just before the step whose loss became non-finite."""
     if good_steps == 0:
         return previous
-    replay = jax.device_put(chunk.truncated(good_steps))
+    replay = sharding.put_chunk(chunk.truncated(good_steps))
     _, state = function(previous, replay, unroll=unroll)
     return state
 
@@ -168,7 +168,7 @@ def run_epoch(
         num_steps = int(chunk.num_steps)
         previous = state
         started = time.perf_counter()
-        out, state = function(state, jax.device_put(chunk), unroll=unroll)
+        out, state = function(state, sharding.put_chunk(chunk), unroll=unroll)
         out = jax.device_get(out)
         if sizer is not None:
             sizer.record(num_steps, time.perf_counter() - started)
