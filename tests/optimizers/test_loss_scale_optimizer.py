@@ -113,7 +113,9 @@ def test_stateless_apply_skips_inside_jit():
     opt.build([w])
     step = jax.jit(opt.stateless_apply)
     opt_values = [v.value for v in opt.variables]
-    (new_w,), opt_values = step(opt_values, [jnp.array([np.nan, 0.0])], [w.value])
+    (new_w,), opt_values = step(
+        opt_values, [jnp.array([np.nan, 0.0])], [w.value]
+    )
     np.testing.assert_array_equal(np.asarray(new_w), [1.0, 2.0])
     assert float(opt_values[3]) == 1.0
     (new_w,), opt_values = step(opt_values, [jnp.array([2.0, 4.0])], [new_w])
@@ -209,3 +211,137 @@ def test_a_gradient_of_none_is_ignored_by_the_finite_check():
         opt.apply([jnp.array([1.0]), None], [a, b])
     np.testing.assert_array_equal(np.asarray(a.value), [0.0])
     np.testing.assert_array_equal(np.asarray(b.value), [1.0])
+
+
+# -- through compile and fit ---------------------------------------------------
+X = np.random.default_rng(1).normal(size=(8, 3)).astype("float32")
+Y = np.random.default_rng(2).normal(size=(8, 1)).astype("float32")
+# Targets far from the outputs: gradients near 100, which times 2**126
+# overflow float32.
+Y_FAR = Y + 100.0
+
+
+def _model(dtype=None, cls=ember.Model):
+    inputs = ember.Input((3,))
+    outputs = ember.layers.Dense(1, kernel_initializer="ones")(inputs)
+    return cls(inputs, outputs, dtype=dtype)
+
+
+def _policy_name(model):
+    return getattr(model.dtype_policy, "name", model.dtype_policy)
+
+
+def test_compile_wraps_the_optimizer_for_mixed_float16():
+    model = _model("mixed_float16")
+    assert _policy_name(model) == "mixed_float16"
+    inner = optimizers.SGD(0.1, loss_scale_factor=2.0)
+    model.compile(inner, "mse")
+    assert isinstance(model.optimizer, LossScaleOptimizer)
+    assert model.optimizer.name == "loss_scale_optimizer"
+    assert model.optimizer.inner_optimizer is inner
+    assert inner.loss_scale_factor is None
+    # As Keras, the compile config keeps the optimizer as given.
+    assert model.get_compile_config()["optimizer"] is inner
+
+
+def test_compile_leaves_the_optimizer_alone_otherwise():
+    model = _model("mixed_float16")
+    model.compile("sgd", "mse", auto_scale_loss=False)
+    assert isinstance(model.optimizer, optimizers.SGD)
+    for policy in (None, "mixed_bfloat16", "float16"):
+        model = _model(policy)
+        model.compile("sgd", "mse")
+        assert isinstance(model.optimizer, optimizers.SGD)
+    given = LossScaleOptimizer(optimizers.SGD(), name="mine")
+    model = _model("mixed_float16")
+    model.compile(given, "mse")
+    assert model.optimizer is given  # not wrapped twice
+
+
+def test_fit_skips_an_overflowing_step_and_reports_the_unscaled_loss():
+    model = _model("mixed_float16")
+    model.compile(optimizers.SGD(0.1), "mse")
+    model.optimizer.build(model.trainable_variables)
+    # The gradients of the scaled loss overflow float32.
+    model.optimizer.dynamic_scale.assign(2.0**126)
+    before = _values(model.trainable_variables)
+    expected_loss = float(np.mean((X.sum(axis=1, keepdims=True) - Y_FAR) ** 2))
+    history = model.fit(X, Y_FAR, batch_size=8, epochs=1, verbose=0)
+    for old, new in zip(
+        before, _values(model.trainable_variables), strict=True
+    ):
+        np.testing.assert_array_equal(new, old)
+    assert float(model.optimizer.dynamic_scale.value) == 2.0**125
+    assert int(model.optimizer.iterations.value) == 0
+    assert history.history["loss"][0] == pytest.approx(expected_loss, 1e-6)
+
+
+def test_fit_with_loss_scaling_equals_fit_without():
+    # Scales are powers of two: scaling and unscaling are exact in float32.
+    scaled, plain = _model("mixed_float16"), _model()
+    scaled.compile(optimizers.SGD(0.05), "mse")
+    plain.compile(optimizers.SGD(0.05), "mse")
+    h1 = scaled.fit(X, Y, batch_size=2, epochs=3, shuffle=False, verbose=0)
+    h2 = plain.fit(X, Y, batch_size=2, epochs=3, shuffle=False, verbose=0)
+    assert h1.history["loss"] == h2.history["loss"]
+    for a, b in zip(
+        _values(scaled.trainable_variables),
+        _values(plain.trainable_variables),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+    assert int(scaled.optimizer.iterations.value) == 12
+
+
+def test_fit_scales_the_loss_for_a_fixed_loss_scale_factor():
+    # As Keras' trainer: `scale_loss` multiplies, the optimizer divides.
+    scaled, plain = _model(), _model()
+    scaled.compile(optimizers.SGD(0.05, loss_scale_factor=8.0), "mse")
+    plain.compile(optimizers.SGD(0.05), "mse")
+    scaled.fit(X, Y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    plain.fit(X, Y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(
+        _values(scaled.trainable_variables),
+        _values(plain.trainable_variables),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+class ScalingModel(ember.Model):
+    """keras.io's custom JAX `train_step`, with `scale_loss`."""
+
+    def train_step(self, state, data):
+        trainable, non_trainable, optimizer_values, metric_values = state
+        x, y = data
+
+        def loss_fn(values):
+            y_pred, new_non_trainable = self.stateless_call(
+                values, non_trainable, x, training=True
+            )
+            loss = self.compute_loss(x, y, y_pred)
+            return self.optimizer.scale_loss(loss), (loss, new_non_trainable)
+
+        (_, (loss, non_trainable)), grads = jax.value_and_grad(
+            loss_fn, has_aux=True
+        )(trainable)
+        trainable, optimizer_values = self.optimizer.stateless_apply(
+            optimizer_values, grads, trainable
+        )
+        state = (trainable, non_trainable, optimizer_values, metric_values)
+        return {"loss": loss}, state
+
+
+def test_a_custom_train_step_scales_with_the_current_scale():
+    model = _model("mixed_float16", cls=ScalingModel)
+    model.compile(optimizers.SGD(0.05), "mse")
+    model.optimizer.build(model.trainable_variables)
+    model.optimizer.dynamic_scale.assign(2.0**126)
+    # Each overflowing step halves the scale; were the scale a constant of
+    # the compiled step, every step would overflow.
+    model.fit(X, Y_FAR, batch_size=8, epochs=12, verbose=0)
+    scale = float(model.optimizer.dynamic_scale.value)
+    taken = int(model.optimizer.iterations.value)
+    skipped = 12 - taken
+    assert 0 < skipped < 12
+    assert scale == 2.0 ** (126 - skipped)
