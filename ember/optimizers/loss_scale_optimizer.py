@@ -93,6 +93,17 @@ class LossScaleOptimizer(Optimizer):
         if self.built:
             return
         var_list = list(var_list)
+        inner = self.inner_optimizer
+        if inner.built and [id(v) for v in inner._trainable_variables] != [
+            id(v) for v in var_list
+        ]:
+            raise ValueError(
+                f"LossScaleOptimizer {self.name!r}: its inner optimizer "
+                f"{inner.name!r} was already built on other variables "
+                f"({len(inner._trainable_variables)} of them); wrap an "
+                "optimizer that is not built yet, or build both on the same "
+                f"variables. Received {len(var_list)} variables."
+            )
         self._trainable_variables = var_list[:]
         self._trainable_index = {id(v): i for i, v in enumerate(var_list)}
         self.step_counter = self._new_variable(0, "int32", "step_counter")

@@ -203,6 +203,20 @@ def test_a_refused_argument_leaves_the_inner_optimizer_alone():
     assert inner.loss_scale_factor == 2.0
 
 
+def test_an_inner_optimizer_built_on_other_variables_is_refused():
+    inner = optimizers.SGD()
+    inner.build([_variable([1.0], "a")])
+    opt = LossScaleOptimizer(inner, name="lso")
+    with pytest.raises(ValueError, match="already built on other variables"):
+        opt.build([_variable([1.0], "b")])
+    assert not opt.built
+    # Built on the same variables, it is used as it is.
+    same = optimizers.SGD()
+    variables = [_variable([1.0], "c")]
+    same.build(variables)
+    LossScaleOptimizer(same).build(variables)
+
+
 def test_a_gradient_of_none_is_ignored_by_the_finite_check():
     a, b = _variable([1.0], "a"), _variable([1.0], "b")
     opt = LossScaleOptimizer(optimizers.SGD(1.0), initial_scale=1.0)
