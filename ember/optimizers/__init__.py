@@ -11,6 +11,7 @@ from ember.optimizers.adam import Adam
 from ember.optimizers.adamax import Adamax
 from ember.optimizers.adamw import AdamW
 from ember.optimizers.lion import Lion
+from ember.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from ember.optimizers.nadam import Nadam
 from ember.optimizers.optax_optimizer import OptaxOptimizer
 from ember.optimizers.optimizer import Optimizer
@@ -21,7 +22,18 @@ _FAMILY = register(
     Family(
         "optimizer",
         "keras.optimizers",
-        (Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, Nadam, RMSprop, SGD),
+        (
+            Adadelta,
+            Adagrad,
+            Adam,
+            Adamax,
+            AdamW,
+            Lion,
+            LossScaleOptimizer,
+            Nadam,
+            RMSprop,
+            SGD,
+        ),
         hidden=(Optimizer, OptaxOptimizer),
         case_insensitive=True,
     )
@@ -68,6 +80,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "OptaxOptimizer",
     "Optimizer",

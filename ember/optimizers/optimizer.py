@@ -411,8 +411,9 @@ class Optimizer:
         full = [None] * len(self._trainable_variables)
         for grad, v in zip(grads, trainable_variables, strict=True):
             full[self._trainable_index[id(v)]] = grad
+        variables = self.variables
         new_trainable, new_opt = self._step(
-            [v.value for v in self._variables],
+            [v.value for v in variables],
             full,
             [v.value for v in self._trainable_variables],
         )
@@ -420,7 +421,7 @@ class Optimizer:
             self._trainable_variables, new_trainable, strict=True
         ):
             v.assign(value)
-        for v, value in zip(self._variables, new_opt, strict=True):
+        for v, value in zip(variables, new_opt, strict=True):
             v.assign(value)
 
     def stateless_apply(
@@ -608,12 +609,13 @@ class Optimizer:
                 "built (i.e. its variables must have been created). You can "
                 "build it via `optimizer.build(trainable_variables)`."
             )
-        if len(optimizer_variables) != len(self._variables):
+        expected = len(self.variables)
+        if len(optimizer_variables) != expected:
             raise ValueError(
                 "Argument `optimizer_variables` must be a list of tensors "
                 f"corresponding 1:1 to {name}().variables. "
                 f"Received list with length {len(optimizer_variables)}, but "
-                f"expected {len(self._variables)} variables."
+                f"expected {expected} variables."
             )
         if len(trainable_variables) != len(self._trainable_variables):
             raise ValueError(
@@ -626,12 +628,13 @@ class Optimizer:
     # -- weights and config ----------------------------------------------
     def set_weights(self, weights) -> None:
         """Sets the values of `variables` from a list of arrays."""
-        if len(weights) != len(self._variables):
+        variables = self.variables
+        if len(weights) != len(variables):
             raise ValueError(
-                f"Optimizer {self.name!r} has {len(self._variables)} "
+                f"Optimizer {self.name!r} has {len(variables)} "
                 f"variables; received {len(weights)} weights."
             )
-        for v, w in zip(self._variables, weights, strict=True):
+        for v, w in zip(variables, weights, strict=True):
             v.assign(w)
 
     def finalize_variable_values(self, var_list) -> None:

@@ -6,7 +6,8 @@ the root (`vars/`), the layers of a functional or sequential model under
 `layers/<class name in snake case>` (`layers/conv2d`, `layers/conv2d_1`),
 the attributes of other layers and subclassed models under their
 attribute names (private ones last, as Keras orders them), and a compiled
-model's optimizer under `optimizer/`. Each object's variables are the
+model's optimizer under `optimizer/` (a LossScaleOptimizer's inner one
+also under `optimizer/inner_optimizer/`). Each object's variables are the
 datasets `0`, `1`, ... of its `vars` group, in Keras' order (trainable,
 then non-trainable). Files move both ways between ember and Keras.
 
@@ -91,6 +92,11 @@ def _walk(obj, path, visited, found) -> None:
     visited.add(id(obj))
     found.append((path, obj))
     if not isinstance(obj, Layer):
+        # An optimizer's child is the one it wraps (LossScaleOptimizer's
+        # `inner_optimizer`), whose variables Keras also stores there.
+        inner = getattr(obj, "inner_optimizer", None)
+        if _is_saveable(inner):
+            _walk(inner, join_path(path, "inner_optimizer"), visited, found)
         return
     for name, child in _children(obj):
         if _is_saveable(child):
@@ -288,6 +294,11 @@ def load_entries(
             continue
         if not has_optimizer and _under(path, "optimizer"):
             # Keras ignores a saved optimizer when the model has none.
+            continue
+        if path.startswith("optimizer/"):
+            # Nor does it read a wrapped optimizer's entry (a
+            # LossScaleOptimizer's inner one) the model's optimizer lacks;
+            # the optimizer's own entry warns when it does not match.
             continue
         problems.append(
             f"The file has {len(stored)} variables at path '{path}' "

@@ -36,6 +36,10 @@ class Compiled:
         run_eagerly: run the steps without `jax.jit`.
         steps_per_execution: a positive int or `"auto"`.
         jit_compile: `"auto"`, True, or False (the same as `run_eagerly`).
+        scale_loss: wrap the optimizer in a `LossScaleOptimizer` (named
+            `"loss_scale_optimizer"`, as Keras does for a `"mixed_float16"`
+            model) unless it is one already; the compile arguments keep
+            the optimizer as given. An optax transformation is not wrapped.
     """
 
     def __init__(
@@ -48,6 +52,7 @@ class Compiled:
         run_eagerly: bool = False,
         steps_per_execution: Any = "auto",
         jit_compile: Any = "auto",
+        scale_loss: bool = False,
     ):
         if not (
             steps_per_execution == "auto"
@@ -81,6 +86,10 @@ class Compiled:
             "steps_per_execution": steps_per_execution,
             "jit_compile": jit_compile,
         }
+        if scale_loss and _needs_loss_scaling(self.optimizer):
+            self.optimizer = optimizers_module.LossScaleOptimizer(
+                self.optimizer, name="loss_scale_optimizer"
+            )
         self.outputs: Outputs | None = None
         # Input signature -> (Outputs, prediction shapes), for `prepare`.
         self.spec_cache: dict = {}
@@ -184,3 +193,11 @@ class Compiled:
         values = [logs[name] for name in names if name in logs]
         values += [logs[k] for k in sorted(logs) if k not in names]
         return values
+
+
+def _needs_loss_scaling(optimizer) -> bool:
+    """Whether `compile` wraps `optimizer` for dynamic loss scaling: an
+    ember optimizer that is not a `LossScaleOptimizer` already."""
+    return isinstance(
+        optimizer, optimizers_module.Optimizer
+    ) and not isinstance(optimizer, optimizers_module.LossScaleOptimizer)

@@ -49,21 +49,25 @@ def step_function(model, kind: str):
     steps get `batch.data` alone (Keras' signature; their batches are never
     padded), inside a state scope so that what they assign statefully
     (a compiled loss's trackers) is dropped instead of leaking a traced
-    value into a variable. Keras' JAX `test_step` takes and returns three
-    lists, `(trainable, non_trainable, metrics)`; the optimizer's values
-    pass around it.
+    value into a variable; the optimizer's variables read the state's
+    values there. Keras' JAX `test_step` takes and returns three lists,
+    `(trainable, non_trainable, metrics)`; the optimizer's values pass
+    around it.
     """
     own = steps.uses_ember_steps(model)
 
-    def run(method, default, state, batch):
+    def run(method, default, state, batch, mapping=()):
         batch = sharding.constrain_batch(batch)
         if own:
             return default(model, state, batch.data, batch.mask)
-        with StateScope():
+        with StateScope(mapping):
             return method(state, batch.data)
 
     def train(state, batch):
-        return run(model.train_step, steps.train_step, state, batch)
+        # A model's own step reads the optimizer's variables from the
+        # state: `self.optimizer.scale_loss(loss)` gets the current scale.
+        mapping = zip(model.optimizer.variables, state[2], strict=True)
+        return run(model.train_step, steps.train_step, state, batch, mapping)
 
     def test(state, batch):
         trainable, non_trainable, optimizer_values, metric_values = state

@@ -99,17 +99,34 @@ def _logs_and_metrics(model, metric_values, loss, data, y_pred, mask):
     return compiled.results(metric_values), metric_values
 
 
+def scale_loss(optimizer, optimizer_values, loss):
+    """`optimizer.scale_loss(loss)` with the optimizer's variables read
+    from `optimizer_values` (a `LossScaleOptimizer`'s current scale), as
+    Keras' JAX trainer scales the loss before differentiating it."""
+    mapping = zip(optimizer.variables, optimizer_values, strict=True)
+    with StateScope(mapping):
+        return optimizer.scale_loss(loss)
+
+
 def train_step(model, state, data, mask=None):
-    """One optimization step: forward, loss, gradients, update, metrics."""
+    """One optimization step: forward, loss, gradients, update, metrics.
+
+    The gradients are those of the optimizer's scaled loss (`scale_loss`);
+    the logs and the loss tracker get the unscaled one.
+    """
     trainable, non_trainable, optimizer_values, metric_values = state
 
     def loss_fn(values):
-        return loss_and_updates(
+        loss, aux = loss_and_updates(
             model, values, non_trainable, metric_values, data, mask, True
         )
+        scaled = scale_loss(model.optimizer, optimizer_values, loss)
+        return scaled, (loss, aux)
 
     grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
-    (loss, (y_pred, non_trainable, metric_values)), grads = grad_fn(trainable)
+    (_, (loss, (y_pred, non_trainable, metric_values))), grads = grad_fn(
+        trainable
+    )
     trainable, optimizer_values = model.optimizer.stateless_apply(
         optimizer_values, grads, trainable
     )

@@ -67,7 +67,12 @@ class Trainer:
             run_eagerly: run the steps without `jax.jit` (for debugging).
             steps_per_execution: steps per compiled execution, or `"auto"`.
             jit_compile: False is the same as `run_eagerly=True`.
+            auto_scale_loss: if True and the model's dtype policy is
+                `"mixed_float16"`, the optimizer is wrapped in a
+                `LossScaleOptimizer` (dynamic loss scaling, so that float16
+                gradients do not underflow).
         """
+        policy = getattr(self.dtype_policy, "name", self.dtype_policy)
         self._compiled = compile_lib.Compiled(
             optimizer,
             loss,
@@ -77,6 +82,7 @@ class Trainer:
             run_eagerly,
             steps_per_execution,
             jit_compile,
+            scale_loss=bool(auto_scale_loss) and policy == "mixed_float16",
         )
         self.stop_training = False
         self.compiled = True

@@ -190,6 +190,10 @@ ARGS = {
 
 
 def _build(family, cls):
+    if cls is optimizers.LossScaleOptimizer:
+        # It wraps an optimizer and takes none of the base arguments.
+        inner = optimizers.SGD(momentum=0.9, **_OPTIMIZER_ARGS)
+        return cls(inner, initial_scale=4.0, dynamic_growth_steps=3)
     kwargs = dict(ARGS[family].get(cls.__name__, {}))
     if family == "optimizers":
         kwargs = {**_OPTIMIZER_ARGS, **kwargs}
