@@ -249,13 +249,29 @@ def test_torch_data_loader():
             return iter(rows)
 
     assert make_source(DataLoader(Rows(), batch_size=16)).num_steps is None
+    # Tensors themselves are arrays (a tensor that requires grad too).
+    model = _model()
+    model.fit(
+        torch.from_numpy(x).requires_grad_(),
+        torch.from_numpy(y),
+        batch_size=16,
+        epochs=2,
+        shuffle=False,
+        verbose=0,
+    )
+    reference = _model()
+    reference.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(_weights(model), _weights(reference), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     model = _model()
     with pytest.raises(ValueError, match="received a torch DataLoader whose"):
         model.fit(DataLoader(torch.from_numpy(x), batch_size=8), verbose=0)
 
 
 def test_tf_data_dataset():
-    tf = pytest.importorskip("tensorflow", reason="an optional extra")
+    tf = pytest.importorskip(
+        "tensorflow", reason="tensorflow is an optional extra"
+    )
 
     def dataset(x, y, batch_size):
         return tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
