@@ -15,7 +15,10 @@ BCELoss) as a second reference, and a transformer encoder block
 heads, key_dim 32) + Dropout(0.1) + Add + LayerNormalization(1e-6) ->
 Dense(256, relu) -> Dense(128) + Dropout(0.1) + Add + LayerNormalization
 -> GlobalAveragePooling1D -> Dense(1, sigmoid)`, adam, batch 32), also in
-PyTorch eager mode (nn.MultiheadAttention, nn.LayerNorm). The fit
+PyTorch eager mode (nn.MultiheadAttention, nn.LayerNorm), and the
+founding CNN's fit at batch 128 on one CPU device and under `DataParallel`
+on 4 simulated ones (`--xla_force_host_platform_device_count=4`: the
+overhead of the sharded step, not a speed-up), in both libraries. The fit
 workloads warm up with one fit on the same arrays (ember compiles for the
 data's shape: its in-memory data lives on the device and batches are
 gathered there), then time a second fit. Each workload runs in a fresh
@@ -42,6 +45,12 @@ WORKER = r"""
 import json, os, resource, sys, time
 import numpy as np
 library, workload, quick = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+devices = int(os.environ.get("BENCH_DEVICES", "1"))
+if devices > 1:
+    # Simulated host devices: this measures the overhead of the data-
+    # parallel machinery (sharded batches, summed gradients), not speed-up.
+    os.environ["XLA_FLAGS"] = (
+        f"--xla_force_host_platform_device_count={devices}")
 if library == "keras":
     os.environ["KERAS_BACKEND"] = "jax"
     import warnings
@@ -144,6 +153,18 @@ elif workload == "cnn_fit":
     model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # compile
     t = time.perf_counter()
     model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    result["samples_per_s"] = n / (time.perf_counter() - t)
+elif workload == "data_parallel_fit":
+    n = 1024 if quick else 4096
+    x = rng.random((n, 28, 28, 1), dtype="float32")
+    y = rng.integers(0, 10, size=(n,)).astype("int32")
+    if devices > 1:
+        keras.distribution.set_distribution(
+            keras.distribution.DataParallel())
+    model = cnn()
+    model.fit(x, y, batch_size=128, epochs=1, verbose=0)  # compile
+    t = time.perf_counter()
+    model.fit(x, y, batch_size=128, epochs=1, verbose=0)
     result["samples_per_s"] = n / (time.perf_counter() - t)
 elif workload == "predict_throughput":
     n = 4096 if quick else 16384
@@ -328,7 +349,11 @@ WORKLOADS = {
     "gru_text_fit": ("samples_per_s", True, 2.0),
     "encoder_text_fit": ("samples_per_s", True, 1.5),
     "text_adapt": ("s", False, None),
+    "data_parallel_fit": ("samples_per_s", True, None),
 }
+
+# Workloads run on 1 and on 4 simulated CPU devices (DataParallel on 4).
+DEVICE_COUNTS = {"data_parallel_fit": (4, 1)}
 
 # Workloads that only ember runs, with an absolute target (at most, in the
 # workload's measure).
@@ -346,10 +371,19 @@ ONNX_WORKLOADS = ("cnn_predict_latency", "cnn_predict_10k")
 
 
 def run_once(
-    library: str, workload: str, quick: bool, torch_python: str
+    library: str,
+    workload: str,
+    quick: bool,
+    torch_python: str,
+    devices: int = 1,
 ) -> dict:
     """One fresh subprocess: `{measure: value, "max_rss_mib": ...}`."""
-    env = dict(os.environ, PYTHONWARNINGS="ignore", KERAS_BACKEND="jax")
+    env = dict(
+        os.environ,
+        PYTHONWARNINGS="ignore",
+        KERAS_BACKEND="jax",
+        BENCH_DEVICES=str(devices),
+    )
     flag = "1" if quick else "0"
     if library == "torch":
         command = [torch_python, "-c", TORCH_WORKER, workload, flag]
@@ -385,6 +419,29 @@ def _goal(ratio: float, target: float | None, higher_is_better: bool) -> str:
     return f"{sign} {target} {'met' if met else 'NOT met'}"
 
 
+def _compare_devices(workload: str, measure: str, args) -> None:
+    """ember and keras on each of `DEVICE_COUNTS[workload]`, interleaved:
+    the rows per device count and each library's many / one ratio."""
+    counts = DEVICE_COUNTS[workload]
+    runs = {(lib, n): [] for n in counts for lib in ("ember", "keras")}
+    for _ in range(args.repeats):
+        for library, devices in runs:
+            result = run_once(
+                library, workload, args.quick, args.torch_python, devices
+            )
+            runs[library, devices].append(result[measure])
+    medians = {key: statistics.median(values) for key, values in runs.items()}
+    for devices in counts:
+        ember, keras = medians["ember", devices], medians["keras", devices]
+        label = f"{workload} ({devices} dev)"
+        print(f"{label:30} {ember:12.1f} {keras:12.1f} {ember / keras:8.2f}")
+    many, one = counts
+    ember = medians["ember", many] / medians["ember", one]
+    keras = medians["keras", many] / medians["keras", one]
+    label = f"  {many} / {one} devices"
+    print(f"{label:30} {ember:12.2f} {keras:12.2f}  (simulated: overhead)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -410,6 +467,9 @@ def main() -> int:
                 f"{workload + ' (' + measure + ')':30} {ember:12.3f} "
                 f"{'-':>12} {'-':>8}  <= {limit} {measure} {met}"
             )
+            continue
+        if workload in DEVICE_COUNTS:
+            _compare_devices(workload, measure, args)
             continue
         libraries = ["ember", "keras"]
         if workload in TORCH_TARGETS:

@@ -9,11 +9,9 @@ import numpy as np
 from ember.core import naming
 from ember.core.checks import check_variable_shape
 from ember.core.dtypes import standardize_dtype
+from ember.core.host import to_numpy
 from ember.core.ranks import promote_ranks
 from ember.core.state_scope import current_scope
-
-# The concrete type of a jax array on a device (tracers are other types).
-_ARRAY_TYPE = type(jnp.zeros(()))
 
 
 def _itemsize(dtype: str) -> int:
@@ -117,7 +115,8 @@ class Variable:
         scope = current_scope()
         if (
             scope is None
-            and type(value) is _ARRAY_TYPE
+            and isinstance(value, jax.Array)
+            and not isinstance(value, jax.core.Tracer)
             and value.shape == self._shape
             and value.dtype == self._dtype
         ):
@@ -179,10 +178,10 @@ class Variable:
 
     def numpy(self) -> np.ndarray:
         """Returns the value as a numpy array."""
-        return np.asarray(self.value)
+        return to_numpy(self.value)
 
     def __array__(self, dtype=None, copy=None):
-        array = np.asarray(self.value)
+        array = to_numpy(self.value)
         return array if dtype is None else array.astype(dtype)
 
     def __jax_array__(self):

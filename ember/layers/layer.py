@@ -39,6 +39,8 @@ from ember.core.symbolic import flatten
 from ember.core.symbolic import is_symbolic
 from ember.core.symbolic import map_structure
 from ember.core.variable import Variable
+from ember.distribution import distribute_tensor
+from ember.distribution import distribution
 from ember.layers import mask_propagation as masks
 from ember.layers._config import batch_input_shape
 from ember.layers._config import capture_config
@@ -644,7 +646,23 @@ class Layer(Operation):
             _TRAINING.reset(token)
         if self.activity_regularizer is not None:
             self._add_activity_losses(outputs)
-        return outputs
+        return self._laid_out(outputs)
+
+    def _laid_out(self, outputs: Any) -> Any:
+        """`outputs` relaid out as the distribution's layout map says for
+        `"{layer name}/output"` (Keras' key for an intermediate tensor)."""
+        current = distribution()
+        if current is None:
+            return outputs
+        layout = current.get_tensor_layout(f"{self.name}/output")
+        if layout is None:
+            return outputs
+        return map_structure(
+            lambda x: (
+                distribute_tensor(x, layout) if isinstance(x, jax.Array) else x
+            ),
+            outputs,
+        )
 
     def symbolic_call(self, *args, **kwargs):
         """Computes symbolic outputs by tracing `call`, recording a node.

@@ -220,10 +220,15 @@ class Optimizer:
         return self._variables[:]
 
     # -- variables --------------------------------------------------------
-    def _new_variable(self, value, dtype, name: str) -> Variable:
-        """Creates and tracks a variable under the optimizer's name."""
+    def _new_variable(
+        self, value, dtype, name: str, reference: Variable | None = None
+    ) -> Variable:
+        """Creates and tracks a variable under the optimizer's name; a slot
+        keeps its `reference` (the variable it follows), whose layout it
+        takes under a distribution."""
         with naming.name_scope(self.name):
             variable = Variable(value, dtype=dtype, trainable=False, name=name)
+        variable._reference = reference
         self._variables.append(variable)
         return variable
 
@@ -240,12 +245,10 @@ class Optimizer:
     ) -> Variable:
         """Creates a slot shaped like `reference_variable`, named
         `{reference path with '/' -> '_'}_{name}`."""
-        return self.add_variable(
-            reference_variable.shape,
-            initializer=initializer,
-            dtype=reference_variable.dtype,
-            name=_slot_name(reference_variable, name),
-        )
+        dtype = reference_variable.dtype
+        value = jnp.full(tuple(reference_variable.shape), initializer, dtype)
+        name = _slot_name(reference_variable, name)
+        return self._new_variable(value, dtype, name, reference_variable)
 
     # -- building ---------------------------------------------------------
     def _slot_spec(self) -> list:
@@ -288,7 +291,10 @@ class Optimizer:
             for i, variable in enumerate(var_list):
                 for name, initial in group.items():
                     slot = self._new_variable(
-                        initial[i], variable.dtype, _slot_name(variable, name)
+                        initial[i],
+                        variable.dtype,
+                        _slot_name(variable, name),
+                        variable,
                     )
                     self._slots[name].append(slot)
         self._extras = {}

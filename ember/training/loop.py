@@ -126,7 +126,7 @@ def _rollback(function, previous, chunk, good_steps: int, unroll: int):
     the state just before the step whose loss became non-finite."""
     if good_steps == 0:
         return previous
-    replay = jax.device_put(chunk.truncated(good_steps))
+    replay = sharding.put_chunk(chunk.truncated(good_steps))
     _, state = function(previous, replay, unroll=unroll)
     return state
 
@@ -137,7 +137,7 @@ def _placed(chunks) -> Any:
     the running execution's state is back in the variables)."""
     try:
         chunk = next(chunks, None)
-        return None if chunk is None else (chunk, jax.device_put(chunk))
+        return None if chunk is None else (chunk, sharding.put_chunk(chunk))
     except BaseException as error:  # re-raised by `run_epoch`
         return error
 

@@ -6,6 +6,7 @@ import jax
 
 from ember.callbacks.callback_list import pythonify_logs
 from ember.training import prepare
+from ember.training import sharding
 from ember.training import state as state_lib
 from ember.training.data import make_batch
 from ember.training.data import stack_chunks
@@ -26,7 +27,7 @@ def _run_one_batch(model, function, data) -> dict:
     groups = state_lib.variable_groups(model)
     state = state_lib.fresh_state(groups, model)
     chunk = _one_batch_chunk(data)
-    chunk_logs, state = function(state, jax.device_put(chunk))
+    chunk_logs, state = function(state, sharding.put_chunk(chunk))
     state_lib.assign_state(state, groups)
     return pythonify_logs(jax.device_get(chunk_logs).logs)
 

@@ -35,6 +35,7 @@ import jax
 import numpy as np
 
 from ember.callbacks import CallbackList
+from ember.core.host import to_numpy
 from ember.training.data import PyDataset
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
@@ -153,7 +154,7 @@ def _concatenate(parts: list) -> Any:
         for column, leaf in zip(
             columns, jax.tree_util.tree_leaves(outputs), strict=True
         ):
-            leaf = np.asarray(leaf)
+            leaf = to_numpy(leaf)
             column.append(leaf if keep is None else leaf[len(leaf) - keep :])
     return jax.tree_util.tree_unflatten(
         treedef, [np.concatenate(column) for column in columns]

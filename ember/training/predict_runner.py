@@ -94,8 +94,9 @@ class PredictRunner:
     def run(self, state: tuple, x: Any) -> tuple:
         """`(outputs, state)` for one batch `x`; outputs stay on device."""
         trainable, non_trainable = state
+        x = sharding.from_processes(x)
         outputs, non_trainable = self.function(trainable, non_trainable, x)
-        return outputs, (trainable, non_trainable)
+        return sharding.to_process(outputs), (trainable, non_trainable)
 
     def write_back(self, state: tuple) -> None:
         """Assigns changed non-trainable values (e.g. seeds) back, as Keras
@@ -163,6 +164,8 @@ class PredictRunner:
                 (trainable, non_trainable), (x,)
             )
             new_state = _new_non_trainable(new_state, non_trainable)
+            if sharding.per_process_data():
+                outputs = sharding.constrain_batch(outputs)
             return outputs, sharding.constrain_values(
                 self._non_trainable, new_state
             )

@@ -56,3 +56,40 @@ def test_kernel_is_split_over_the_model_axis_on_four_devices():
         """
     )
     assert result == [2, ["[4, 3]"]]
+
+
+def test_layer_outputs_take_the_layout_maps_output_layout():
+    # Keras' key for an intermediate tensor: "{layer name}/output".
+    result = run_on_four_devices(
+        """
+        import json
+        import jax
+        import numpy as np
+        import ember
+        from ember import distribution
+        mesh = distribution.DeviceMesh((2, 2), ["batch", "model"])
+        layout_map = distribution.LayoutMap(mesh)
+        layout_map["d1/output"] = ("batch", "model")
+        distribution.set_distribution(
+            distribution.ModelParallel(layout_map=layout_map))
+        first = ember.layers.Dense(6, name="d1")
+        second = ember.layers.Dense(2, name="d2")
+        x = np.ones((4, 3), "float32")
+        eager = first(x)
+        traced = jax.jit(lambda v: second(first(v)) * 1.0)(x)
+        inner = jax.jit(first)(x)
+        print(json.dumps([
+            list(eager.sharding.spec),
+            list(inner.sharding.spec),
+            repr(ember.layers.Dense(6, name="d3")(x).sharding),
+            float(np.abs(np.asarray(traced)
+                         - np.asarray(second(first(x)))).max()),
+        ]))
+        """
+    )
+    eager, traced, untouched, difference = result
+    assert eager == ["batch", "model"]
+    assert traced == ["batch", "model"]
+    # A layer the map does not name keeps the layout XLA gives it.
+    assert "model" not in untouched
+    assert difference < 1e-6

@@ -79,6 +79,19 @@ for source in ("arrays", "generator"):
             "reloaded": float(np.abs(reloaded - prediction).max()),
             "specs": [list(s) for s in specs],
         }
+
+# Adam's moments follow their variables' layouts through fit.
+m = model()
+m.compile(optimizer="adam", loss="mse")
+distribution.set_distribution(strategies["model"])
+try:
+    m.fit(x, y, batch_size=16, epochs=1, verbose=0)
+finally:
+    distribution.set_distribution(None)
+out["slots"] = {
+    v.path: list(v.value.sharding.spec) for v in m.optimizer.variables
+    if "dense_a" in v.path
+}
 print(json.dumps(out))
 """
 
@@ -109,6 +122,16 @@ def test_variables_keep_their_layouts_through_fit(results):
     model = results["model/arrays"]["specs"]
     assert model[:2] == [[None, "model"], ["model"]]
     assert all(axis is None for spec in model[2:] for axis in spec)
+
+
+@pytest.mark.slow
+def test_optimizer_slots_follow_their_variables_layouts(results):
+    slots = results["slots"]
+    kernel = [s for path, s in slots.items() if "kernel" in path]
+    bias = [s for path, s in slots.items() if "bias" in path]
+    # Adam's momentum and velocity of each.
+    assert kernel == [[None, "model"]] * 2
+    assert bias == [["model"]] * 2
 
 
 def test_without_a_distribution_nothing_is_placed():

@@ -31,7 +31,7 @@ def fits_on_device(data: ArrayData) -> bool:
     """Whether `data` fits comfortably in the default device's free memory
     (always true where the device reports no memory statistics, as the CPU
     does: there device memory is host memory)."""
-    stats = jax.devices()[0].memory_stats() or {}
+    stats = jax.local_devices()[0].memory_stats() or {}
     limit = stats.get("bytes_limit")
     if not limit:
         return True
@@ -139,9 +139,9 @@ class DeviceFeed:
         """
         it = self.iterator
         if it.shuffle or it.steps_per_epoch is not None:
-            return jax.device_put(it.epoch_plan(epoch))
+            return sharding.replicate(it.epoch_plan(epoch))
         if self._fixed_plan is None:
-            self._fixed_plan = jax.device_put(it.epoch_plan(0))
+            self._fixed_plan = sharding.replicate(it.epoch_plan(0))
         return self._fixed_plan
 
     def first_chunk(self, epoch: int = 0) -> DeviceChunk:

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 from typing import Protocol
 
+from ember.training import sharding
 from ember.training.data.adapters import check_batch_size
 from ember.training.data.device import DeviceFeed
 from ember.training.data.device import fits_on_device
@@ -91,6 +92,7 @@ def make_source(
         host: what a generator's batch inputs go through first (a model's
             host stage; in-memory inputs went through it before).
     """
+    sharding.check_source(data, in_memory=not is_batch_source(data))
     if is_batch_source(data):
         source = host_iterator(
             data, steps_per_epoch, class_weight, shuffle, pad
@@ -98,7 +100,9 @@ def make_source(
         source.host = host
         return source
     whole = data.num_samples % check_batch_size(batch_size) == 0
-    if fits_on_device(data) and (pad or whole):
+    # Each process' own arrays are fed through the host as its share.
+    on_device = fits_on_device(data) and not sharding.per_process_data()
+    if on_device and (pad or whole):
         return DeviceFeed(
             data,
             batch_size,
