@@ -31,6 +31,7 @@ from ember.training import sharding
 from ember.training import state as state_lib
 from ember.training import steps
 from ember.training.data import check_batch_size
+from ember.training.data import describe_source
 from ember.training.data import is_batch_source
 from ember.training.data import make_source
 from ember.training.data import split_validation
@@ -134,6 +135,17 @@ def _rollback(function, previous, chunk, good_steps: int, unroll: int):
     return state
 
 
+def _placed(chunks) -> Any:
+    """`(chunk, chunk on the device)` for the next of `chunks`, None at the
+    end, or the exception reading it raised (raised by `run_epoch` once
+    the running execution's state is back in the variables)."""
+    try:
+        chunk = next(chunks, None)
+        return None if chunk is None else (chunk, sharding.put_chunk(chunk))
+    except BaseException as error:  # re-raised by `run_epoch`
+        return error
+
+
 def run_epoch(
     model,
     function,
@@ -145,6 +157,7 @@ def run_epoch(
     sizer: chunk_lib.StepSizer | None = None,
     rollback: bool = False,
     first_step: int = 0,
+    ahead: bool = False,
 ) -> dict:
     """Runs `function` over `chunks` (one epoch); returns the last logs.
 
@@ -164,15 +177,26 @@ def run_epoch(
             the epoch stops there (`TerminateOnNaN`).
         first_step: the index of the first step in `chunks` (a resumed
             epoch starts past the steps already done).
+        ahead: read and transfer the next chunk while an execution runs
+            (host chunks, whose batches a generator or dataset loads; an
+            epoch stopped early has then read one chunk more).
     """
     groups, state = state
     logs, step = {}, first_step
-    for chunk in chunks:
+    chunks = iter(chunks)
+    following = _placed(chunks)
+    while following is not None:
+        if isinstance(following, BaseException):
+            raise following
+        chunk, placed = following
         getattr(callbacks, f"on_{hook}_batch_begin")(step)
         num_steps = int(chunk.num_steps)
         previous = state
         started = time.perf_counter()
-        out, state = function(state, sharding.put_chunk(chunk), unroll=unroll)
+        out, state = function(state, placed, unroll=unroll)
+        # Dispatch returns at once: the host loads the next chunk while
+        # this execution runs, before waiting for its logs.
+        following = _placed(chunks) if ahead else None
         out = jax.device_get(out)
         if sizer is not None:
             sizer.record(num_steps, time.perf_counter() - started)
@@ -189,6 +213,8 @@ def run_epoch(
         logs = getattr(callbacks, f"on_{hook}_batch_end")(step - 1, out.logs)
         if hook == "train" and model.stop_training:
             break
+        if not ahead:
+            following = _placed(chunks)
     return logs
 
 
@@ -234,25 +260,31 @@ class _Runner:
             sizer=sizer,
             rollback=rollback,
             first_step=skip,
+            ahead=not self.source.on_device,
         )
 
 
-def _check_generator_arguments(y, sample_weight, validation_split=0.0):
+def _check_generator_arguments(x, y, sample_weight, validation_split=0.0):
+    """Raises when `x` gives whole batches (a generator, a `PyDataset`,
+    another library's dataset) and arguments that only arrays take are
+    given too."""
+    kind = describe_source(x)
     if y is not None:
         raise ValueError(
-            "`y` must not be given when `x` is a generator: the generator "
-            "yields (x, y) or (x, y, sample_weight). Received y of type "
+            f"`y` must not be given when `x` is {kind}: its batches hold "
+            "(x, y) or (x, y, sample_weight). Received y of type "
             f"{type(y).__name__}."
         )
     if sample_weight is not None:
         raise ValueError(
-            "`sample_weight` must not be given when `x` is a generator: "
-            "yield (x, y, sample_weight) instead."
+            f"`sample_weight` must not be given when `x` is {kind}: its "
+            "batches hold (x, y, sample_weight) instead. Received "
+            f"sample_weight of type {type(sample_weight).__name__}."
         )
     if validation_split:
         raise ValueError(
             "`validation_split` is only supported for in-memory arrays; "
-            "received a generator. Pass `validation_data` instead."
+            f"received {kind}. Pass `validation_data` instead."
         )
 
 
@@ -355,7 +387,7 @@ def fit(
     batch_size = check_batch_size(batch_size)
     source = None
     if is_batch_source(x):
-        _check_generator_arguments(y, sample_weight, validation_split)
+        _check_generator_arguments(x, y, sample_weight, validation_split)
         source = make_source(
             x,
             steps_per_epoch=steps_per_epoch,
@@ -381,6 +413,7 @@ def fit(
         if val_source is not None
         else (validation_batch_size or batch_size),
         what="fit",
+        source=None if source is None else describe_source(x),
     )
 
     if source is None:
@@ -485,7 +518,7 @@ def evaluate(
     prepare.check_compiled(model, "evaluate")
     batch_size = check_batch_size(batch_size)
     if is_batch_source(x):
-        _check_generator_arguments(y, sample_weight)
+        _check_generator_arguments(x, y, sample_weight)
         source = make_source(
             x,
             steps_per_epoch=steps,
@@ -501,6 +534,7 @@ def evaluate(
         data,
         batch_size=None if source is not None else batch_size,
         what="evaluate",
+        source=None if source is None else describe_source(x),
     )
     if source is None:
         source = make_source(

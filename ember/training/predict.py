@@ -39,6 +39,8 @@ from ember.core.host import to_numpy
 from ember.training.data import PyDataset
 from ember.training.data import adapt
 from ember.training.data import check_batch_size
+from ember.training.data import dataset_kind
+from ember.training.data import describe_source
 from ember.training.data import host_iterator
 from ember.training.data import is_generator
 from ember.training.data import unpack_x_y_sample_weight
@@ -214,12 +216,14 @@ def predict(
     batch_size = check_batch_size(batch_size)
     if steps is not None:
         steps = check_batch_size(steps, None, "steps")
-    if isinstance(x, PyDataset):
-        items = host_iterator(x).items()
-        steps = steps or x.num_batches
-        return _predict_generator(model, items, verbose, steps, callbacks)
+    if isinstance(x, PyDataset) or dataset_kind(x) is not None:
+        source = host_iterator(x)
+        steps = steps or source.num_steps
+        return _predict_generator(
+            model, source.items(), verbose, steps, callbacks, x
+        )
     if is_generator(x):
-        return _predict_generator(model, x, verbose, steps, callbacks)
+        return _predict_generator(model, x, verbose, steps, callbacks, x)
     x = _standardize(model, x)
     num_samples = _num_samples(x)
     if num_samples == 0:
@@ -277,9 +281,10 @@ def predict(
     return _concatenate(parts)
 
 
-def _predict_generator(model, batches, verbose, steps, callbacks) -> Any:
+def _predict_generator(model, batches, verbose, steps, callbacks, given) -> Any:
     """`predict` over a generator of batches (`x`, `(x,)` or `(x, y, ...)`,
-    whose `x` is used), batch by batch as it yields them."""
+    whose `x` is used), batch by batch as it yields them; `given` is what
+    the user passed (named in messages)."""
     callback_list = _callback_list(model, callbacks, verbose, steps)
     if callback_list is not None:
         callback_list.on_predict_begin()
@@ -303,8 +308,9 @@ def _predict_generator(model, batches, verbose, steps, callbacks) -> Any:
             break
     if runner is None:
         raise ValueError(
-            f'Model "{model.name}" cannot predict: the generator yielded no '
-            "batches."
+            f'Model "{model.name}" cannot predict: `x` is '
+            f"{describe_source(given)} that yielded no batch; expected at "
+            "least one batch x, (x,) or (x, y)."
         )
     runner.write_back(state)
     if callback_list is not None:

@@ -107,6 +107,7 @@ def prepare(
     batch_size: int | None = None,
     val_batch_size: int | None = None,
     what: str = "fit",
+    source: str | None = None,
 ) -> None:
     """Builds the model, the losses, metrics and optimizer from one batch.
 
@@ -123,6 +124,8 @@ def prepare(
             build and trace with the user's batch shape.
         val_batch_size: the same for `val_data`.
         what: the method called, for messages.
+        source: what gave `data`'s batches (`"a generator"`, `"a torch
+            DataLoader"`...), for messages; None for in-memory data.
     """
     checks.check_not_empty(model, data, what)
     if val_data is not None:
@@ -140,9 +143,16 @@ def prepare(
         _, val_shapes = _output_specs(model, val_x)
     if data.y is None:
         if model._compiled.needs_targets:
+            received = (
+                "`x` alone (y=None)"
+                if source is None
+                else f"{source} whose batches hold only x; expected batches "
+                "(x, y) or (x, y, sample_weight)"
+            )
             raise ValueError(
                 f'Model "{model.name}" was compiled with a loss or metrics, '
-                "so training and evaluation need targets `y`."
+                f"so training and evaluation need targets `y`; received "
+                f"{received}."
             )
         y_shapes = [None] * len(outputs)
     else:

@@ -2,7 +2,8 @@
 
 `adapt` is the first stage of the data path (STYLE.md 3.4): it takes what a
 user hands to `fit`/`evaluate`/`predict` (numpy or JAX arrays, lists of
-numbers, and lists/tuples/dicts of those for several inputs or outputs),
+numbers, pandas DataFrames and Series, torch or TensorFlow tensors, and
+lists/tuples/dicts of those for several inputs or outputs),
 checks that every array has the same number of samples, turns `class_weight`
 into per-sample weights and returns an `ArrayData` of numpy structures.
 Sample weights stay None when neither `sample_weight` nor `class_weight` is
@@ -69,6 +70,49 @@ def _is_number_list(value) -> bool:
     return isinstance(first, (int, float, bool, np.number))
 
 
+def _module_root(value) -> str:
+    """The top-level package of `value`'s type (`"pandas"`, `"torch"`):
+    other libraries' types are recognised without importing them."""
+    return type(value).__module__.partition(".")[0]
+
+
+def _pandas_to_numpy(value, where: str) -> np.ndarray:
+    """A DataFrame's values (samples x columns), or a Series' as one
+    column `(N, 1)`, as Keras reads them."""
+    frame = value.to_frame() if value.ndim == 1 else value
+    text = {
+        str(name): str(dtype)
+        for name, dtype in frame.dtypes.items()
+        if dtype.kind not in "biuf"
+    }
+    if text:
+        raise TypeError(
+            f"`{where}` is a pandas {type(value).__name__} with non-numeric "
+            f"columns (name: dtype) {text}; expected numbers only. Encode "
+            "those columns as numbers first."
+        )
+    array = frame.to_numpy()
+    if array.dtype == object:  # e.g. nullable integer and boolean columns
+        dtypes = {str(name): str(dtype) for name, dtype in frame.dtypes.items()}
+        raise TypeError(
+            f"`{where}` is a pandas {type(value).__name__} whose columns "
+            f"(name: dtype) {dtypes} have no common numeric dtype; cast them "
+            'first, e.g. `.astype("float32")`.'
+        )
+    return array
+
+
+def _leaf_to_numpy(value, where: str):
+    """One array-like as numpy: pandas and torch tensors by their own
+    conversion (a torch tensor may need grad detached or live on a GPU)."""
+    root = _module_root(value)
+    if root == "pandas" and hasattr(value, "to_numpy"):
+        return _pandas_to_numpy(value, where)
+    if root == "torch" and hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
 def _to_numpy(value, where: str):
     if value is None:
         return None
@@ -83,7 +127,7 @@ def _to_numpy(value, where: str):
             "Generators go through `GeneratorData`, and cannot be combined "
             "with `y`, `sample_weight` or `validation_split`."
         )
-    array = np.asarray(value)
+    array = _leaf_to_numpy(value, where)
     if array.dtype == object:
         raise TypeError(
             f"`{where}` could not be converted to a numeric array (got "

@@ -29,6 +29,35 @@ def is_generator(value: Any) -> bool:
     return hasattr(value, "__next__") and hasattr(value, "__iter__")
 
 
+def _shapes(tree) -> str:
+    shapes = jax.tree_util.tree_map(lambda a: tuple(np.shape(a)), tree)
+    return str(shapes).replace("'", "")
+
+
+def _difference(expected, received) -> str | None:
+    """How `received` differs from `expected` (structure, rank or last
+    axis of a leaf), or None."""
+    if expected is None or received is None:
+        if expected is None and received is None:
+            return None
+        shown = "none" if received is None else _shapes(received)
+        return f"is {shown} where the first batch had " + (
+            "none" if expected is None else _shapes(expected)
+        )
+    leaves, structure = jax.tree_util.tree_flatten(expected)
+    other, other_structure = jax.tree_util.tree_flatten(received)
+    if structure != other_structure:
+        return f"has the structure {other_structure}, expected {structure}"
+    for a, b in zip(leaves, other, strict=True):
+        a_shape, b_shape = np.shape(a), np.shape(b)
+        if len(a_shape) != len(b_shape) or (
+            len(a_shape) > 1 and a_shape[-1] != b_shape[-1]
+        ):
+            expected_shape = (None, *a_shape[1:])
+            return f"has shape {b_shape}, expected {expected_shape}"
+    return None
+
+
 class GeneratorIterator:
     """Batches from a Python generator, batched as the generator yields.
 
@@ -81,6 +110,8 @@ class GeneratorIterator:
     # decides its own order, and its chunks are stacked on the host.
     seed = None
     on_device = False
+    # What messages call the source.
+    description = "generator"
 
     @property
     def num_steps(self) -> int | None:
@@ -124,9 +155,31 @@ class GeneratorIterator:
                 self._pending = list(itertools.islice(self._iterator, 1))
             first = self._replay if self._factory is None else self._pending
             if not first:
-                raise ValueError("The generator yielded no batch.")
+                raise ValueError(
+                    f"The {self.description} yielded no batch: expected at "
+                    "least one batch x, (x, y) or (x, y, sample_weight)."
+                )
             self._peeked = self._adapt(first[0])
         return self._peeked
+
+    def check_like_first(self, data: ArrayData, step: int) -> None:
+        """Raises a ValueError when batch `step` of the epoch differs from
+        the first batch in structure, rank or feature size (last axis).
+
+        Other axes may vary (sequences of another length start a chunk of
+        their own); the batch size may shrink (a last partial batch).
+        """
+        first = self.peek()
+        for part in ("x", "y", "sample_weight"):
+            expected, received = getattr(first, part), getattr(data, part)
+            error = _difference(expected, received)
+            if error is None:
+                continue
+            raise ValueError(
+                f"Batch {step} of the {self.description} does not match its "
+                f"first batch: `{part}` {error}. Every batch must have the "
+                "first batch's structure, rank and last-axis size."
+            )
 
     def _next(self) -> ArrayData | None:
         if self._pending:
@@ -173,6 +226,7 @@ class GeneratorIterator:
                 break
             if self.batch_size is None:
                 self.batch_size = data.num_samples
+            self.check_like_first(data, step)
             yield make_batch(*data, self.batch_size, self.pad)
             step += 1
         self.ran_out = step == 0 and self._factory is not None

@@ -106,6 +106,10 @@ def _zero_padded_weight(weight: np.ndarray, real: int) -> np.ndarray:
     return weight
 
 
+def _shapes(tree) -> list:
+    return [np.shape(a) for a in jax.tree_util.tree_leaves(tree)]
+
+
 def _rows(tree) -> int:
     return int(jax.tree_util.tree_leaves(tree)[0].shape[0])
 
@@ -144,8 +148,8 @@ def stack_chunks(
     """Group batches into chunks of `steps_per_chunk` stacked batches.
 
     The last chunk is padded with fully-masked steps to the same length.
-    A batch of another size than the previous ones (an unpadded last
-    batch) starts a chunk of its own.
+    A batch of other shapes than the previous ones (an unpadded last
+    batch, sequences of another length) starts a chunk of its own.
     """
     steps_per_chunk = check_batch_size(steps_per_chunk, None, "steps_per_chunk")
     pending = []
@@ -159,7 +163,7 @@ def stack_chunks(
         return Chunk(stacked, step_mask, real)
 
     for batch in batches:
-        if pending and _rows(batch.mask) != _rows(pending[0].mask):
+        if pending and _shapes(batch) != _shapes(pending[0]):
             yield emit(pending)
             pending = []
         pending.append(batch)

@@ -25,6 +25,8 @@ from ember.training.data.generators import GeneratorIterator
 from ember.training.data.generators import is_generator
 from ember.training.data.iterator import Batch
 from ember.training.data.iterator import make_batch
+from ember.training.data.library_datasets import DatasetIterator
+from ember.training.data.library_datasets import dataset_kind
 
 
 class PyDataset:
@@ -239,6 +241,7 @@ class PyDatasetIterator(GeneratorIterator):
     ):
         super().__init__(iter(()), steps_per_epoch, class_weight, pad)
         self.dataset = dataset
+        self.description = f"PyDataset {type(dataset).__name__}"
         self.shuffle = shuffle
         self._order = None  # the current pass over the batches
         self._position = 0  # where in it the next epoch starts
@@ -300,7 +303,9 @@ class PyDatasetIterator(GeneratorIterator):
             self.batch_size = self.peek().num_samples
         step = 0
         for item in self.items():
-            yield make_batch(*self._adapt(item), self.batch_size, self.pad)
+            data = self._adapt(item)
+            self.check_like_first(data, step)
+            yield make_batch(*data, self.batch_size, self.pad)
             step += 1
         # As in Keras, a pass shorter than `steps_per_epoch` ends the epoch
         # early (with a warning) and the next epoch starts a new pass.
@@ -311,8 +316,22 @@ class PyDatasetIterator(GeneratorIterator):
 
 
 def is_batch_source(value: Any) -> bool:
-    """Whether `value` gives whole batches: a generator or a `PyDataset`."""
-    return isinstance(value, PyDataset) or is_generator(value)
+    """Whether `value` gives whole batches: a generator, a `PyDataset`, or
+    a tf.data, torch or grain dataset."""
+    return (
+        isinstance(value, PyDataset)
+        or dataset_kind(value) is not None
+        or is_generator(value)
+    )
+
+
+def describe_source(value: Any) -> str:
+    """What messages call a batch source: `"a generator"`,
+    `"a torch DataLoader"`..."""
+    if isinstance(value, PyDataset):
+        return "a PyDataset"
+    kind = dataset_kind(value)
+    return "a generator" if kind is None else f"a {kind}"
 
 
 def host_iterator(
@@ -322,13 +341,18 @@ def host_iterator(
     shuffle: bool = False,
     pad: bool = True,
 ) -> GeneratorIterator:
-    """The iterator over a generator's or a `PyDataset`'s batches.
+    """The iterator over the batches of a generator, a `PyDataset`, or a
+    tf.data, torch or grain dataset.
 
-    `shuffle` applies to a `PyDataset` only (a generator decides its own
-    order); `pad` as `GeneratorIterator`.
+    `shuffle` applies to a `PyDataset` only (a generator or another
+    library's dataset decides its own order); `pad` as
+    `GeneratorIterator`.
     """
     if isinstance(source, PyDataset):
         return PyDatasetIterator(
             source, steps_per_epoch, class_weight, shuffle, pad
         )
+    kind = dataset_kind(source)
+    if kind is not None:
+        return DatasetIterator(source, kind, steps_per_epoch, class_weight, pad)
     return GeneratorIterator(source, steps_per_epoch, class_weight, pad)

@@ -23,7 +23,10 @@ A source serves the batches of `fit` and `evaluate`, epoch by epoch:
 In-memory arrays are served by `DeviceFeed` (on the device) or
 `ArrayIterator` (on the host, when too big for the device or when a model
 with its own steps needs a last partial batch at its real size); Python
-generators by `GeneratorIterator`, a `PyDataset` by `PyDatasetIterator`.
+generators by `GeneratorIterator`, a `PyDataset` by `PyDatasetIterator`,
+a tf.data.Dataset, torch DataLoader or grain dataset by `DatasetIterator`.
+Host sources' chunks are read one ahead of the running execution
+(`ember.training.loop.run_epoch`).
 `make_source` is the only place that chooses among them, so a new kind of
 source is one new class and one line here.
 """
@@ -77,7 +80,7 @@ def make_source(
 
     Args:
         data: an `ArrayData` (adapted in-memory arrays), a Python
-            generator or a `PyDataset`.
+            generator, a `PyDataset`, or a tf.data, torch or grain dataset.
         batch_size: rows per batch of in-memory data.
         steps_per_epoch: batches per epoch (None: one pass).
         shuffle: as `fit`'s `shuffle`.
