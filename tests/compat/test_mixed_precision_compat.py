@@ -74,9 +74,7 @@ def test_outputs_and_dtypes_equal_keras(policy):
         assert e_layer.dtype_policy.name == k_layer.dtype_policy.name
         assert e_layer.compute_dtype == k_layer.compute_dtype
         assert e_layer.variable_dtype == k_layer.variable_dtype
-    assert [w.dtype for w in model.weights] == [
-        w.dtype for w in source.weights
-    ]
+    assert [w.dtype for w in model.weights] == [w.dtype for w in source.weights]
     assert {w.dtype for w in model.weights} == {"float32"}
 
 
@@ -102,9 +100,7 @@ def test_fit_matches_keras_and_keeps_float32_weights(policy):
     x, y = _data()
     histories = []
     for net in (source, model):
-        net.compile(
-            optimizer="sgd", loss="sparse_categorical_crossentropy"
-        )
+        net.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
         if policy == "mixed_float16":
             # Keras wraps the optimizer in a LossScaleOptimizer here; the
             # comparison is of the forward and the float32 update only.
@@ -186,3 +182,40 @@ def test_keras_saves_ember_loads_with_the_policies(tmp_path, policy):
     expected = source.predict(x, verbose=0)
     assert str(got.dtype) == str(expected.dtype) == "float32"
     np.testing.assert_allclose(got, expected, atol=TOLERANCE[policy])
+
+
+LAYERS = {
+    "LayerNormalization": (lambda L: L.LayerNormalization(), (2, 4)),
+    "GroupNormalization": (lambda L: L.GroupNormalization(2), (2, 4)),
+    "LSTM": (lambda L: L.LSTM(3), (2, 5, 4)),
+    "GRU": (lambda L: L.GRU(3), (2, 5, 4)),
+    "Conv1D": (lambda L: L.Conv1D(2, 2), (2, 5, 4)),
+    "Dense-softmax": (lambda L: L.Dense(3, activation="softmax"), (2, 4)),
+    "Activation-softmax": (lambda L: L.Activation("softmax"), (2, 4)),
+    "GlobalAveragePooling1D": (lambda L: L.GlobalAveragePooling1D(), (2, 5, 4)),
+    "EinsumDense": (
+        lambda L: L.EinsumDense("ab,bc->ac", output_shape=3),
+        (2, 4),
+    ),
+    "PReLU": (lambda L: L.PReLU(alpha_initializer="ones"), (2, 4)),
+    "MultiHeadAttention": (lambda L: L.MultiHeadAttention(2, 2), (2, 3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layer_output_and_variable_dtypes_equal_keras(policy, name):
+    make, shape = LAYERS[name]
+    x = np.random.default_rng(2).normal(size=shape).astype("float32")
+    args = (x, x) if name == "MultiHeadAttention" else (x,)
+    k_layer, e_layer = make(keras.layers), make(ember.layers)
+    k_layer(*args)
+    e_layer(*args)
+    e_layer.set_weights(k_layer.get_weights())
+    expected, got = k_layer(*args), e_layer(*args)
+    assert str(got.dtype) == str(expected.dtype)
+    assert [w.dtype for w in e_layer.weights] == [
+        w.dtype for w in k_layer.weights
+    ]
+    np.testing.assert_allclose(
+        _as_float32(got), _as_float32(expected), atol=TOLERANCE[policy]
+    )

@@ -55,7 +55,9 @@ def test_a_name_that_is_not_a_string_raises_type_error():
 
 
 def test_repr_equality_and_the_float_alias():
-    assert repr(DTypePolicy("mixed_bfloat16")) == '<DTypePolicy "mixed_bfloat16">'
+    assert (
+        repr(DTypePolicy("mixed_bfloat16")) == '<DTypePolicy "mixed_bfloat16">'
+    )
     # FloatDTypePolicy is Keras' alias: same repr, equal policies.
     assert repr(FloatDTypePolicy("float16")) == '<DTypePolicy "float16">'
     assert FloatDTypePolicy("float16") == DTypePolicy("float16")
