@@ -8,11 +8,13 @@ from ember import config
 from ember import constraints
 from ember import datasets
 from ember import distribution
+from ember import dtype_policies
 from ember import export
 from ember import initializers
 from ember import layers
 from ember import losses
 from ember import metrics
+from ember import mixed_precision
 from ember import models
 from ember import ops
 from ember import optimizers
@@ -23,6 +25,8 @@ from ember import utils
 from ember.core.symbolic import Operation
 from ember.core.symbolic import SymbolicTensor as KerasTensor
 from ember.core.variable import Variable
+from ember.dtype_policies.dtype_policy import DTypePolicy
+from ember.dtype_policies.dtype_policy import FloatDTypePolicy
 from ember.layers.core.input_layer import Input
 from ember.layers.input_spec import InputSpec
 from ember.layers.layer import Layer

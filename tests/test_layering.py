@@ -13,6 +13,7 @@ RANK = {
     "core": 0,
     "distribution": 0.5,  # core only; training places data by it
     "ops": 1,
+    "dtype_policies": 1.5,  # core and ops; every layer takes a policy
     "random": 2,
     "activations": 3,
     "initializers": 3,

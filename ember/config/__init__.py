@@ -10,3 +10,5 @@ from ember.core.config import is_flash_attention_enabled
 from ember.core.config import set_epsilon
 from ember.core.config import set_floatx
 from ember.core.config import set_image_data_format
+from ember.dtype_policies.dtype_policy import dtype_policy
+from ember.dtype_policies.dtype_policy import set_dtype_policy

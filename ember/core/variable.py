@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember.core import naming
+from ember.core.autocast_scope import current_autocast_scope
 from ember.core.checks import check_variable_shape
 from ember.core.dtypes import standardize_dtype
 from ember.core.host import to_numpy
@@ -102,7 +103,21 @@ class Variable:
     # -- value -----------------------------------------------------------
     @property
     def value(self) -> jax.Array:
-        """The current value (the active state scope's, if it holds one)."""
+        """The current value (the active state scope's, if it holds one).
+
+        Inside a layer's call under a mixed dtype policy (an
+        `AutocastScope`), a float variable with `autocast=True` reads as
+        its value cast to the compute dtype.
+        """
+        value = self._stored_value()
+        if self.autocast:
+            autocast = current_autocast_scope()
+            if autocast is not None:
+                return autocast.maybe_cast(value)
+        return value
+
+    def _stored_value(self) -> jax.Array:
+        """The value in the variable's own dtype (never autocast)."""
         scope = current_scope()
         if scope is not None:
             scoped = scope.lookup(self)
@@ -138,11 +153,11 @@ class Variable:
 
     def assign_add(self, value: Any) -> None:
         """Adds `value` to the variable."""
-        self.assign(self.value + self._convert(value))
+        self.assign(self._stored_value() + self._convert(value))
 
     def assign_sub(self, value: Any) -> None:
         """Subtracts `value` from the variable."""
-        self.assign(self.value - self._convert(value))
+        self.assign(self._stored_value() - self._convert(value))
 
     def _convert(self, value: Any) -> jax.Array:
         if isinstance(value, Variable):
@@ -158,7 +173,12 @@ class Variable:
     # -- metadata ------------------------------------------------------------
     @property
     def dtype(self) -> str:
-        """The dtype name, e.g. `"float32"`."""
+        """The dtype name, e.g. `"float32"` (the compute dtype when read
+        inside an autocasting layer's call, as in Keras)."""
+        if self.autocast and "float" in self._dtype:
+            autocast = current_autocast_scope()
+            if autocast is not None and autocast.dtype is not None:
+                return autocast.dtype
         return self._dtype
 
     @property

@@ -4,10 +4,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ember.core.dtypes import standardize_dtype
-
 _PRIMITIVES = (int, float, str, bool, type(None))
-_MIXED_POLICIES = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
 
 def resolve(getter: Callable, identifier: Any, layer: Any, argument: str):
@@ -22,32 +19,6 @@ def resolve(getter: Callable, identifier: Any, layer: Any, argument: str):
             f'{type(layer).__name__} "{layer.name}": invalid `{argument}`. '
             f"{error}"
         ) from None
-
-
-def dtype_policy(dtype: Any) -> tuple[str, str, str]:
-    """`(policy_name, variable_dtype, compute_dtype)` of a `dtype` argument.
-
-    Accepts a dtype, a policy name (`"mixed_float16"`), a policy object or
-    its config dict.
-    """
-    if isinstance(dtype, dict):
-        # A policy's config as Keras writes it: {"class_name":
-        # "DTypePolicy", "config": {"name": "float32"}, ...}.
-        inner = dtype.get("config")
-        if not isinstance(inner, dict) or not isinstance(
-            inner.get("name"), str
-        ):
-            raise ValueError(
-                "Invalid `dtype`: expected a dtype name, a DTypePolicy or "
-                "its config {'class_name': 'DTypePolicy', 'config': "
-                f"{{'name': ...}}}}. Received: dtype={dtype!r}"
-            )
-        dtype = inner["name"]
-    dtype = getattr(dtype, "name", dtype)
-    if isinstance(dtype, str) and dtype in _MIXED_POLICIES:
-        return dtype, "float32", _MIXED_POLICIES[dtype]
-    dtype = standardize_dtype(dtype)
-    return dtype, dtype, dtype
 
 
 def batch_input_shape(kwargs: dict) -> tuple | None:

@@ -21,9 +21,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from ember import constraints
+from ember import dtype_policies
 from ember import initializers
 from ember import regularizers
 from ember.core import naming
+from ember.core.autocast_scope import scope_for
 from ember.core.checks import check_constructor_arguments
 from ember.core.dtypes import is_float
 from ember.core.dtypes import standardize_dtype
@@ -44,7 +46,6 @@ from ember.distribution import distribution
 from ember.layers import mask_propagation as masks
 from ember.layers._config import batch_input_shape
 from ember.layers._config import capture_config
-from ember.layers._config import dtype_policy
 from ember.layers.input_spec import check_input_compatibility
 
 # The `training` flag of the outermost call, inherited by nested calls that
@@ -119,8 +120,10 @@ class Layer(Operation):
     Args:
         trainable: whether the layer's variables are updated in training.
         name: the layer's name; unique automatic names when None.
-        dtype: the variables' dtype (default `config.floatx()`), or a mixed
-            policy name such as `"mixed_float16"`.
+        dtype: the dtype policy: a `DTypePolicy`, its name (a dtype such
+            as `"float32"`, or `"mixed_float16"` / `"mixed_bfloat16"`) or
+            its config; default the global policy
+            (`ember.config.dtype_policy()`).
         input_shape: for the first layer of a `Sequential`: the shape of
             one sample. `input_dim` and `batch_size` work as in Keras.
 
@@ -193,31 +196,37 @@ class Layer(Operation):
         self._call_has_mask_arg = "mask" in params
 
     def _set_dtype(self, dtype: Any) -> None:
-        policy, variable_dtype, compute_dtype = dtype_policy(dtype)
-        self._dtype_policy = policy
-        self._variable_dtype = variable_dtype
-        self._compute_dtype = compute_dtype
+        self._dtype_policy = dtype_policies.get(dtype)
 
     # -- dtypes --------------------------------------------------------------
     @property
+    def dtype_policy(self) -> dtype_policies.DTypePolicy:
+        """The layer's `DTypePolicy` (the global one when `dtype=None`)."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        self._dtype_policy = dtype_policies.get(value)
+
+    @property
     def dtype(self) -> str:
-        """The dtype of the layer's variables."""
-        return self._variable_dtype
+        """The dtype of the layer's variables (alias of `variable_dtype`)."""
+        return self._dtype_policy.variable_dtype
 
     @property
     def variable_dtype(self) -> str:
         """The dtype of the layer's variables."""
-        return self._variable_dtype
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self) -> str:
         """The dtype the layer computes in (inputs are cast to it)."""
-        return self._compute_dtype
+        return self._dtype_policy.compute_dtype
 
     @property
-    def dtype_policy(self) -> str:
-        """The name of the dtype policy, e.g. `"float32"`."""
-        return self._dtype_policy
+    def input_dtype(self) -> str:
+        """The dtype float inputs are converted to."""
+        return self.compute_dtype
 
     # -- weights -------------------------------------------------------------
     def add_weight(
@@ -249,7 +258,7 @@ class Layer(Operation):
             The new `Variable`.
         """
         shape = () if shape is None else tuple(int(d) for d in shape)
-        dtype = standardize_dtype(dtype or self._variable_dtype)
+        dtype = standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if is_float(dtype) else "zeros"
         initializer = initializers.get(initializer)
@@ -640,7 +649,14 @@ class Layer(Operation):
             # jax's name scope tags the traced equations with the layer (what
             # ONNX export names in its errors).
             with naming.name_scope(self.name), jax.named_scope(self.name):
-                outputs = self.call(*args, **kwargs)
+                autocast = scope_for(
+                    self.compute_dtype, self.variable_dtype, self.autocast
+                )
+                if autocast is None:
+                    outputs = self.call(*args, **kwargs)
+                else:
+                    with autocast:
+                        outputs = self.call(*args, **kwargs)
         finally:
             _IN_CALL.reset(in_call_token)
             _TRAINING.reset(token)
@@ -875,12 +891,7 @@ class Layer(Operation):
         config = {
             "name": self.name,
             "trainable": self.trainable,
-            "dtype": {
-                "module": "keras",
-                "class_name": "DTypePolicy",
-                "config": {"name": self._dtype_policy},
-                "registered_name": None,
-            },
+            "dtype": dtype_policies.serialize(self._dtype_policy),
         }
         overridden = type(self).get_config is not Layer.get_config
         if not overridden and self._auto_config:

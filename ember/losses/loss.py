@@ -7,6 +7,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from ember import dtype_policies
 from ember.core import config
 from ember.ops.core import ArrayLike
 
@@ -165,7 +166,10 @@ class Loss:
     ):
         self.name = name or _snake_case(type(self).__name__)
         self.reduction = standardize_reduction(reduction)
-        self._dtype = dtype
+        # A policy (or its name) computes in its compute dtype, as Keras.
+        self._dtype = (
+            None if dtype is None else dtype_policies.get(dtype).compute_dtype
+        )
 
     @property
     def dtype(self) -> str:

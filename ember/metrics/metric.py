@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ember import dtype_policies
 from ember import initializers
 from ember.core import naming
 from ember.core.dtypes import standardize_dtype
@@ -13,10 +14,10 @@ from ember.core.variable import Variable
 
 
 def _resolve_dtype(dtype: Any) -> str:
-    # A dtype policy object carries its computation dtype.
-    if hasattr(dtype, "compute_dtype"):
-        dtype = dtype.compute_dtype
-    return standardize_dtype(dtype)
+    # A dtype policy (or its name) carries its computation dtype.
+    if dtype is None:
+        return standardize_dtype(dtype)
+    return dtype_policies.get(dtype).compute_dtype
 
 
 class Metric:

@@ -17,6 +17,7 @@ from typing import Any
 
 import jax
 
+from ember import dtype_policies
 from ember.core.checks import is_integer
 from ember.core.symbolic import FunctionOperation
 from ember.core.symbolic import SymbolicTensor
@@ -334,12 +335,7 @@ def sequential_get_config(model) -> dict:
     config = {
         "name": model.name,
         "trainable": model.trainable,
-        "dtype": {
-            "module": "keras",
-            "class_name": "DTypePolicy",
-            "config": {"name": model.dtype_policy},
-            "registered_name": None,
-        },
+        "dtype": dtype_policies.serialize(model.dtype_policy),
         "layers": [serialize_keras_object(x) for x in model._stack],
     }
     if model.built and model._functional is not None:
