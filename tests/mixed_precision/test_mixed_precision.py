@@ -221,3 +221,24 @@ def test_losses_and_metrics_take_a_policy_as_dtype():
     # As in Keras, dtype=None means floatx, not the global policy.
     assert ember.losses.MeanSquaredError().dtype == "float32"
     assert ember.metrics.Mean().dtype == "float32"
+
+
+def test_mixed_float16_compiles_with_loss_scaling_and_skips_overflows():
+    assert mixed_precision.LossScaleOptimizer is (
+        ember.optimizers.LossScaleOptimizer
+    )
+    mixed_precision.set_global_policy("mixed_float16")
+    model = ember.Sequential([ember.Input((4,)), layers.Dense(3)])
+    model.compile("sgd", "mse")
+    assert isinstance(model.optimizer, mixed_precision.LossScaleOptimizer)
+    initial = [np.array(w) for w in model.weights]
+    x = np.ones((32, 4), "float32")
+    # Errors near 1000 make the scaled float16 output gradients overflow
+    # (2 * 1000 / 8 * scale > 65504) for every scale from 2**15 to 2**11:
+    # all four steps are skipped, each halving the scale.
+    y = np.full((32, 3), 1000.0, "float32")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert float(model.optimizer.dynamic_scale.numpy()) == 2.0**11
+    assert int(model.optimizer.iterations.numpy()) == 0
+    for before, after in zip(initial, model.weights, strict=True):
+        np.testing.assert_array_equal(before, np.asarray(after))
