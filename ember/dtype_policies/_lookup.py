@@ -50,7 +50,7 @@ def deserialize(config: dict, custom_objects: dict | None = None):
     if (
         class_name not in _CLASSES
         or not isinstance(inner, dict)
-        or not isinstance(inner["name"], str)
+        or not isinstance(inner.get("name"), str)
     ):
         raise ValueError(
             "Invalid `dtype`: expected a dtype name, a DTypePolicy or "

@@ -76,3 +76,8 @@ def test_deserialize_round_trip_and_the_float_alias():
 def test_deserialize_refuses_other_configs(config):
     with pytest.raises(ValueError, match="Invalid `dtype`: expected"):
         dtype_policies.deserialize(config)
+
+
+def test_a_config_without_a_name_raises_a_value_error():
+    with pytest.raises(ValueError, match="Invalid `dtype`"):
+        dtype_policies.deserialize({"class_name": "DTypePolicy", "config": {}})
