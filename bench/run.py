@@ -1,34 +1,49 @@
 """Side-by-side speed of ember and Keras 3 (JAX backend) on the same work.
 
-Workloads: the founding MLP fit, the founding CNN fit, predict throughput,
-single-sample predict latency, the founding CNN's single-sample latency
-and 10k-sample predict throughput next to its ONNX export (ember's
-`export_onnx`) run in onnxruntime, the time of `import ember` /
-`import keras` in a fresh interpreter (KERAS_BACKEND=jax),
-`TextVectorization.adapt` on 100k short strings (ember only: Keras' layer
-needs TensorFlow; its target is absolute, under 2 s), and two text
-classifiers (`Input((100,), int32) -> Embedding(20000, 64) -> LSTM(64)` or
-`GRU(64) -> Dense(1, sigmoid)`, adam, batch 64) that also run in PyTorch
-eager mode (nn.Embedding + nn.LSTM / nn.GRU + nn.Linear, torch.optim.Adam,
-BCELoss) as a second reference, and a transformer encoder block
-(`Input((64,), int32) -> Embedding(20000, 128) -> MultiHeadAttention(4
-heads, key_dim 32) + Dropout(0.1) + Add + LayerNormalization(1e-6) ->
-Dense(256, relu) -> Dense(128) + Dropout(0.1) + Add + LayerNormalization
--> GlobalAveragePooling1D -> Dense(1, sigmoid)`, adam, batch 32), also in
-PyTorch eager mode (nn.MultiheadAttention, nn.LayerNorm), and the
-founding CNN's fit at batch 128 on one CPU device and under `DataParallel`
-on 4 simulated ones (`--xla_force_host_platform_device_count=4`: the
-overhead of the sharded step, not a speed-up), in both libraries. The fit
-workloads warm up with one fit on the same arrays (ember compiles for the
-data's shape: its in-memory data lives on the device and batches are
-gathered there), then time a second fit. Each workload runs in a fresh
-subprocess per library, interleaved (ember, keras, [torch,] ember, keras,
-...), and the median of the repeats is reported with the ember / keras
-(and ember / torch) ratio; the text workloads also report the peak memory
-(max RSS) of each fit process.
+Workloads (each run by ember and Keras 3, with the ember / keras ratio):
+- the founding MLP's fit (batch 32) and the founding CNN's fit (batch 128),
+  also in PyTorch eager and in a hand-written jax + optax program (the
+  floor: plain functions of a params pytree, a jitted value_and_grad +
+  optax.adam step called per shuffled batch from Python); the CNN fit also
+  reports each library's spread across the repeats, (max - min) / median;
+- the founding CNN's first fit in a fresh process, seconds from building
+  and compiling the model to the end of one epoch (1,024 samples, batch
+  128), compilation included (torch: the same epoch eagerly; jax: jit
+  compilation + the epoch);
+- the founding CNN's single-sample predict latency (p50 ms) and 10k-sample
+  predict throughput (batches of 256), also in PyTorch eager (`eval()` +
+  `no_grad()`), a jitted jax forward and ember's ONNX export (`export_onnx`)
+  run in onnxruntime;
+- the MLP's single-sample latency and the CNN's predict throughput (16k);
+- the time of `import ember` / `import keras` in a fresh interpreter;
+- `TextVectorization.adapt` on 100k short strings (ember only: Keras' layer
+  needs TensorFlow; its target is absolute, under 2 s);
+- two text classifiers (`Input((100,), int32) -> Embedding(20000, 64) ->
+  LSTM(64)` or `GRU(64) -> Dense(1, sigmoid)`, adam, batch 64) and a
+  transformer encoder block (`Input((64,), int32) -> Embedding(20000, 128)
+  -> MultiHeadAttention(4 heads, key_dim 32)` + Dropout(0.1) + Add +
+  `LayerNormalization(1e-6) -> Dense(256, relu) -> Dense(128)` + Dropout +
+  Add + LayerNormalization `-> GlobalAveragePooling1D -> Dense(1,
+  sigmoid)`, adam, batch 32), also in PyTorch eager (nn.Embedding, nn.LSTM /
+  nn.GRU, nn.MultiheadAttention, nn.LayerNorm, Adam, BCELoss);
+- the founding CNN's fit at batch 128 on one CPU device and under
+  `DataParallel` on 4 simulated ones
+  (`--xla_force_host_platform_device_count=4`: the overhead of the sharded
+  step, not a speed-up).
+
+Every library sees the same arrays and the same procedure: a fit workload
+warms up with one fit on the same arrays (ember compiles for the data's
+shape: its in-memory data lives on the device and batches are gathered
+there), then times a second fit; PyTorch fetches the loss each step
+(`loss.item()`, as the others' logs), the jax floor blocks only at the end.
+Each workload runs in a fresh subprocess per library, interleaved (ember,
+keras, [torch, jax, onnxruntime,] ember, keras, ...); the median of the
+repeats is reported, with one line per further reference giving ember's
+value, the reference's, the ratio and the goal, and each process' peak
+memory (max RSS) where PyTorch runs.
 
 Usage: `make bench` or
-`python bench/run.py [--repeats 3] [--quick] [--only lstm_text_fit ...]
+`python bench/run.py [--repeats 3] [--quick] [--only cnn_fit ...]
 [--torch-python PATH]` (the interpreter of the PyTorch runs; this one by
 default).
 """
@@ -41,37 +56,96 @@ import subprocess
 import sys
 import time
 
-WORKER = r"""
+# Prepended to every worker but the import one: each workload's data and
+# the timing procedures, so that every library sees the same arrays and is
+# timed the same way.
+COMMON = r"""
 import json, os, resource, sys, time
 import numpy as np
-library, workload, quick = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-devices = int(os.environ.get("BENCH_DEVICES", "1"))
-if devices > 1:
-    # Simulated host devices: this measures the overhead of the data-
-    # parallel machinery (sharded batches, summed gradients), not speed-up.
-    os.environ["XLA_FLAGS"] = (
-        f"--xla_force_host_platform_device_count={devices}")
-if library == "keras":
-    os.environ["KERAS_BACKEND"] = "jax"
-    import warnings
-    warnings.simplefilter("ignore")
-    import keras
-else:
-    import ember as keras
-L = keras.layers
-rng = np.random.default_rng(0)
 
+# Fit workloads: (samples quick / full, batch size, timed epochs).
+FITS = {
+    "mlp_fit": ((8192, 32768), 32, 2),
+    "cnn_fit": ((1024, 4096), 128, 1),
+    "cnn_first_fit": ((512, 1024), 128, 1),
+    "data_parallel_fit": ((1024, 4096), 128, 1),
+    "lstm_text_fit": ((1024, 4096), 64, 1),
+    "gru_text_fit": ((1024, 4096), 64, 1),
+    "encoder_text_fit": ((1024, 4096), 32, 1),
+}
+
+def fit_data(workload, quick):
+    sizes, batch, epochs = FITS[workload]
+    n = sizes[0 if quick else 1]
+    rng = np.random.default_rng(0)
+    if workload == "mlp_fit":
+        x = rng.normal(size=(n, 10)).astype("float32")
+        y = (x.sum(axis=1) > 0).astype("float32")[:, None]
+    elif workload.endswith("text_fit"):
+        length = 64 if workload == "encoder_text_fit" else 100
+        x = rng.integers(0, 20000, size=(n, length)).astype("int32")
+        y = rng.integers(0, 2, size=(n, 1)).astype("float32")
+    else:  # the founding CNN's
+        x = rng.random((n, 28, 28, 1), dtype="float32")
+        y = rng.integers(0, 10, size=(n,)).astype("int32")
+    return x, y, batch, epochs
+
+def seconds(call):
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+# Median ms of `call()`, after five warm-up calls.
+def median_ms(call, quick):
+    for _ in range(5):
+        call()
+    times = sorted(seconds(call) for _ in range(30 if quick else 100))
+    return 1000 * times[len(times) // 2]
+
+# `build()` makes a compiled model, `fit(model, x, y, batch, epochs)`
+# trains it to the end; `prepare(x, y)` converts the data once, untimed.
+# cnn_first_fit: seconds of build + one epoch; the others: samples/s of
+# the timed epochs after a warm-up epoch.
+def measure_fit(workload, quick, build, fit, prepare=lambda x, y: (x, y)):
+    x, y, batch, epochs = fit_data(workload, quick)
+    x, y = prepare(x, y)
+    if workload == "cnn_first_fit":
+        return {"s": seconds(lambda: fit(build(), x, y, batch, 1))}
+    model = build()
+    fit(model, x, y, batch, 1)  # warm-up: compiles
+    elapsed = seconds(lambda: fit(model, x, y, batch, epochs))
+    return {"samples_per_s": epochs * len(x) / elapsed}
+
+# The founding CNN's predict: p50 ms of one sample, or samples/s of 10k
+# (2,048 quick) after a warm-up pass; `predict(x)` returns numpy outputs.
+def measure_predict(workload, quick, predict, prepare=lambda x: x):
+    n = 1 if workload == "cnn_predict_latency" else 2048 if quick else 10000
+    x = prepare(np.random.default_rng(0).random((n, 28, 28, 1), "float32"))
+    if workload == "cnn_predict_latency":
+        return {"ms": median_ms(lambda: predict(x), quick)}
+    predict(x)  # warm-up: compiles
+    return {"samples_per_s": n / seconds(lambda: predict(x))}
+
+def report(result):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    result["max_rss_mib"] = peak / 1024
+    print("RESULT " + json.dumps(result))
+"""
+
+# The models in ember or Keras (whichever the worker binds to `keras`).
+KERAS_MODELS = r"""
 def mlp():
     inputs = keras.Input(shape=(10,))
-    x = L.Dense(64, activation="relu")(inputs)
-    x = L.Dense(64, activation="relu")(x)
-    outputs = L.Dense(1, activation="sigmoid")(x)
+    x = keras.layers.Dense(64, activation="relu")(inputs)
+    x = keras.layers.Dense(64, activation="relu")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
     model = keras.Model(inputs=inputs, outputs=outputs)
     model.compile(optimizer="adam", loss="binary_crossentropy",
                   metrics=["accuracy"])
     return model
 
 def cnn():
+    L = keras.layers
     model = keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
         L.Conv2D(32, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)),
@@ -84,13 +158,14 @@ def cnn():
 def text(recurrent):
     model = keras.Sequential([
         keras.Input(shape=(100,), dtype="int32"),
-        L.Embedding(20000, 64), recurrent(64),
-        L.Dense(1, activation="sigmoid")])
+        keras.layers.Embedding(20000, 64), recurrent(64),
+        keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="adam", loss="binary_crossentropy",
                   metrics=["accuracy"])
     return model
 
 def encoder():
+    L = keras.layers
     inputs = keras.Input(shape=(64,), dtype="int32")
     x = L.Embedding(20000, 128)(inputs)
     attended = L.MultiHeadAttention(num_heads=4, key_dim=32)(x, x)
@@ -105,87 +180,54 @@ def encoder():
     model.compile(optimizer="adam", loss="binary_crossentropy",
                   metrics=["accuracy"])
     return model
+"""
 
-# Median ms of `predict` on one sample, after five warm-up calls.
-def latency(model, x):
-    for _ in range(5):
-        model.predict(x, verbose=0)
-    times = []
-    for _ in range(30 if quick else 100):
-        t = time.perf_counter()
-        model.predict(x, verbose=0)
-        times.append(time.perf_counter() - t)
-    return 1000 * sorted(times)[len(times) // 2]
+WORKER = r"""
+library, workload, quick = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+devices = int(os.environ.get("BENCH_DEVICES", "1"))
+if devices > 1:
+    # Simulated host devices: this measures the overhead of the data-
+    # parallel machinery (sharded batches, summed gradients), not speed-up.
+    os.environ["XLA_FLAGS"] = (
+        f"--xla_force_host_platform_device_count={devices}")
+if library == "keras":
+    os.environ["KERAS_BACKEND"] = "jax"
+    import warnings
+    warnings.simplefilter("ignore")
+    import keras
+else:
+    import ember as keras
+rng = np.random.default_rng(0)
+BUILDERS = {
+    "mlp_fit": mlp, "cnn_fit": cnn, "cnn_first_fit": cnn,
+    "data_parallel_fit": cnn, "encoder_text_fit": encoder,
+    "lstm_text_fit": lambda: text(keras.layers.LSTM),
+    "gru_text_fit": lambda: text(keras.layers.GRU),
+}
 
-result = {}
-if workload in ("lstm_text_fit", "gru_text_fit"):
-    n = 1024 if quick else 4096
-    x = rng.integers(0, 20000, size=(n, 100)).astype("int32")
-    y = rng.integers(0, 2, size=(n, 1)).astype("float32")
-    model = text(L.LSTM if workload == "lstm_text_fit" else L.GRU)
-    model.fit(x, y, batch_size=64, epochs=1, verbose=0)  # compile
-    t = time.perf_counter()
-    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
-elif workload == "encoder_text_fit":
-    n = 1024 if quick else 4096
-    x = rng.integers(0, 20000, size=(n, 64)).astype("int32")
-    y = rng.integers(0, 2, size=(n, 1)).astype("float32")
-    model = encoder()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # compile
-    t = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
-elif workload == "mlp_fit":
-    n = 8192 if quick else 32768
-    x = rng.normal(size=(n, 10)).astype("float32")
-    y = (x.sum(axis=1) > 0).astype("float32")[:, None]
-    model = mlp()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # compile
-    t = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=2, verbose=0)
-    result["samples_per_s"] = 2 * n / (time.perf_counter() - t)
-elif workload == "cnn_fit":
-    n = 1024 if quick else 4096
-    x = rng.random((n, 28, 28, 1), dtype="float32")
-    y = rng.integers(0, 10, size=(n,)).astype("int32")
-    model = cnn()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # compile
-    t = time.perf_counter()
-    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
-elif workload == "data_parallel_fit":
-    n = 1024 if quick else 4096
-    x = rng.random((n, 28, 28, 1), dtype="float32")
-    y = rng.integers(0, 10, size=(n,)).astype("int32")
-    if devices > 1:
+def fit(model, x, y, batch, epochs):
+    model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0)
+
+if workload in FITS:
+    if workload == "data_parallel_fit" and devices > 1:
         keras.distribution.set_distribution(
             keras.distribution.DataParallel())
+    result = measure_fit(workload, quick, BUILDERS[workload], fit)
+elif workload.startswith("cnn_predict"):
     model = cnn()
-    model.fit(x, y, batch_size=128, epochs=1, verbose=0)  # compile
-    t = time.perf_counter()
-    model.fit(x, y, batch_size=128, epochs=1, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
+    result = measure_predict(
+        workload, quick,
+        lambda x: model.predict(x, batch_size=256, verbose=0))
 elif workload == "predict_throughput":
     n = 4096 if quick else 16384
     x = rng.random((n, 28, 28, 1), dtype="float32")
     model = cnn()
     model.predict(x[:256 * 32], batch_size=256, verbose=0)  # compile
-    t = time.perf_counter()
-    model.predict(x, batch_size=256, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
-elif workload == "cnn_predict_latency":
-    result["ms"] = latency(cnn(), rng.random((1, 28, 28, 1), dtype="float32"))
-elif workload == "cnn_predict_10k":
-    n = 2048 if quick else 10000
-    x = rng.random((n, 28, 28, 1), dtype="float32")
-    model = cnn()
-    model.predict(x, batch_size=256, verbose=0)  # compile
-    t = time.perf_counter()
-    model.predict(x, batch_size=256, verbose=0)
-    result["samples_per_s"] = n / (time.perf_counter() - t)
+    elapsed = seconds(lambda: model.predict(x, batch_size=256, verbose=0))
+    result = {"samples_per_s": n / elapsed}
 elif workload == "predict_latency":
-    result["ms"] = latency(mlp(), rng.normal(size=(1, 10)).astype("float32"))
+    model, x = mlp(), rng.normal(size=(1, 10)).astype("float32")
+    result = {"ms": median_ms(lambda: model.predict(x, verbose=0), quick)}
 elif workload == "text_adapt":
     n = 20000 if quick else 100000
     words = np.array([f"Word{i}," if i % 7 == 0 else f"w{i}"
@@ -194,30 +236,21 @@ elif workload == "text_adapt":
     # punctuation: short "sentences" over a 20k-word vocabulary.
     ids = rng.zipf(1.3, size=(n, 8)) % len(words)
     texts = np.array([" ".join(row) for row in words[ids]])
-    layer = L.TextVectorization(max_tokens=20000)
-    t = time.perf_counter()
-    layer.adapt(texts)
-    result["s"] = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-result["max_rss_mib"] = peak / 1024
-print("RESULT " + json.dumps(result))
+    layer = keras.layers.TextVectorization(max_tokens=20000)
+    result = {"s": seconds(lambda: layer.adapt(texts))}
+report(result)
 """
 
-# The text classifiers in PyTorch eager mode: the same data, batch size
-# and per-epoch shuffling, torch's default thread count.
+# The workloads in PyTorch eager mode: the same data, batch size and
+# per-epoch shuffling, torch's default thread count. The data is converted
+# once before the timed region: images to NCHW (torch's layout, contiguous),
+# tokens and class labels to int64.
 TORCH_WORKER = r"""
-import json, resource, sys, time
-import numpy as np
 import torch
 from torch import nn
 workload, quick = sys.argv[1], sys.argv[2] == "1"
-rng = np.random.default_rng(0)
 torch.manual_seed(0)
-n = 1024 if quick else 4096
-length, batch = (64, 32) if workload == "encoder_text_fit" else (100, 64)
-x = torch.from_numpy(
-    rng.integers(0, 20000, size=(n, length)).astype("int64"))
-y = torch.from_numpy(rng.integers(0, 2, size=(n, 1)).astype("float32"))
+shuffle = np.random.default_rng(1)
 
 class Text(nn.Module):
     def __init__(self, recurrent):
@@ -251,77 +284,188 @@ class Encoder(nn.Module):
         x = self.norm2(x + self.dropout(hidden))
         return torch.sigmoid(self.dense(x.mean(dim=1)))
 
-if workload == "encoder_text_fit":
-    model = Encoder()
-else:
-    model = Text(nn.LSTM if workload == "lstm_text_fit" else nn.GRU)
-optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-loss_fn = nn.BCELoss()
+def mlp():
+    return nn.Sequential(
+        nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(),
+        nn.Linear(64, 1), nn.Sigmoid())
 
-def fit():
+# Logits: the cross-entropy and predict's softmax take them.
+def cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(5408, 128), nn.ReLU(), nn.Linear(128, 10))
+
+MODELS = {  # workload: (module, loss)
+    "mlp_fit": (mlp, nn.BCELoss),
+    "cnn_fit": (cnn, nn.CrossEntropyLoss),
+    "cnn_first_fit": (cnn, nn.CrossEntropyLoss),
+    "lstm_text_fit": (lambda: Text(nn.LSTM), nn.BCELoss),
+    "gru_text_fit": (lambda: Text(nn.GRU), nn.BCELoss),
+    "encoder_text_fit": (Encoder, nn.BCELoss),
+}
+
+def build():
+    module, loss = MODELS[workload]
+    model = module()
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3), loss()
+
+def fit(built, x, y, batch, epochs):
+    model, optimizer, loss_fn = built
     model.train()
-    order = torch.from_numpy(rng.permutation(n))
-    for start in range(0, n, batch):
-        index = order[start:start + batch]
-        optimizer.zero_grad()
-        loss = loss_fn(model(x[index]), y[index])
-        loss.backward()
-        optimizer.step()
-        # The accuracy the other libraries report, and the loss to the host.
-        loss.item()
+    for _ in range(epochs):
+        order = torch.from_numpy(shuffle.permutation(len(x)))
+        for start in range(0, len(x), batch):
+            index = order[start:start + batch]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+            # The loss to the host each step, as the others' logs.
+            loss.item()
 
-fit()  # warm-up
-t = time.perf_counter()
-fit()
-result = {"samples_per_s": n / (time.perf_counter() - t)}
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-result["max_rss_mib"] = peak / 1024
-print("RESULT " + json.dumps(result))
+def images(x):
+    return torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()
+
+def tensor(a):
+    return torch.from_numpy(a if a.dtype == np.float32 else a.astype("int64"))
+
+def to_torch(x, y):
+    return images(x) if x.ndim == 4 else tensor(x), tensor(y)
+
+if workload in FITS:
+    result = measure_fit(workload, quick, build, fit, to_torch)
+else:
+    model = cnn().eval()
+
+    def predict(x):
+        with torch.no_grad():
+            outputs = [model(x[i:i + 256]).softmax(-1)
+                       for i in range(0, len(x), 256)]
+        return torch.cat(outputs).numpy()
+
+    result = measure_predict(workload, quick, predict, images)
+report(result)
+"""
+
+# The floor: the founding models as a JAX user writes them by hand, plain
+# functions of a params pytree (Keras' initializers: Glorot-uniform
+# kernels, zero biases), a jitted value_and_grad + optax.adam step called
+# once per batch (numpy slices of the shuffled host data) from a Python
+# loop, the loss left on the device, blocking at the end of the fit;
+# predict is a jitted forward per batch of 256 (or the one sample), the
+# outputs fetched to numpy after the last batch.
+JAX_WORKER = r"""
+import jax
+import jax.numpy as jnp
+import optax
+from jax import lax
+workload, quick = sys.argv[1], sys.argv[2] == "1"
+shuffle = np.random.default_rng(1)
+
+def layer(key, shape):
+    receptive = int(np.prod(shape[:-2]))
+    fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+    limit = np.sqrt(6 / (fan_in + fan_out))
+    kernel = jax.random.uniform(key, shape, jnp.float32, -limit, limit)
+    return {"kernel": kernel, "bias": jnp.zeros(shape[-1])}
+
+def mlp_init(key):
+    shapes = [(10, 64), (64, 64), (64, 1)]
+    return [layer(k, s) for k, s in zip(jax.random.split(key, 3), shapes)]
+
+def mlp_apply(params, x):  # logits
+    for dense in params[:-1]:
+        x = jax.nn.relu(x @ dense["kernel"] + dense["bias"])
+    return x @ params[-1]["kernel"] + params[-1]["bias"]
+
+def cnn_init(key):
+    shapes = {"conv": (3, 3, 1, 32), "hidden": (5408, 128), "out": (128, 10)}
+    keys = jax.random.split(key, 3)
+    return {name: layer(k, s) for k, (name, s) in zip(keys, shapes.items())}
+
+def cnn_apply(params, x):  # NHWC images -> logits
+    conv = params["conv"]
+    x = lax.conv_general_dilated(
+        x, conv["kernel"], (1, 1), "VALID",
+        dimension_numbers=("NHWC", "HWIO", "NHWC"))
+    x = jax.nn.relu(x + conv["bias"])
+    x = lax.reduce_window(
+        x, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+    x = x.reshape(x.shape[0], -1)
+    x = jax.nn.relu(x @ params["hidden"]["kernel"] + params["hidden"]["bias"])
+    return x @ params["out"]["kernel"] + params["out"]["bias"]
+
+def binary_crossentropy(logits, y):
+    return optax.sigmoid_binary_cross_entropy(logits, y).mean()
+
+def sparse_crossentropy(logits, y):
+    return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+
+MODELS = {  # workload: (init, apply, loss)
+    "mlp_fit": (mlp_init, mlp_apply, binary_crossentropy),
+    "cnn_fit": (cnn_init, cnn_apply, sparse_crossentropy),
+    "cnn_first_fit": (cnn_init, cnn_apply, sparse_crossentropy),
+}
+optimizer = optax.adam(1e-3)
+
+def build():
+    init, apply, loss = MODELS[workload]
+
+    @jax.jit
+    def train_step(params, opt_state, x, y):
+        value, grads = jax.value_and_grad(
+            lambda params: loss(apply(params, x), y))(params)
+        updates, opt_state = optimizer.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state, value
+
+    params = init(jax.random.key(0))
+    return {"step": train_step, "state": (params, optimizer.init(params))}
+
+def fit(model, x, y, batch, epochs):
+    params, opt_state = model["state"]
+    for _ in range(epochs):
+        order = shuffle.permutation(len(x))
+        for start in range(0, len(x), batch):
+            index = order[start:start + batch]
+            params, opt_state, _ = model["step"](
+                params, opt_state, x[index], y[index])
+    model["state"] = jax.block_until_ready((params, opt_state))
+
+if workload in FITS:
+    result = measure_fit(workload, quick, build, fit)
+else:
+    params = cnn_init(jax.random.key(0))
+    forward = jax.jit(lambda params, x: jax.nn.softmax(cnn_apply(params, x)))
+
+    def predict(x):
+        outputs = [forward(params, x[i:i + 256])
+                   for i in range(0, len(x), 256)]
+        return np.concatenate(jax.device_get(outputs))
+
+    result = measure_predict(workload, quick, predict)
+report(result)
 """
 
 # The founding CNN exported by ember to ONNX, run by onnxruntime (its
 # default threads, as jax's): batches of 256 as `predict`, or one sample.
 ONNX_WORKER = r"""
-import json, os, resource, sys, tempfile, time
-import numpy as np
+import tempfile
 import onnxruntime
 import ember as keras
 from ember.export.onnx import export_onnx
 workload, quick = sys.argv[1], sys.argv[2] == "1"
-L = keras.layers
-rng = np.random.default_rng(0)
-model = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    L.Conv2D(32, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)),
-    L.Flatten(), L.Dense(128, activation="relu"),
-    L.Dense(10, activation="softmax")])
 path = os.path.join(tempfile.mkdtemp(), "cnn.onnx")
-export_onnx(model, path, verbose=False)
+export_onnx(cnn(), path, verbose=False)
 session = onnxruntime.InferenceSession(
     path, providers=["CPUExecutionProvider"])
 name = session.get_inputs()[0].name
-result = {}
-if workload == "cnn_predict_latency":
-    x = rng.random((1, 28, 28, 1), dtype="float32")
-    for _ in range(5):
-        session.run(None, {name: x})
-    times = []
-    for _ in range(30 if quick else 100):
-        t = time.perf_counter()
-        session.run(None, {name: x})
-        times.append(time.perf_counter() - t)
-    result["ms"] = 1000 * sorted(times)[len(times) // 2]
-else:
-    n = 2048 if quick else 10000
-    x = rng.random((n, 28, 28, 1), dtype="float32")
-    session.run(None, {name: x[:256]})  # warm-up
-    t = time.perf_counter()
+
+def predict(x):
     outputs = [session.run(None, {name: x[i:i + 256]})[0]
-               for i in range(0, n, 256)]
-    result["samples_per_s"] = n / (time.perf_counter() - t)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-result["max_rss_mib"] = peak / 1024
-print("RESULT " + json.dumps(result))
+               for i in range(0, len(x), 256)]
+    return np.concatenate(outputs)
+
+report(measure_predict(workload, quick, predict))
 """
 
 # `import` alone, timed inside a fresh interpreter (its own start-up is
@@ -336,14 +480,25 @@ else:
 print("RESULT " + json.dumps({"s": time.perf_counter() - started}))
 """
 
+# The program each library runs; the first argument is the library only
+# for the ember / keras worker.
+PROGRAMS = {
+    "ember": COMMON + KERAS_MODELS + WORKER,
+    "keras": COMMON + KERAS_MODELS + WORKER,
+    "torch": COMMON + TORCH_WORKER,
+    "jax": COMMON + JAX_WORKER,
+    "onnxruntime": COMMON + KERAS_MODELS + ONNX_WORKER,
+}
+
 WORKLOADS = {
     # name: (measure, higher is better, target ratio ember/keras)
     "mlp_fit": ("samples_per_s", True, 10.0),
-    "cnn_fit": ("samples_per_s", True, 1.6),
+    "cnn_fit": ("samples_per_s", True, 3.0),
+    "cnn_first_fit": ("s", False, 1.0),
     "predict_throughput": ("samples_per_s", True, None),
     "predict_latency": ("ms", False, 0.5),
     "cnn_predict_latency": ("ms", False, None),
-    "cnn_predict_10k": ("samples_per_s", True, None),
+    "cnn_predict_10k": ("samples_per_s", True, 1.5),
     "import": ("s", False, None),
     "lstm_text_fit": ("samples_per_s", True, 2.0),
     "gru_text_fit": ("samples_per_s", True, 2.0),
@@ -352,22 +507,35 @@ WORKLOADS = {
     "data_parallel_fit": ("samples_per_s", True, None),
 }
 
+# Further references per workload: target ratio ember / reference in the
+# workload's direction (None: shown without a target).
+REFERENCES = {
+    "mlp_fit": {"torch": None, "jax": 0.9},
+    "cnn_fit": {"torch": 1.5, "jax": None},
+    "cnn_first_fit": {"torch": None, "jax": None},
+    # At most the jax floor + 20%.
+    "cnn_predict_latency": {"torch": None, "jax": 1.2, "onnxruntime": None},
+    "cnn_predict_10k": {"torch": None, "jax": None, "onnxruntime": None},
+    "lstm_text_fit": {"torch": 1.0},
+    "gru_text_fit": {"torch": 1.0},
+    "encoder_text_fit": {"torch": 1.0},
+}
+LABELS = {
+    "torch": "vs torch (eager)",
+    "jax": "vs jax + optax",
+    "onnxruntime": "vs onnxruntime (export)",
+}
+
+# Workloads whose spread across the repeats, (max - min) / median, is shown
+# for each library, with ember's target: under this many percent.
+SPREAD_TARGETS = {"cnn_fit": 10.0}
+
 # Workloads run on 1 and on 4 simulated CPU devices (DataParallel on 4).
 DEVICE_COUNTS = {"data_parallel_fit": (4, 1)}
 
 # Workloads that only ember runs, with an absolute target (at most, in the
 # workload's measure).
 EMBER_ONLY = {"text_adapt": 2.0}
-
-# Workloads with PyTorch (eager) as a second reference: target ember/torch.
-TORCH_TARGETS = {
-    "lstm_text_fit": 1.0,
-    "gru_text_fit": 1.0,
-    "encoder_text_fit": 1.0,
-}
-
-# Workloads also run on ember's ONNX export in onnxruntime (no target).
-ONNX_WORKLOADS = ("cnn_predict_latency", "cnn_predict_10k")
 
 
 def run_once(
@@ -385,30 +553,36 @@ def run_once(
         BENCH_DEVICES=str(devices),
     )
     flag = "1" if quick else "0"
-    if library == "torch":
-        command = [torch_python, "-c", TORCH_WORKER, workload, flag]
-    elif library == "onnxruntime":
-        command = [sys.executable, "-c", ONNX_WORKER, workload, flag]
-    elif workload == "import":
-        command = [sys.executable, "-c", IMPORT_WORKER, library]
+    python = torch_python if library == "torch" else sys.executable
+    if workload == "import":
+        command = [python, "-c", IMPORT_WORKER, library]
+    elif library in ("ember", "keras"):
+        command = [python, "-c", PROGRAMS[library], library, workload, flag]
     else:
-        command = [
-            sys.executable,
-            "-c",
-            WORKER,
-            library,
-            workload,
-            flag,
-        ]
-    out = subprocess.run(
-        command,
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout
-    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+        command = [python, "-c", PROGRAMS[library], workload, flag]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{library} {workload} failed:\n{done.stderr[-3000:]}"
+        )
+    lines = done.stdout.splitlines()
+    line = next(x for x in lines if x.startswith("RESULT "))
     return json.loads(line[len("RESULT ") :])
+
+
+def _interleaved(
+    workload: str, args: argparse.Namespace, keys: list[tuple[str, int]]
+) -> dict[tuple[str, int], list[dict]]:
+    """`args.repeats` rounds, each running every (library, devices) once."""
+    runs = {key: [] for key in keys}
+    for _ in range(args.repeats):
+        for library, devices in keys:
+            runs[library, devices].append(
+                run_once(
+                    library, workload, args.quick, args.torch_python, devices
+                )
+            )
+    return runs
 
 
 def _goal(ratio: float, target: float | None, higher_is_better: bool) -> str:
@@ -419,27 +593,87 @@ def _goal(ratio: float, target: float | None, higher_is_better: bool) -> str:
     return f"{sign} {target} {'met' if met else 'NOT met'}"
 
 
-def _compare_devices(workload: str, measure: str, args) -> None:
+def _row(
+    label: str, ember: float, other: float, digits: int, goal: str
+) -> None:
+    print(
+        f"{label:30} {ember:12.{digits}f} {other:12.{digits}f} "
+        f"{ember / other:8.2f}  {goal}".rstrip()
+    )
+
+
+def _spread(values: list[float]) -> float:
+    """(max - min) / median of the repeats, in percent."""
+    return 100 * (max(values) - min(values)) / statistics.median(values)
+
+
+def _ember_only(workload: str, args: argparse.Namespace) -> None:
+    measure = WORKLOADS[workload][0]
+    runs = _interleaved(workload, args, [("ember", 1)])
+    ember = statistics.median(r[measure] for r in runs["ember", 1])
+    limit = EMBER_ONLY[workload]
+    met = "met" if ember <= limit else "NOT met"
+    print(
+        f"{workload + ' (' + measure + ')':30} {ember:12.3f} "
+        f"{'-':>12} {'-':>8}  <= {limit} {measure} {met}"
+    )
+
+
+def _compare_devices(workload: str, args: argparse.Namespace) -> None:
     """ember and keras on each of `DEVICE_COUNTS[workload]`, interleaved:
     the rows per device count and each library's many / one ratio."""
+    measure = WORKLOADS[workload][0]
     counts = DEVICE_COUNTS[workload]
-    runs = {(lib, n): [] for n in counts for lib in ("ember", "keras")}
-    for _ in range(args.repeats):
-        for library, devices in runs:
-            result = run_once(
-                library, workload, args.quick, args.torch_python, devices
-            )
-            runs[library, devices].append(result[measure])
-    medians = {key: statistics.median(values) for key, values in runs.items()}
+    keys = [(lib, n) for n in counts for lib in ("ember", "keras")]
+    runs = _interleaved(workload, args, keys)
+    medians = {
+        key: statistics.median(r[measure] for r in results)
+        for key, results in runs.items()
+    }
     for devices in counts:
         ember, keras = medians["ember", devices], medians["keras", devices]
-        label = f"{workload} ({devices} dev)"
-        print(f"{label:30} {ember:12.1f} {keras:12.1f} {ember / keras:8.2f}")
+        _row(f"{workload} ({devices} dev)", ember, keras, 1, "")
     many, one = counts
     ember = medians["ember", many] / medians["ember", one]
     keras = medians["keras", many] / medians["keras", one]
     label = f"  {many} / {one} devices"
     print(f"{label:30} {ember:12.2f} {keras:12.2f}  (simulated: overhead)")
+
+
+def _compare(workload: str, args: argparse.Namespace) -> None:
+    """ember against keras and the workload's further references."""
+    measure, higher_is_better, target = WORKLOADS[workload]
+    references = REFERENCES.get(workload, {})
+    libraries = ["ember", "keras", *references]
+    runs = _interleaved(workload, args, [(lib, 1) for lib in libraries])
+    values = {lib: [r[measure] for r in runs[lib, 1]] for lib in libraries}
+    medians = {lib: statistics.median(v) for lib, v in values.items()}
+    ember = medians["ember"]
+    digits = {"s": 3, "ms": 2}.get(measure, 1)
+    goal = _goal(ember / medians["keras"], target, higher_is_better)
+    label = f"{workload} ({measure})"
+    _row(label, ember, medians["keras"], digits, goal)
+    for library, reference_target in references.items():
+        ratio = ember / medians[library]
+        goal = _goal(ratio, reference_target, higher_is_better)
+        _row(f"  {LABELS[library]}", ember, medians[library], digits, goal)
+    if workload in SPREAD_TARGETS:
+        limit = SPREAD_TARGETS[workload]
+        spreads = "  ".join(
+            f"{lib} {_spread(v):.1f}%" for lib, v in values.items()
+        )
+        if args.repeats < 2:
+            met = "(needs --repeats >= 2)"
+        else:
+            met = "met" if _spread(values["ember"]) < limit else "NOT met"
+        label = "  spread (max-min)/median"
+        print(f"{label:30} {spreads}  ember < {limit:.0f}% {met}")
+    if "torch" in references:
+        rss = "  ".join(
+            f"{lib} {statistics.median(r['max_rss_mib'] for r in results):.0f}"
+            for (lib, _), results in runs.items()
+        )
+        print(f"{'  peak RSS (MiB)':30} {rss}")
 
 
 def main() -> int:
@@ -452,66 +686,12 @@ def main() -> int:
     started = time.perf_counter()
     print(f"{'workload':30} {'ember':>12} {'keras':>12} {'ratio':>8}  target")
     for workload in args.only:
-        measure, higher_is_better, target = WORKLOADS[workload]
         if workload in EMBER_ONLY:
-            values = [
-                run_once("ember", workload, args.quick, args.torch_python)[
-                    measure
-                ]
-                for _ in range(args.repeats)
-            ]
-            ember = statistics.median(values)
-            limit = EMBER_ONLY[workload]
-            met = "met" if ember <= limit else "NOT met"
-            print(
-                f"{workload + ' (' + measure + ')':30} {ember:12.3f} "
-                f"{'-':>12} {'-':>8}  <= {limit} {measure} {met}"
-            )
-            continue
-        if workload in DEVICE_COUNTS:
-            _compare_devices(workload, measure, args)
-            continue
-        libraries = ["ember", "keras"]
-        if workload in TORCH_TARGETS:
-            libraries.append("torch")
-        if workload in ONNX_WORKLOADS:
-            libraries.append("onnxruntime")
-        runs = {library: [] for library in libraries}
-        for _ in range(args.repeats):
-            for library in libraries:
-                runs[library].append(
-                    run_once(library, workload, args.quick, args.torch_python)
-                )
-
-        def median(library, key=measure, runs=runs):
-            return statistics.median(r[key] for r in runs[library])
-
-        ember, keras = median("ember"), median("keras")
-        ratio = ember / keras
-        goal = _goal(ratio, target, higher_is_better)
-        digits = 3 if measure == "s" else 1
-        print(
-            f"{workload + ' (' + measure + ')':30} {ember:12.{digits}f} "
-            f"{keras:12.{digits}f} {ratio:8.2f}  {goal}"
-        )
-        if "torch" in libraries:
-            torch = median("torch")
-            goal = _goal(ember / torch, TORCH_TARGETS[workload], True)
-            print(
-                f"{'  vs torch (eager)':30} {ember:12.1f} {torch:12.1f} "
-                f"{ember / torch:8.2f}  {goal}"
-            )
-            rss = "  ".join(
-                f"{library} {median(library, 'max_rss_mib'):.0f}"
-                for library in libraries
-            )
-            print(f"{'  peak RSS (MiB)':30} {rss}")
-        if "onnxruntime" in libraries:
-            onnx = median("onnxruntime")
-            print(
-                f"{'  vs onnxruntime (export)':30} {ember:12.{digits}f} "
-                f"{onnx:12.{digits}f} {ember / onnx:8.2f}"
-            )
+            _ember_only(workload, args)
+        elif workload in DEVICE_COUNTS:
+            _compare_devices(workload, args)
+        else:
+            _compare(workload, args)
     print(
         f"({args.repeats} interleaved runs each, medians; "
         f"{time.perf_counter() - started:.0f} s)"
