@@ -17,6 +17,8 @@ from ember.ops._spatial import _padding
 from ember.ops._spatial import _tuple
 from ember.ops.core import ArrayLike
 from ember.ops.core import _array
+from ember.ops.nn_conv_patches import patch_convolve
+from ember.ops.nn_conv_patches import use_patches
 
 
 def _dimension_numbers(rank: int, data_format: str) -> lax.ConvDimensionNumbers:
@@ -46,17 +48,24 @@ def _convolve(
     dilation_rate: IntOrInts,
     groups: int,
 ) -> jax.Array:
-    """`lax.conv_general_dilated` in Keras' terms; refuses empty outputs."""
+    """`lax.conv_general_dilated` in Keras' terms (small patches on CPU as
+    one matrix product, see `nn_conv_patches`); refuses empty outputs."""
     rank = inputs.ndim - 2
-    result = lax.conv_general_dilated(
-        inputs,
-        kernel,
-        window_strides=_tuple(strides, rank, "strides"),
-        padding=_padding(padding),
-        rhs_dilation=_tuple(dilation_rate, rank, "dilation_rate"),
-        dimension_numbers=_dimension_numbers(rank, data_format),
-        feature_group_count=groups,
-    )
+    strides = _tuple(strides, rank, "strides")
+    padding = _padding(padding)
+    dilation = _tuple(dilation_rate, rank, "dilation_rate")
+    if use_patches(inputs, kernel, data_format, dilation, groups):
+        result = patch_convolve(inputs, kernel, strides, padding)
+    else:
+        result = lax.conv_general_dilated(
+            inputs,
+            kernel,
+            window_strides=strides,
+            padding=padding,
+            rhs_dilation=dilation,
+            dimension_numbers=_dimension_numbers(rank, data_format),
+            feature_group_count=groups,
+        )
     if result.size == 0 and inputs.size != 0:
         raise ValueError(
             "The convolution produced an empty output: the input of shape "

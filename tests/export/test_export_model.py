@@ -232,6 +232,22 @@ def test_platforms_are_recorded(tmp_path):
     assert np.asarray(reloaded(x)).shape == (2, 3)
 
 
+def test_small_convolutions_are_exported_as_convolutions(tmp_path):
+    # On CPU, fit and predict run a one-channel Conv2D as patches times a
+    # matrix; the exported program keeps the convolution for any hardware.
+    model = ember.Sequential(
+        [ember.Input((8, 8, 1)), layers.Conv2D(4, 3), layers.Flatten()]
+    )
+    reloaded = _export_and_load(model, tmp_path)
+    x = _x(2, 8, 8, 1)
+    _close(reloaded(x), model.predict(x, verbose=0))
+    data = zipfile.ZipFile(tmp_path / "model.zip").read(
+        "endpoints/serve.jaxexport"
+    )
+    text = jax.export.deserialize(bytearray(data)).mlir_module()
+    assert "stablehlo.convolution" in text
+
+
 # -- verbose -------------------------------------------------------------------
 def test_verbose_prints_the_endpoint(tmp_path, capsys):
     inputs = ember.Input((4,), name="features")

@@ -143,8 +143,10 @@ def _conv_counts(jaxpr):
 
 
 def test_input_convolution_runs_once_before_the_scan():
-    layer = layers.ConvLSTM2D(3, 3, return_sequences=True)
-    x = _x(2, 4, 5, 5, 2)
+    # Four channels in and out: patches of 36 values, past the size that
+    # CPU convolutions run as one matrix product, so the convolutions stay.
+    layer = layers.ConvLSTM2D(4, 3, return_sequences=True)
+    x = _x(2, 4, 5, 5, 4)
     layer(x)
     trainable = [v.value for v in layer.trainable_variables]
     # The seed generator's state.

@@ -46,6 +46,8 @@ def test_founding_cnn_one_file_for_every_batch_size(tmp_path):
     onnx.checker.check_model(proto, full_check=True)
     weights = {i.name: tuple(i.dims) for i in proto.graph.initializer}
     assert weights["sequential/dense/kernel"] == (5408, 128)
+    # A Conv node, not the patches and matrix product fit runs on CPU.
+    assert "Conv" in {node.op_type for node in proto.graph.node}
 
 
 def test_functional_two_inputs_two_outputs(tmp_path):

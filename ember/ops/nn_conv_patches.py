@@ -1,0 +1,112 @@
+"""Convolution as one matrix product over image patches ("im2col"), on CPU.
+
+XLA:CPU lowers a convolution's kernel gradient to a slow generic loop when
+the input has few channels (a grayscale or RGB first layer): the founding
+CNN's `Conv2D(32, 3x3)` spent most of its training step there. Written as
+patches (the input sliced once per kernel offset, concatenated along the
+channels) times the kernel reshaped to `(taps * in_channels, filters)`,
+both the forward pass and the gradients are plain matrix products that
+XLA runs at full speed. The patches copy the input `taps` times, so this
+path is taken only when a patch is small (`PATCH_LIMIT` values); larger
+convolutions keep XLA's own lowering. The sums are the same up to float
+rounding order. Exports trace under `portable_convolutions()`, which keeps
+every convolution a convolution: the file may run on other hardware, and
+ONNX runtimes have their own fast convolution kernels.
+"""
+
+import contextlib
+import contextvars
+import math
+from collections.abc import Iterator
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+# The most values in one patch (kernel taps x input channels) for which
+# the patch form is used: 3x3 RGB is 27, 5x5 grayscale 25.
+PATCH_LIMIT = 32
+
+_PORTABLE = contextvars.ContextVar("portable_convolutions", default=False)
+
+
+@contextlib.contextmanager
+def portable_convolutions() -> Iterator[None]:
+    """Inside, every convolution is traced as `lax.conv_general_dilated`
+    (for exported programs)."""
+    token = _PORTABLE.set(True)
+    try:
+        yield
+    finally:
+        _PORTABLE.reset(token)
+
+
+def use_patches(
+    inputs: jax.Array,
+    kernel: jax.Array,
+    data_format: str,
+    dilation: tuple,
+    groups: int,
+) -> bool:
+    """Whether `patch_convolve` should run this convolution.
+
+    Only on CPU and outside `portable_convolutions()`, for channels-last,
+    ungrouped, undilated convolutions whose patch holds at most
+    `PATCH_LIMIT` values.
+    """
+    rank = inputs.ndim - 2
+    return (
+        jax.default_backend() == "cpu"
+        and not _PORTABLE.get()
+        and data_format == "channels_last"
+        and groups == 1
+        and dilation == (1,) * rank
+        and math.prod(kernel.shape[:-1]) <= PATCH_LIMIT
+    )
+
+
+def _same_padding(inputs: jax.Array, size: tuple, strides: tuple) -> jax.Array:
+    """Pads the spatial axes as XLA's "SAME" does (the extra one after)."""
+    pads = [(0, 0)]
+    for n, k, s in zip(inputs.shape[1:-1], size, strides, strict=True):
+        total = max((-(-n // s) - 1) * s + k - n, 0)
+        pads.append((total // 2, total - total // 2))
+    pads.append((0, 0))
+    return jnp.pad(inputs, pads)
+
+
+def patch_convolve(
+    inputs: jax.Array, kernel: jax.Array, strides: tuple, padding: str
+) -> jax.Array:
+    """A channels-last convolution as patches times the flattened kernel.
+
+    Args:
+        inputs: `(batch, *spatial, in_channels)`.
+        kernel: `(*size, in_channels, filters)`.
+        strides: one stride per spatial axis.
+        padding: `"VALID"` or `"SAME"`.
+
+    Returns:
+        `(batch, *out_spatial, filters)`, as `lax.conv_general_dilated`.
+    """
+    size = kernel.shape[:-2]
+    if padding == "SAME":
+        inputs = _same_padding(inputs, size, strides)
+    out = [
+        (n - k) // s + 1
+        for n, k, s in zip(inputs.shape[1:-1], size, strides, strict=True)
+    ]
+    if min(out) < 1:
+        return jnp.zeros(
+            (inputs.shape[0], *(max(n, 0) for n in out), kernel.shape[-1]),
+            inputs.dtype,
+        )
+    pieces = []
+    for offset in np.ndindex(*size):
+        window = tuple(
+            slice(o, o + (n - 1) * s + 1, s)
+            for o, n, s in zip(offset, out, strides, strict=True)
+        )
+        pieces.append(inputs[(slice(None), *window, slice(None))])
+    patches = pieces[0] if len(pieces) == 1 else jnp.concatenate(pieces, -1)
+    return patches @ kernel.reshape(-1, kernel.shape[-1])
