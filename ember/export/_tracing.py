@@ -15,7 +15,6 @@ import jax
 from ember.core.state_scope import StateScope
 from ember.export._signature import abstract_arguments
 from ember.layers.layer import Layer
-from ember.ops.nn_conv_patches import portable_convolutions
 
 
 def require_flatbuffers() -> None:
@@ -81,8 +80,7 @@ def export_function(
 
     try:
         exporter = export.export(jax.jit(fn), platforms=platforms)
-        with portable_convolutions():
-            return exporter(*abstract_arguments(signature))
+        return exporter(*abstract_arguments(signature))
     except Exception as error:
         raise tracing_error(error, what) from error
 

@@ -15,13 +15,9 @@ previous one, and the outputs are pulled to the host once, at the end.
   are sliced there. On CPU, views were measured faster than a device copy
   sliced on the device (founding MLP, 8,192 samples in batches of 32:
   6.3 ms against 8.8 ms).
-- On CPU, a batch whose working set would not stay in cache is computed
-  in smaller pieces (`batch_size` halved while XLA's estimate of the
-  memory traffic per call exceeds `_CPU_WORKING_SET_BYTES`): the founding
-  CNN in batches of 256 ran 1.3 to 3 times faster as 8 calls of 32 rows,
-  with bitwise equal outputs. Rows never interact in inference, so only
-  the speed changes; batches, steps and callbacks stay as `batch_size`
-  says. A small model (the founding MLP) keeps whole batches.
+- Each batch is one call, whatever its working set: splitting the founding
+  CNN's batches of 256 into calls of 32 rows (to stay in cache) once ran
+  faster, but with jax 0.10 it ran at 20k samples/s against 30k whole.
 - Several steps per compiled execution (`steps_per_execution`) are not used
   here: on CPU an unrolled program of several forward passes ran slower
   than the same passes dispatched one by one.
@@ -49,10 +45,6 @@ from ember.training.predict_runner import runner_for
 
 # Larger inputs stay on the host on accelerators too, sliced per batch.
 _MAX_DEVICE_BYTES = 1 << 30
-# On CPU: the memory traffic of one call that still runs from cache, and
-# the fewest rows a call is split down to.
-_CPU_WORKING_SET_BYTES = 48 << 20
-_MIN_ROWS = 8
 
 
 def _standardize(model, x: Any) -> Any:
@@ -116,35 +108,6 @@ def _slicer(x: Any, rows: int):
     )
 
 
-def _compute_rows(runner, state, x, num_samples: int, batch_size: int) -> int:
-    """Rows per compiled call: `batch_size`, halved on CPU while a call's
-    estimated memory traffic exceeds `_CPU_WORKING_SET_BYTES`."""
-    if (
-        runner.eager
-        or num_samples <= _MIN_ROWS
-        or jax.default_backend() != "cpu"
-    ):
-        return batch_size
-    rows = min(num_samples, batch_size)
-    probe = jax.tree_util.tree_map(
-        lambda a: jax.ShapeDtypeStruct(
-            (rows, *a.shape[1:]), jax.dtypes.canonicalize_dtype(a.dtype)
-        ),
-        x,
-    )
-    per_sample = runner.bytes_per_sample(state, probe)
-    if not per_sample:
-        return batch_size
-    rows = batch_size
-    while (
-        rows * per_sample > _CPU_WORKING_SET_BYTES
-        and rows % 2 == 0
-        and rows // 2 >= _MIN_ROWS
-    ):
-        rows //= 2
-    return rows
-
-
 def _concatenate(parts: list) -> Any:
     """One numpy array per output from the batches' `(outputs, keep)`,
     keeping only the last `keep` rows of a batch where `keep` is set."""
@@ -163,15 +126,6 @@ def _concatenate(parts: list) -> Any:
 
 def _tail(outputs: Any, keep: int) -> Any:
     return jax.tree_util.tree_map(lambda a: a[a.shape[0] - keep :], outputs)
-
-
-def _batch_outputs(parts: list) -> Any:
-    """One batch's outputs (still on device) from its calls, for the
-    callbacks."""
-    trimmed = [o if keep is None else _tail(o, keep) for o, keep in parts]
-    if len(trimmed) == 1:
-        return trimmed[0]
-    return jax.tree_util.tree_map(lambda *a: jax.numpy.concatenate(a), *trimmed)
 
 
 def _callback_list(model, callbacks, verbose, steps) -> CallbackList | None:
@@ -249,28 +203,25 @@ def predict(
     if callback_list is not None:
         callback_list.on_predict_begin()  # before the weights are read
     state = runner.state()
-    rows = _compute_rows(runner, state, x, num_samples, batch_size)
-    take = None if num_samples <= rows else _slicer(x, rows)
+    take = None if num_samples <= batch_size else _slicer(x, batch_size)
     parts = []
     for step in range(num_batches):
         if callback_list is not None:
             callback_list.on_predict_batch_begin(step)
-        first = len(parts)
-        stop = min((step + 1) * batch_size, num_samples)
-        for start in range(step * batch_size, stop, rows):
-            keep = None
-            if take is None:
-                batch = x
-            elif start + rows <= num_samples:
-                batch = take(start)
-            else:
-                keep = num_samples - start
-                batch = take(num_samples - rows)
-            outputs, state = runner.run(state, batch)
-            parts.append((outputs, keep))
+        start, keep = step * batch_size, None
+        if take is None:
+            batch = x
+        elif start + batch_size <= num_samples:
+            batch = take(start)
+        else:
+            keep = num_samples - start
+            batch = take(num_samples - batch_size)
+        outputs, state = runner.run(state, batch)
+        parts.append((outputs, keep))
         if callback_list is not None:
-            logs = {"outputs": _batch_outputs(parts[first:])}
-            callback_list.on_predict_batch_end(step, logs)
+            if keep is not None:
+                outputs = _tail(outputs, keep)
+            callback_list.on_predict_batch_end(step, {"outputs": outputs})
         if model.stop_predicting:
             break
     runner.write_back(state)

@@ -69,7 +69,6 @@ class PredictRunner:
         self._held: list = []
         self._trainable: list = []
         self._non_trainable: list = []
-        self._bytes_per_sample: dict = {}
         self.function = None
         self._distribution = None  # What the function was traced under.
 
@@ -105,32 +104,6 @@ class PredictRunner:
             if value is not variable.value:
                 variable.assign(value)
 
-    def bytes_per_sample(self, state: tuple, x: Any) -> float | None:
-        """XLA's estimate of the memory traffic per sample of one call on
-        inputs like `x` (shapes and dtypes are enough), weights left out;
-        None when unknown. Cached per input signature."""
-        leaves, treedef = jax.tree_util.tree_flatten(x)
-        key = (treedef, tuple((a.shape[1:], str(a.dtype)) for a in leaves))
-        if key not in self._bytes_per_sample:
-            self._bytes_per_sample[key] = self._estimate(state, x)
-        return self._bytes_per_sample[key]
-
-    def _estimate(self, state: tuple, x: Any) -> float | None:
-        rows = jax.tree_util.tree_leaves(x)[0].shape[0]
-        weights = sum(
-            v.value.nbytes for v in self._trainable + self._non_trainable
-        )
-        try:
-            cost = self.function.lower(*state, x).cost_analysis()
-        except Exception:  # An estimate is optional; the call will raise.
-            return None
-        if isinstance(cost, list | tuple):
-            cost = cost[0] if cost else None
-        total = (cost or {}).get("bytes accessed")
-        if not total or not rows:
-            return None
-        return max(float(total) - weights, 0.0) / rows
-
     def _refresh(self) -> None:
         model = self._model
         trainable = model.trainable_variables
@@ -145,7 +118,6 @@ class PredictRunner:
         ):
             self.function = self._make_function()
             self._distribution = sharding.current_key()
-            self._bytes_per_sample = {}
         self._trainable, self._non_trainable = trainable, non_trainable
         self._layers = [model, *model._flatten_layers()]
         # Holding the attribute values keeps their ids from being reused

@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 
 from ember.core.state_scope import StateScope
+from ember.ops.nn_conv_patches import gradient_convolutions
 from ember.training.data import unpack_x_y_sample_weight
 
 _OWN_METHODS = ("train_step", "test_step", "compute_loss")
@@ -124,9 +125,10 @@ def train_step(model, state, data, mask=None):
         return scaled, (loss, aux)
 
     grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
-    (_, (loss, (y_pred, non_trainable, metric_values))), grads = grad_fn(
-        trainable
-    )
+    with gradient_convolutions():
+        (_, (loss, (y_pred, non_trainable, metric_values))), grads = grad_fn(
+            trainable
+        )
     trainable, optimizer_values = model.optimizer.stateless_apply(
         optimizer_values, grads, trainable
     )

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 from jax import lax
 
+import ember
+from ember.ops import nn_conv
 from ember.ops import nn_conv_patches
+from ember.ops.nn_conv_patches import gradient_convolutions
 from ember.ops.nn_conv_patches import patch_convolve
 from ember.ops.nn_conv_patches import use_patches
 
@@ -64,22 +67,59 @@ def test_only_small_ungrouped_undilated_channels_last_patches():
     small = np.ones((3, 3, 3, 8), "float32")  # 27 values a patch
     large = np.ones((3, 3, 4, 8), "float32")  # 36
     assert nn_conv_patches.PATCH_LIMIT == 32
-    assert use_patches(x, small, "channels_last", (1, 1), 1)
-    assert not use_patches(x, large, "channels_last", (1, 1), 1)
-    assert not use_patches(x, small, "channels_first", (1, 1), 1)
-    assert not use_patches(x, small, "channels_last", (2, 1), 1)
-    assert not use_patches(x, small, "channels_last", (1, 1), 3)
+    with gradient_convolutions():
+        assert use_patches(x, small, "channels_last", (1, 1), 1)
+        assert not use_patches(x, large, "channels_last", (1, 1), 1)
+        assert not use_patches(x, small, "channels_first", (1, 1), 1)
+        assert not use_patches(x, small, "channels_last", (2, 1), 1)
+        assert not use_patches(x, small, "channels_last", (1, 1), 3)
+    # Outside the train step's gradients: XLA's (faster) forward.
+    assert not use_patches(x, small, "channels_last", (1, 1), 1)
 
 
 def test_accelerators_keep_their_own_convolution(monkeypatch):
     monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
-    x = np.ones((1, 8, 8, 1), "float32")
-    assert not use_patches(x, np.ones((3, 3, 1, 8)), "channels_last", (1, 1), 1)
-
-
-def test_portable_convolutions_turn_the_patches_off():
-    x = np.ones((1, 8, 8, 1), "float32")
-    kernel = np.ones((3, 3, 1, 8), "float32")
-    with nn_conv_patches.portable_convolutions():
+    x, kernel = np.ones((1, 8, 8, 1), "float32"), np.ones((3, 3, 1, 8))
+    with gradient_convolutions():
         assert not use_patches(x, kernel, "channels_last", (1, 1), 1)
-    assert use_patches(x, kernel, "channels_last", (1, 1), 1)
+
+
+def _cnn():
+    model = ember.Sequential(
+        [
+            ember.Input((8, 8, 1)),
+            ember.layers.Conv2D(4, 3, activation="relu"),
+            ember.layers.Flatten(),
+            ember.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def test_fit_traces_the_patch_form_and_predict_does_not(monkeypatch):
+    traced = []
+
+    def counted(*args):
+        traced.append(args[0].shape)
+        return patch_convolve(*args)
+
+    monkeypatch.setattr(nn_conv, "patch_convolve", counted)
+    model = _cnn()
+    x = np.random.default_rng(1).normal(size=(16, 8, 8, 1)).astype("float32")
+    y = x.sum(axis=(1, 2))
+    reference = _cnn()
+    reference.set_weights(model.get_weights())
+    model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    assert traced  # the train step ran the patch form
+    count = len(traced)
+    model.predict(x, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    assert len(traced) == count
+    # The same training through XLA's convolution.
+    monkeypatch.setattr(nn_conv_patches, "PATCH_LIMIT", 0)
+    reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for ours, theirs in zip(
+        model.get_weights(), reference.get_weights(), strict=True
+    ):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)

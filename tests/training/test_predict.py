@@ -7,7 +7,6 @@ import pytest
 
 import ember
 from ember.training import predict as predict_lib
-from ember.training import predict_runner
 
 L = ember.layers
 
@@ -239,31 +238,6 @@ def test_verbose_shows_a_progress_bar(capsys):
     assert "3/3" in capsys.readouterr().out
     _mlp().predict(_x(10), batch_size=4, verbose=0)
     assert capsys.readouterr().out == ""
-
-
-def test_split_calls_keep_batches_and_outputs(monkeypatch):
-    """On CPU a batch with a large working set runs as several calls."""
-    if jax.default_backend() != "cpu":
-        pytest.skip("calls are only split on CPU")
-    monkeypatch.setattr(predict_lib, "_CPU_WORKING_SET_BYTES", 1)
-    rows = []
-    run = predict_runner.PredictRunner.run
-
-    def counting_run(self, state, x):
-        rows.append(x.shape[0])
-        return run(self, state, x)
-
-    monkeypatch.setattr(predict_runner.PredictRunner, "run", counting_run)
-    model = _mlp()
-    x = _x(45)
-    recorder = _Recorder()
-    out = model.predict(x, batch_size=32, verbose=0, callbacks=[recorder])
-    np.testing.assert_allclose(out, model(x), rtol=1e-5, atol=1e-6)
-    assert ("batch_end", 0, (32, 3)) in recorder.events
-    assert ("batch_end", 1, (13, 3)) in recorder.events
-    # Calls of the fewest rows (8): 4 for the first batch, 2 for the last.
-    assert rows == [8] * 6
-    assert _cache_size(model) == 1
 
 
 def test_batches_sliced_on_the_device(monkeypatch):

@@ -23,7 +23,6 @@ from ember.export.onnx._convert import Walker
 from ember.export.onnx._graph import Dim
 from ember.export.onnx._graph import Graph
 from ember.export.onnx._graph import is_static
-from ember.ops.nn_conv_patches import portable_convolutions
 
 OPSET = 18
 RULES = {
@@ -96,10 +95,7 @@ def build_onnx(onnx, model, signature: list):
     specs = _signature.flat_specs(signature)
     arguments = _signature.abstract_arguments(signature)
     serve = _signature.serving_function(model)
-    with portable_convolutions():
-        closed, out_shapes = jax.make_jaxpr(serve, return_shape=True)(
-            *arguments
-        )
+    closed, out_shapes = jax.make_jaxpr(serve, return_shape=True)(*arguments)
     flat_args = jax.tree_util.tree_leaves(arguments)
     graph = Graph(onnx)
     input_names = [graph.reserve(n) for n in _input_names(specs)]
