@@ -72,11 +72,6 @@ class PredictRunner:
         self.function = None
         self._distribution = None  # What the function was traced under.
 
-    @property
-    def eager(self) -> bool:
-        """Whether the step runs without `jax.jit` (`run_eagerly`)."""
-        return self._eager
-
     def state(self) -> tuple[list, list]:
         """The current values `(trainable, non_trainable)`."""
         variables = self._trainable + self._non_trainable
