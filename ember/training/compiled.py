@@ -23,7 +23,9 @@ Two ways to run the steps, chosen by the static argument `unroll`:
   inside a loop body several times slower (founding CNN: 2.4 ms/step
   unrolled, 20 ms rolled, 10 ms with `unroll=2`), so models with
   convolutions run on CPU this way, at the price of a compile that grows
-  with K (`inspect_step` tells).
+  with K (`inspect_step` tells). Convolutions whose train step runs the
+  patch form (`ops/nn_conv_patches`: the founding CNN's one-channel
+  Conv2D) are matrix products there, and run rolled.
 
 How many steps one execution runs (`steps_per_execution`) is decided by
 `plan_executions`: 1 when a callback needs every batch hook, the user's

@@ -156,11 +156,25 @@ def test_both_execution_kinds_give_the_same_weights(steps_per_execution):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def _wide_conv():
+    model = ember.Sequential(
+        [
+            ember.Input(shape=(6, 6, 4)),
+            layers.Conv2D(2, (3, 3), activation="relu"),
+            layers.Flatten(),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
 def test_convolutions_on_cpu_run_straight_and_never_recompile():
+    # Patches of 36 values: XLA's convolution, run in straight-line steps.
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(40, 6, 6, 1)).astype("float32")
+    x = rng.normal(size=(40, 6, 6, 4)).astype("float32")
     y = rng.normal(size=(40, 1)).astype("float32")
-    model = _conv()
+    model = _wide_conv()
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     function = model._compiled.functions["train"]
     learned = chunk_lib._LEARNED[function]
@@ -168,6 +182,16 @@ def test_convolutions_on_cpu_run_straight_and_never_recompile():
     model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     assert function._cache_size() == 1
     assert int(model.optimizer.iterations.numpy()) == 20
+
+
+def test_small_patch_convolutions_train_as_matrix_products_in_a_loop():
+    # One input channel: the train step runs the patch form (matrix
+    # products, no convolution), which runs rolled like a dense model.
+    x = np.random.default_rng(0).normal(size=(40, 6, 6, 1)).astype("float32")
+    model = _conv()
+    model.fit(x, x.sum(axis=(1, 2)), batch_size=8, epochs=1, verbose=0)
+    learned = chunk_lib._LEARNED[model._compiled.functions["train"]]
+    assert learned["straight"] is False
 
 
 class _PerBatch(ember.callbacks.Callback):
