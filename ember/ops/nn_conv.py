@@ -48,8 +48,9 @@ def _convolve(
     dilation_rate: IntOrInts,
     groups: int,
 ) -> jax.Array:
-    """`lax.conv_general_dilated` in Keras' terms (small patches on CPU as
-    one matrix product, see `nn_conv_patches`); refuses empty outputs."""
+    """`lax.conv_general_dilated` in Keras' terms (in the train step on CPU,
+    small patches as one matrix product: see `nn_conv_patches`); refuses
+    empty outputs."""
     rank = inputs.ndim - 2
     strides = _tuple(strides, rank, "strides")
     padding = _padding(padding)
