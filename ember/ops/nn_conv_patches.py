@@ -25,6 +25,7 @@ from collections.abc import Iterator
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 
 # The most values in one patch (kernel taps x input channels) for which
 # the patch form is used: 3x3 RGB is 27, 5x5 grayscale 25.
@@ -68,16 +69,6 @@ def use_patches(
     )
 
 
-def _same_padding(inputs: jax.Array, size: tuple, strides: tuple) -> jax.Array:
-    """Pads the spatial axes as XLA's "SAME" does (the extra one after)."""
-    pads = [(0, 0)]
-    for n, k, s in zip(inputs.shape[1:-1], size, strides, strict=True):
-        total = max((-(-n // s) - 1) * s + k - n, 0)
-        pads.append((total // 2, total - total // 2))
-    pads.append((0, 0))
-    return jnp.pad(inputs, pads)
-
-
 def patch_convolve(
     inputs: jax.Array, kernel: jax.Array, strides: tuple, padding: str
 ) -> jax.Array:
@@ -94,7 +85,8 @@ def patch_convolve(
     """
     size = kernel.shape[:-2]
     if padding == "SAME":
-        inputs = _same_padding(inputs, size, strides)
+        pads = lax.padtype_to_pads(inputs.shape[1:-1], size, strides, "SAME")
+        inputs = jnp.pad(inputs, [(0, 0), *pads, (0, 0)])
     out = [
         (n - k) // s + 1
         for n, k, s in zip(inputs.shape[1:-1], size, strides, strict=True)
