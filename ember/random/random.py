@@ -20,6 +20,7 @@ from ember.core.dtypes import is_float
 from ember.core.dtypes import is_int
 from ember.core.dtypes import standardize_dtype
 from ember.core.seed import draw_key
+from ember.random import threefry
 
 Shape = Sequence[int]
 
@@ -229,7 +230,9 @@ def dropout(
             for d, size in zip(noise_shape, inputs.shape, strict=True)
         )
     keep_prob = 1.0 - rate
-    keep = jax.random.bernoulli(_key(seed, "dropout"), keep_prob, shape)
+    # jax.random.bernoulli's values, as Keras draws them, computed faster on
+    # CPU (see `threefry`).
+    keep = threefry.bernoulli(_key(seed, "dropout"), keep_prob, shape)
     keep = jnp.broadcast_to(keep, inputs.shape)
     # Divided where the inputs live, as Keras does: numpy's float32 division
     # and XLA's may differ in the last bit.
